@@ -1,0 +1,309 @@
+"""Organisations and people: county ← township ← school ← staff, and who may log in as what."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import resident_id
+
+
+class County(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("county")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolKind(models.TextChoices):
+    # The roster spells these in Chinese (spec/roster.md); ROSTER_LABELS maps them.
+    CENTRAL_MIDDLE = "central_middle", _("Central middle school")
+    CENTRAL_PRIMARY = "central_primary", _("Central primary school")
+    ADULT_EDUCATION = "adult_education", _("Adult-education centre")
+    COMPLETE_PRIMARY = "complete_primary", _("Complete primary school")
+    PRIMARY = "primary", _("Primary school")
+    TEACHING_POINT = "teaching_point", _("Teaching point")
+    KINDERGARTEN = "kindergarten", _("Independent kindergarten")
+
+
+# The roster's spelling of each kind: a data contract, never translated.
+ROSTER_KIND_LABELS = {
+    SchoolKind.CENTRAL_MIDDLE: "中心中学",
+    SchoolKind.CENTRAL_PRIMARY: "中心小学",
+    SchoolKind.ADULT_EDUCATION: "成教中心",
+    SchoolKind.COMPLETE_PRIMARY: "完小",
+    SchoolKind.PRIMARY: "小学",
+    SchoolKind.TEACHING_POINT: "教学点",
+    SchoolKind.KINDERGARTEN: "独立园",
+}
+CENTRE_KINDS = (SchoolKind.CENTRAL_MIDDLE, SchoolKind.CENTRAL_PRIMARY, SchoolKind.ADULT_EDUCATION)
+
+
+class School(models.Model):
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="schools", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=SchoolKind.choices)
+    remote = models.BooleanField(_("remote"), default=False)  # 偏远
+    establishment = models.PositiveIntegerField(_("establishment"))  # 编制数
+    post_count = models.PositiveIntegerField(_("post-setting count"), default=0)  # 岗位设置数
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["township", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="school_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_centre(self) -> bool:
+        return self.kind in CENTRE_KINDS
+
+    @property
+    def roster_kind(self) -> str:
+        return ROSTER_KIND_LABELS[self.kind]
+
+
+class Sex(models.TextChoices):
+    MALE = resident_id.MALE, _("male")
+    FEMALE = resident_id.FEMALE, _("female")
+
+
+ROSTER_SEX_LABELS = {Sex.MALE: "男", Sex.FEMALE: "女"}
+
+
+class Staff(models.Model):
+    """A staff member (教职工) as the township's roster knows them."""
+
+    resident_id = models.CharField(_("resident ID"), max_length=18, unique=True)  # 身份证号
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="staff", verbose_name=_("school")
+    )
+    subject = models.CharField(_("subject"), max_length=30, blank=True)  # 任教学科
+    education = models.CharField(_("education"), max_length=30, blank=True)  # 学历
+    title = models.CharField(_("professional title"), max_length=30, blank=True)  # 职称
+    work_start = models.DateField(_("started work"), null=True, blank=True)  # 参加工作时间
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_profile",
+        verbose_name=_("login"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["school", "name", "resident_id"]
+        indexes = [models.Index(fields=["school", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id(self) -> str:
+        return resident_id.mask(self.resident_id)
+
+    @cached_property
+    def current_position(self):
+        """The open leadership position, if any (prefetch `open_positions` to avoid a query)."""
+        if hasattr(self, "open_positions"):
+            return self.open_positions[0] if self.open_positions else None
+        return self.positions.filter(end_date__isnull=True).first()
+
+
+# Titles that make someone a school-level leader (校级干部); any other position title is
+# a middle-level cadre (中层干部).
+SCHOOL_LEVEL_TITLES = frozenset({"校长", "园长", "书记", "副校长", "副园长", "副书记", "执行校长"})
+
+
+class Position(models.Model):
+    """A leadership position held from a start date: R3 and R4 need the history."""
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="positions", verbose_name=_("staff member")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="positions", verbose_name=_("school")
+    )
+    title = models.CharField(_("position"), max_length=30)  # 职务: 校长, 副校长, 教导主任 …
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leadership position")
+        verbose_name_plural = _("leadership positions")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(end_date__isnull=True),
+                name="position_one_open_per_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} · {self.title}"
+
+    @property
+    def is_school_level(self) -> bool:
+        return self.title in SCHOOL_LEVEL_TITLES
+
+
+class Role(models.TextChoices):
+    COUNTY_OFFICE = "county_office", _("County office")
+    TOWNSHIP_OFFICE = "township_office", _("Township office")
+    LIAISON = "liaison", _("School liaison")
+    PRINCIPAL = "principal", _("Principal / party secretary")
+
+
+class Membership(models.Model):
+    """Ties a login to what it may see: a county, a township, or one school.
+
+    A liaison has one row per school covered. Teachers need no row: their login is
+    linked to their own staff record.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("login"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("county")
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("township")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("school")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role="county_office", county__isnull=False, township__isnull=True,
+                      school__isnull=True)
+                    | Q(role="township_office", county__isnull=True, township__isnull=False,
+                        school__isnull=True)
+                    | Q(role__in=["liaison", "principal"], county__isnull=True,
+                        township__isnull=True, school__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "township"],
+                condition=Q(township__isnull=False),
+                name="membership_unique_township",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "county"],
+                condition=Q(county__isnull=False),
+                name="membership_unique_county",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.county or self.township or self.school}"
+
+
+class FullIdView(models.Model):
+    """Who looked at a staff member's full resident ID, and when (STYLE.md: personal data)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="full_id_views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("full ID view")
+        verbose_name_plural = _("full ID views")
+        ordering = ["-viewed_at"]
+
+
+class RosterImport(models.Model):
+    """One uploaded roster workbook: previewed, then committed (or not)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed, not yet imported")
+        REJECTED = "rejected", _("has errors, nothing imported")
+        COMMITTED = "committed", _("imported")
+
+    township = models.ForeignKey(
+        Township, on_delete=models.CASCADE, related_name="roster_imports",
+        verbose_name=_("township"),
+    )
+    file = models.FileField(_("workbook"), upload_to="imports/roster/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    summary = models.JSONField(_("summary"), default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("imported by"),
+    )
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-uploaded_at"]

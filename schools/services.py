@@ -1,0 +1,182 @@
+"""Services of the schools app: every change to organisations, people and logins."""
+
+import logging
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staffing import workbook as wb
+
+from . import access
+from .models import County, FullIdView, Membership, Role, RosterImport, Staff, Township
+from .roster import RosterPlan, roster_apply, roster_plan
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COUNTY_NAME = "本县"
+
+
+@dataclass
+class RosterResult:
+    plan: RosterPlan
+    written: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.plan.ok
+
+    @property
+    def error_lines(self) -> list[str]:
+        return wb.error_lines(self.plan.errors)
+
+
+def roster_import(*, by, township: Township, data: bytes, dry_run: bool = False) -> RosterResult:
+    """Import a roster workbook (spec/roster.md): all or nothing.
+
+    Raises ``WorkbookError`` when the file as a whole is unreadable; otherwise returns
+    the plan with every row error, written only when it has none and not ``dry_run``.
+    """
+    workbook = wb.open_workbook(data)
+    try:
+        plan = roster_plan(township=township, workbook=workbook)
+    finally:
+        workbook.close()
+    written = plan.ok and not dry_run
+    if written:
+        roster_apply(plan, by=by)
+        log.info("roster_imported township=%s summary=%s", township.pk, plan.summary())
+    return RosterResult(plan=plan, written=written)
+
+
+def township_for_import(*, name: str | None, county: str | None = None) -> Township:
+    """The township a command imports into (spec/roster.md).
+
+    With a name: that township, created when it does not exist yet (under ``county``,
+    the only county, or a new county named 本县). Without: the only township. Raises
+    ``LookupError`` with the reason otherwise.
+    """
+    if not name:
+        townships = list(Township.objects.all()[:2])
+        if len(townships) != 1:
+            raise LookupError(
+                _("There is no township yet; name one with --township.")
+                if not townships
+                else _("There is more than one township; name one with --township.")
+            )
+        return townships[0]
+    matches = Township.objects.filter(name=name)
+    if county:
+        matches = matches.filter(county__name=county)
+    found = list(matches[:2])
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise LookupError(_("Several counties have a township of that name; add --county."))
+    if county:
+        county_obj, _created = County.objects.get_or_create(name=county)
+    else:
+        counties = list(County.objects.all()[:2])
+        if len(counties) > 1:
+            raise LookupError(_("There is more than one county; add --county."))
+        county_obj = counties[0] if counties else County.objects.create(name=DEFAULT_COUNTY_NAME)
+    return Township.objects.create(county=county_obj, name=name)
+
+
+def roster_upload(*, by, township: Township, uploaded) -> tuple[RosterImport, RosterResult]:
+    """Keep an uploaded roster and preview it (a dry run): the office page's first step.
+
+    The file is kept under the media root so any app server can commit it later.
+    """
+    if not access.townships_managed(by).filter(pk=township.pk).exists():
+        raise PermissionDenied
+    data = uploaded.read(settings.WORKBOOK_MAX_UPLOAD_BYTES + 1)
+    result = roster_import(by=by, township=township, data=data, dry_run=True)
+    record = RosterImport(
+        township=township,
+        original_name=os.path.basename(uploaded.name)[:255],
+        status=RosterImport.Status.PREVIEWED if result.ok else RosterImport.Status.REJECTED,
+        summary=result.plan.summary(),
+        uploaded_by=by,
+    )
+    record.file.save("roster.xlsx", ContentFile(data), save=False)
+    record.save()
+    return record, result
+
+
+def roster_upload_preview(*, by, record: RosterImport) -> RosterResult:
+    """Validate a kept upload again (the preview page and the error workbook)."""
+    with record.file.open("rb") as handle:
+        data = handle.read()
+    return roster_import(by=by, township=record.township, data=data, dry_run=True)
+
+
+def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
+    """Import a previewed upload once the office confirms it.
+
+    Under a row lock, so a double submit or two clerks confirming at once import it
+    once; re-validated, since the database may have changed since the preview.
+    """
+    with transaction.atomic():
+        locked = RosterImport.objects.select_for_update().get(pk=record.pk)
+        if locked.status != RosterImport.Status.PREVIEWED:
+            raise ValidationError(
+                _("This upload was already imported.")
+                if locked.status == RosterImport.Status.COMMITTED
+                else _("This upload has errors and cannot be imported.")
+            )
+        if not access.townships_managed(by).filter(pk=locked.township_id).exists():
+            raise PermissionDenied
+        with locked.file.open("rb") as handle:
+            data = handle.read()
+        result = roster_import(by=by, township=locked.township, data=data)
+        locked.summary = result.plan.summary()
+        if result.ok:
+            locked.status = RosterImport.Status.COMMITTED
+            locked.committed_by = by
+            locked.committed_at = timezone.now()
+        else:
+            locked.status = RosterImport.Status.REJECTED
+        locked.save(update_fields=["summary", "status", "committed_by", "committed_at"])
+    record.refresh_from_db()
+    return result
+
+
+def full_id_reveal(*, by, staff: Staff) -> str:
+    """The full resident ID, for those allowed it; every look is recorded."""
+    if not access.may_see_full_id(by, staff):
+        raise PermissionDenied
+    if staff.pk != access.scope_of(by).staff_id:
+        FullIdView.objects.create(staff=staff, viewer=by)
+        log.info("full_id_viewed staff=%s viewer=%s", staff.pk, by.pk)
+    return staff.resident_id
+
+
+def login_ensure(*, username: str, password: str, staff: Staff | None = None, **flags):
+    """A login for demo data and set-up commands; an existing one is left as it is."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults=flags)
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if staff is not None and staff.user_id != user.pk:
+        staff.user = user
+        staff.save(update_fields=["user"])
+    return user
+
+
+def membership_grant(*, user, role: str, county=None, township=None, school=None) -> Membership:
+    """Give a login a role over a county, township or school (idempotent)."""
+    membership, _created = Membership.objects.get_or_create(
+        user=user, role=role, county=county, township=township, school=school
+    )
+    if role in (Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICE) and not user.is_staff:
+        user.is_staff = True  # the admin is for office staff
+        user.save(update_fields=["is_staff"])
+    return membership

@@ -1,0 +1,321 @@
+"""Reading and writing xlsx workbooks: every import and export of every app goes here.
+
+Reading: an upload is checked as a zip (size, entry count, uncompressed total and
+ratio) before openpyxl opens it in read-only mode (openpyxl parses with defusedxml
+when it is installed); headers are matched after trimming half- and full-width
+spaces; values are parsed in the spellings offices use; every problem becomes a
+``RowError`` naming sheet, row, column and reason.
+
+Writing: cells a spreadsheet would run as a formula are written as text, identity
+columns are text-formatted, and a failed import's rows come back with an error
+column (``error_workbook``).
+"""
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Half-width and full-width (U+3000) spaces, and the other blanks a paste brings in.
+_BLANKS = " \t\r\n\u3000\u00a0\ufeff"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read (not xlsx, too large, a sheet missing)."""
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    sheet: str
+    row: int  # as the spreadsheet shows it: the header is row 1
+    column: str
+    reason: str
+
+    def __str__(self):
+        return _("%(sheet)s row %(row)d, %(column)s: %(reason)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
+
+
+def error_lines(errors: Iterable[RowError]) -> list[str]:
+    """One line per wrong row (sheet, row), its columns and reasons joined."""
+    by_row: dict[tuple[str, int], list[RowError]] = {}
+    for error in sorted(errors, key=lambda e: (e.sheet, e.row)):
+        by_row.setdefault((error.sheet, error.row), []).append(error)
+    lines = []
+    for (sheet, row), found in by_row.items():
+        detail = _("; ").join(f"{e.column}: {e.reason}" for e in found)
+        lines.append(_("%(sheet)s row %(row)d, %(detail)s") % {
+            "sheet": sheet, "row": row, "detail": detail,
+        })
+    return lines
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
+    """Refuse what is not a reasonable xlsx before any parser sees it."""
+    max_bytes = max_bytes or settings.WORKBOOK_MAX_UPLOAD_BYTES
+    if len(data) > max_bytes:
+        raise WorkbookError(
+            _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
+            % {"size": round(len(data) / 2**20, 1), "max": round(max_bytes / 2**20, 1)}
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise WorkbookError(
+            _("This is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        raise WorkbookError(_("The workbook is damaged and cannot be read.")) from None
+    total = sum(entry.file_size for entry in entries)
+    if (
+        len(entries) > settings.WORKBOOK_MAX_ENTRIES
+        or total > settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES
+        or total > settings.WORKBOOK_MAX_RATIO * max(len(data), 1)
+    ):
+        raise WorkbookError(_("The workbook unpacks to far more than it holds; refused."))
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise WorkbookError(
+            _("This is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
+        )
+
+
+def open_workbook(data: bytes):
+    """Check, then open read-only with values (not formulas)."""
+    check_upload(data)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise WorkbookError(_("The workbook cannot be read: %(why)s") % {"why": exc}) from None
+
+
+def clean_text(value) -> str:
+    """A cell as trimmed text ('' for empty); whole floats lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip(_BLANKS)
+
+
+def normalize_header(value) -> str:
+    return re.sub(f"[{_BLANKS}]", "", clean_text(value))
+
+
+@dataclass
+class SheetRows:
+    """One sheet's rows: ``values`` maps each wanted key to the raw cell value."""
+
+    name: str
+    headers: list[str] = field(default_factory=list)  # as found, for the error workbook
+    raw: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, cells)
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, key → value)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read_sheet(workbook, name: str, columns: dict[str, str], required: Sequence[str]) -> SheetRows:
+    """Read sheet ``name``; ``columns`` maps our key → header text, ``required`` keys.
+
+    A missing sheet or missing required header is one error on row 1. Fully empty
+    rows are skipped (clerks leave gaps).
+    """
+    result = SheetRows(name=name)
+    if name not in workbook.sheetnames:
+        result.errors.append(RowError(name, 1, "-", _("the sheet is missing")))
+        return result
+    rows = workbook[name].iter_rows(values_only=True)
+    header_row = next(rows, None) or ()
+    result.headers = [clean_text(h) for h in header_row]
+    positions = {normalize_header(h): i for i, h in enumerate(header_row) if h is not None}
+    wanted = {}
+    for key, header in columns.items():
+        index = positions.get(normalize_header(header))
+        if index is None:
+            if key in required:
+                result.errors.append(RowError(name, 1, header, _("required column is missing")))
+        else:
+            wanted[key] = index
+    if result.errors:
+        return result
+    width = len(header_row)
+    for number, cells in enumerate(rows, start=2):
+        if not any(clean_text(c) for c in cells):
+            continue
+        cells = tuple(cells) + (None,) * (width - len(cells))
+        result.raw.append((number, cells))
+        result.rows.append((number, {key: cells[i] for key, i in wanted.items()}))
+    return result
+
+
+class ValueProblem(ValueError):
+    """A cell's value cannot be used; str() is the reason shown to the user."""
+
+
+_FULL_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(value, *, month_ok: bool = False) -> date | None:
+    """A date cell, or text ``2001-09-01``, ``2001.9.1``, ``2001/9/1``, ``2001年9月1日``,
+    ``20010901``; with ``month_ok`` also ``2001-09``, ``2001.09``, ``2001/9``,
+    ``2001年9月`` (the first of the month). Empty gives None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if not text:
+        return None
+    match = _FULL_DATE.match(text) or _COMPACT.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    elif month_ok and (match := _MONTH.match(text)):
+        year, month, day = int(match.group(1)), int(match.group(2)), 1
+    else:
+        raise ValueProblem(_("“%(value)s” is not a date") % {"value": text})
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueProblem(_("“%(value)s” is not a date") % {"value": text}) from None
+
+
+def parse_whole_number(value, *, minimum: int = 0) -> int:
+    text = clean_text(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueProblem(_("“%(value)s” is not a whole number") % {"value": text}) from None
+    if number != number.to_integral_value():
+        raise ValueProblem(_("“%(value)s” is not a whole number") % {"value": text})
+    if number < minimum:
+        raise ValueProblem(_("must be at least %(min)d") % {"min": minimum})
+    return int(number)
+
+
+def parse_yes_no(value, *, default: bool = False) -> bool:
+    text = clean_text(value)
+    if not text:
+        return default
+    if text in ("是", "Y", "y", "yes", "Yes", "1", "TRUE", "True", "true"):
+        return True
+    if text in ("否", "N", "n", "no", "No", "0", "FALSE", "False", "false"):
+        return False
+    raise ValueProblem(_("write 是 or 否, not “%(value)s”") % {"value": text})
+
+
+# --- writing -------------------------------------------------------------------------
+
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+_ERROR_FONT = Font(color="C00000")
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    text_columns: frozenset = frozenset()  # header names written and formatted as text
+    required: frozenset = frozenset()  # header names marked as required (template)
+    widths: dict = field(default_factory=dict)
+
+
+def _cell(sheet, value, *, as_text: bool):
+    if value is None:
+        value = ""
+    if as_text and not isinstance(value, str):
+        value = clean_text(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        # Stored as a text cell with Excel's quote prefix: shown and re-read as
+        # written, never run as a formula.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if as_text:
+        cell.number_format = "@"
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def write_workbook(stream, sheets: Sequence[SheetSpec]) -> None:
+    """Write ``sheets`` to ``stream`` in write-only (streaming) mode."""
+    book = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = book.create_sheet(spec.name)
+        for index, header in enumerate(spec.headers):
+            letter = _column_letter(index)
+            sheet.column_dimensions[letter].width = spec.widths.get(
+                header, 22 if header in spec.text_columns else 14
+            )
+        header_cells = []
+        for header in spec.headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = _HEADER_FONT
+            if header in spec.required:
+                cell.fill = _REQUIRED_FILL
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        text_positions = {i for i, h in enumerate(spec.headers) if h in spec.text_columns}
+        for row in spec.rows:
+            sheet.append(
+                [_cell(sheet, v, as_text=i in text_positions) for i, v in enumerate(row)]
+            )
+    book.save(stream)
+
+
+def workbook_bytes(sheets: Sequence[SheetSpec]) -> bytes:
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets)
+    return buffer.getvalue()
+
+
+def error_workbook(
+    sheets: Sequence[SheetRows], *, error_header: str, text_headers: frozenset = frozenset()
+) -> bytes:
+    """Every read row of each sheet back, as found, with ``error_header`` filled on the
+    wrong ones, so a clerk fixes them in place and uploads the same file again (the
+    extra column is ignored on import)."""
+    specs = []
+    for sheet in sheets:
+        reasons: dict[int, list[str]] = {}
+        for error in sheet.errors:
+            reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
+        headers = [*sheet.headers, error_header]
+        rows = [
+            [*cells, "; ".join(reasons.get(number, []))] for number, cells in sheet.raw
+        ]
+        specs.append(SheetSpec(sheet.name, headers, rows, text_columns=text_headers))
+    return workbook_bytes(specs)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
