@@ -9,9 +9,10 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from staffing.workbook import SheetSpec, workbook_bytes
+
 from . import resident_id
 from .roster import SCHOOL_COLUMNS, SCHOOL_SHEET, STAFF_COLUMNS, STAFF_SHEET
-from staffing.workbook import SheetSpec, workbook_bytes
 
 COUNTY = "宁阳县"
 TOWNSHIP = "葛石镇"
@@ -32,8 +33,14 @@ SCHOOLS = [
     ("葛石镇中心幼儿园", "独立园", False, 14),
 ]
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉兰志强海燕春梅晓东文博雪梅立新丽娟俊峰凤霞宏伟"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程"
+    "曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅"
+    "玉兰志强海燕春梅晓东文博雪梅立新丽娟俊峰凤霞宏伟"
+)
 MIDDLE_SUBJECTS = ["语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "道德与法治",
                    "信息技术", "体育", "音乐", "美术"]
 PRIMARY_SUBJECTS = ["语文", "语文", "数学", "数学", "英语", "科学", "道德与法治", "信息技术",

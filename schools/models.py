@@ -260,7 +260,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.county or self.township or self.school}"
+        target = self.county or self.township or self.school
+        return f"{self.user} · {self.get_role_display()} · {target}"
 
 
 class FullIdView(models.Model):
@@ -274,6 +275,9 @@ class FullIdView(models.Model):
         verbose_name = _("full ID view")
         verbose_name_plural = _("full ID views")
         ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.viewer} · {self.staff} · {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class RosterImport(models.Model):
@@ -307,3 +311,6 @@ class RosterImport(models.Model):
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
         ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -6,9 +6,9 @@ plan in bulk inside one transaction, with history. The service ``roster_import``
 ``services.py`` joins them for the command, the browser page and the demo data.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -211,10 +211,8 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
     present_optional = set(rows[0][1]) if rows else set()
     ids_in_file = set()
     for _number, values in rows:
-        try:
+        with contextlib.suppress(resident_id.ResidentIdError):
             ids_in_file.add(resident_id.parse(values["resident_id"]).number)
-        except resident_id.ResidentIdError:
-            pass
     existing = _existing_staff(ids_in_file)
     seen: dict[str, int] = {}
     for number, values in rows:
@@ -454,7 +452,8 @@ def _rows(resource, objects):
         for f in export_fields
     ]
     for obj in objects:
-        yield [m(obj) if m else f.get_value(obj) for f, m in zip(export_fields, methods)]
+        yield [m(obj) if m else f.get_value(obj)
+               for f, m in zip(export_fields, methods, strict=True)]
 
 
 def roster_sheets(township: Township) -> list[wb.SheetSpec]:

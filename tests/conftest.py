@@ -72,3 +72,12 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def english():
+    """Messages in English, so assertions do not depend on the zh-hans catalogue."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
