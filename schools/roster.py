@@ -220,6 +220,8 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
         name = _name(values["name"])
         if not name:
             problems.append(("name", _("required")))
+        elif len(name) > 50:
+            problems.append(("name", _("longer than %(n)d characters") % {"n": 50}))
         rid = None
         raw_id = _text(values["resident_id"])
         if not raw_id:
@@ -261,9 +263,11 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
             problems.append(("school", _("“%(value)s” is not a school of this township")
                              % {"value": school_name}))
         wanted = {}
-        for key in ("subject", "education", "title"):
+        for key in ("subject", "education", "title", "position"):
             if key in present_optional:
-                wanted[key] = _text(values[key])[:30]
+                wanted[key] = _text(values[key])
+                if len(wanted[key]) > 30:
+                    problems.append((key, _("longer than %(n)d characters") % {"n": 30}))
         if "work_start" in present_optional:
             try:
                 wanted["work_start"] = wb.parse_date(values["work_start"], month_ok=True)
@@ -280,9 +284,9 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
                 for key, reason in problems
             )
             continue
-        wanted.update(name=name[:50], sex=rid.sex, birth_date=rid.birth_date, school=school)
-        if "position" in present_optional:
-            plan.positions_wanted[rid.number] = _text(values["position"])[:30]
+        if "position" in wanted:
+            plan.positions_wanted[rid.number] = wanted.pop("position")
+        wanted.update(name=name, sex=rid.sex, birth_date=rid.birth_date, school=school)
         staff = existing.get(rid.number)
         if staff is None:
             staff = Staff(resident_id=rid.number, **wanted)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -159,16 +160,32 @@ def full_id_reveal(*, by, staff: Staff) -> str:
 
 
 def login_ensure(*, username: str, password: str, staff: Staff | None = None, **flags):
-    """A login for demo data and set-up commands; an existing one is left as it is."""
+    """A login for demo data and set-up commands; an existing one is left as it is.
+
+    ``password`` may be raw or already hashed (``make_password``), so a caller creating
+    many logins hashes once. Linking to ``staff`` moves the login off any other record.
+    """
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults=flags)
     if created:
-        user.set_password(password)
+        user.password = password if identify_hasher_safe(password) else make_password(password)
         user.save(update_fields=["password"])
     if staff is not None and staff.user_id != user.pk:
-        staff.user = user
-        staff.save(update_fields=["user"])
+        with transaction.atomic():
+            for previous in Staff.objects.filter(user=user).exclude(pk=staff.pk):
+                previous.user = None
+                previous.save(update_fields=["user"])
+            staff.user = user
+            staff.save(update_fields=["user"])
     return user
+
+
+def identify_hasher_safe(value: str) -> bool:
+    try:
+        identify_hasher(value)
+    except ValueError:
+        return False
+    return True
 
 
 def membership_grant(*, user, role: str, county=None, township=None, school=None) -> Membership:

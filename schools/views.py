@@ -1,3 +1,306 @@
-from django.shortcuts import render
+"""The schools pages: schools and staff as each role may see them, and the office's
+roster import (upload → preview → confirm), export and template.
 
-# Create your views here.
+Every lookup goes through ``selectors`` (scoped by ``access``); every change through
+``services``.
+"""
+
+import io
+from datetime import date
+from pathlib import PurePath
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from staffing import workbook as wb
+from staffing.history import history_of
+
+from . import access, selectors, services
+from .forms import RosterUploadForm, StaffSearchForm
+from .models import ROSTER_KIND_LABELS, ROSTER_SEX_LABELS, RosterImport, School
+from .resident_id import mask
+from .roster import SCHOOL_COLUMNS, SCHOOL_SHEET, STAFF_COLUMNS, roster_sheets, template_sheets
+
+CHANGES_SHOWN = 200
+ERROR_HEADER = "错误"  # the error workbook's column: a data contract like the sheet names
+ROSTER_TEXT_HEADERS = frozenset({"身份证号", "联系电话"})
+
+
+def _require_reviewer(user):
+    if not access.scope_of(user).reviews_staff:
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def school_list(request):
+    _require_reviewer(request.user)
+    page = selectors.school_page(request.user, page=request.GET.get("page"))
+    show_township = len({school.township_id for school in page}) > 1
+    return render(
+        request, "schools/school_list.html", {"page": page, "show_township": show_township}
+    )
+
+
+@login_required
+@require_GET
+def school_detail(request, pk):
+    school = selectors.school_get(request.user, pk)
+    form = StaffSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = selectors.school_staff_page(school, query=query, page=request.GET.get("page"))
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "form": form,
+            "query": query,
+            "page": page,
+            "history": history_of(school, limit=10),
+        },
+    )
+
+
+@login_required
+@require_GET
+def staff_detail(request, pk):
+    staff = selectors.staff_get(request.user, pk)
+    return _staff_page(request, staff, full_id=None)
+
+
+@never_cache
+@login_required
+@require_POST
+def staff_full_id(request, pk):
+    """Show the full resident ID once, to those allowed; the service records the look."""
+    staff = selectors.staff_get(request.user, pk)
+    full_id = services.full_id_reveal(by=request.user, staff=staff)
+    messages.info(request, _("The full resident ID is shown on this page only."))
+    return _staff_page(request, staff, full_id=full_id)
+
+
+def _staff_page(request, staff, *, full_id):
+    user = request.user
+    may_see_full_id = access.may_see_full_id(user, staff)
+    office_of_staff = may_see_full_id and access.scope_of(user).is_office
+    return render(
+        request,
+        "schools/staff_detail.html",
+        {
+            "staff": staff,
+            "full_id": full_id,
+            "may_see_full_id": may_see_full_id,
+            "school_visible": selectors.school_visible(user, staff.school_id),
+            "positions": selectors.staff_positions(staff),
+            "full_id_views": selectors.full_id_views(staff) if office_of_staff else None,
+            "history": history_of(staff, formatters={"resident_id": mask}),
+        },
+    )
+
+
+# --- roster import, export and template ------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request):
+    access.require_office(request.user)
+    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            uploaded = form.cleaned_data["workbook"]
+            try:
+                record, result = services.roster_upload(
+                    by=request.user, township=form.cleaned_data["township"], uploaded=uploaded
+                )
+            except wb.WorkbookError as exc:
+                form.add_error("workbook", str(exc))
+            else:
+                if result.ok:
+                    messages.success(
+                        request,
+                        _("“%(name)s” has been checked: review the changes below, then confirm.")
+                        % {"name": record.original_name},
+                    )
+                else:
+                    rows = result.plan.summary()["wrong_rows"]
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "“%(name)s” has %(rows)d wrong row; nothing will be imported. "
+                            "Download it with its error, correct it and upload the file again.",
+                            "“%(name)s” has %(rows)d wrong rows; nothing will be imported. "
+                            "Download them with their errors, correct them and upload the "
+                            "file again.",
+                            rows,
+                        )
+                        % {"name": record.original_name, "rows": rows},
+                    )
+                return redirect("schools:roster_preview", pk=record.pk)
+        messages.error(request, _("The file was not uploaded; see the reason below."))
+    return render(
+        request,
+        "schools/roster_import.html",
+        {
+            "form": form,
+            "imports": selectors.roster_imports(request.user),
+            "townships": selectors.township_overview(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def roster_preview(request, pk):
+    access.require_office(request.user)
+    record = selectors.roster_import_get(request.user, pk)
+    committed = record.status == RosterImport.Status.COMMITTED
+    plan = None
+    if not committed:
+        plan = services.roster_upload_preview(by=request.user, record=record).plan
+    # A rejected workbook changes nothing: its errors are the page, not its changes.
+    changes = plan.changes if plan and plan.ok else []
+    return render(
+        request,
+        "schools/roster_preview.html",
+        {
+            "record": record,
+            "committed": committed,
+            "summary": plan.summary() if plan else record.summary,
+            "changes": [_change_row(c) for c in changes[:CHANGES_SHOWN]],
+            "changes_more": max(len(changes) - CHANGES_SHOWN, 0),
+            "errors": sorted(plan.errors) if plan else [],
+            "may_confirm": (
+                plan is not None and plan.ok and record.status == RosterImport.Status.PREVIEWED
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_confirm(request, pk):
+    access.require_office(request.user)
+    record = selectors.roster_import_get(request.user, pk)
+    try:
+        result = services.roster_upload_commit(by=request.user, record=record)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("schools:roster_preview", pk=record.pk)
+    if not result.ok:
+        messages.error(
+            request,
+            _(
+                "The data changed since the preview and the workbook now has errors; "
+                "nothing was imported."
+            ),
+        )
+        return redirect("schools:roster_preview", pk=record.pk)
+    summary = result.plan.summary()
+    messages.success(
+        request,
+        _(
+            "Roster imported into %(township)s. Schools created: %(schools)d; staff "
+            "created: %(staff)d; staff updated: %(updated)d."
+        )
+        % {
+            "township": record.township.name,
+            "schools": summary["schools_created"],
+            "staff": summary["staff_created"],
+            "updated": summary["staff_updated"],
+        },
+    )
+    return redirect("schools:roster_import")
+
+
+@login_required
+@require_GET
+def roster_errors(request, pk):
+    """The rejected rows back as a workbook with an error column, to fix in Excel."""
+    access.require_office(request.user)
+    record = selectors.roster_import_get(request.user, pk)
+    if record.status == RosterImport.Status.COMMITTED:
+        raise Http404
+    plan = services.roster_upload_preview(by=request.user, record=record).plan
+    if plan.ok:
+        raise Http404
+    data = wb.error_workbook(
+        sheets=[plan.school_sheet, plan.staff_sheet],
+        error_header=ERROR_HEADER,
+        text_headers=ROSTER_TEXT_HEADERS,
+    )
+    stem = PurePath(record.original_name).stem or "花名册"
+    return _xlsx(data, f"{stem}-{ERROR_HEADER}.xlsx", fallback="roster-errors.xlsx")
+
+
+@login_required
+@require_GET
+def roster_export(request, township_pk):
+    access.require_office(request.user)
+    township = selectors.township_get(request.user, township_pk)
+    buffer = io.BytesIO()
+    wb.write_workbook(buffer, roster_sheets(township))
+    today = timezone.localdate().isoformat()
+    return _xlsx(
+        buffer.getvalue(), f"花名册-{township.name}-{today}.xlsx", fallback=f"roster-{today}.xlsx"
+    )
+
+
+@login_required
+@require_GET
+def roster_template(request):
+    access.require_office(request.user)
+    return _xlsx(
+        wb.workbook_bytes(template_sheets()), "花名册模板.xlsx", fallback="roster-template.xlsx"
+    )
+
+
+def _xlsx(data: bytes, filename: str, *, fallback: str) -> HttpResponse:
+    """A workbook attachment: an ASCII name for old clients, the real one per RFC 5987."""
+    response = HttpResponse(data, content_type=wb.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _change_row(change) -> dict:
+    """One planned change as the roster spells it: headers and values as in the sheet."""
+    columns = SCHOOL_COLUMNS if change.sheet == SCHOOL_SHEET else STAFF_COLUMNS
+    return {
+        "sheet": change.sheet,
+        "row": change.row,
+        "label": change.label,
+        "new": not change.fields,
+        "fields": [
+            (columns.get(key, key), _roster_value(key, old), _roster_value(key, new))
+            for key, (old, new) in change.fields.items()
+        ],
+    }
+
+
+def _roster_value(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if key == "kind":
+        return ROSTER_KIND_LABELS.get(value, value)
+    if key == "sex":
+        return ROSTER_SEX_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, School):
+        return value.name
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

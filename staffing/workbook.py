@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -74,8 +75,8 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
     max_bytes = max_bytes or settings.WORKBOOK_MAX_UPLOAD_BYTES
     if len(data) > max_bytes:
         raise WorkbookError(
-            _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
-            % {"size": round(len(data) / 2**20, 1), "max": round(max_bytes / 2**20, 1)}
+            _("The file is %(size)s; the largest accepted is %(max)s.")
+            % {"size": filesizeformat(len(data)), "max": filesizeformat(max_bytes)}
         )
     if not data.startswith(b"PK\x03\x04"):
         raise WorkbookError(
@@ -301,6 +302,8 @@ def error_workbook(
     extra column is ignored on import)."""
     specs = []
     for sheet in sheets:
+        if not sheet.headers and not sheet.errors:
+            continue  # a sheet the workbook did not have and did not need
         reasons: dict[int, list[str]] = {}
         for error in sheet.errors:
             reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")

@@ -81,3 +81,18 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def english_pages(client, settings):
+    """The test client's pages in English (the cookie Django's set_language view sets),
+    so assertions do not depend on the zh-hans catalogue."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files (roster workbooks) go to a directory of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

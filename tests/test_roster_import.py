@@ -138,6 +138,9 @@ OTHER = an_id(2)
         (staff_row(school="火星完小"), "所在学校", "not a school of this township"),
         (staff_row(work_start="前年秋天"), "参加工作时间", "not a date"),
         (staff_row(phone="12345"), "联系电话", "mobile"),
+        (staff_row(subject="语" * 31), "任教学科", "longer than 30"),
+        (staff_row(position="主" * 31), "现任职务", "longer than 30"),
+        (staff_row(name="名" * 51), "姓名", "longer than 50"),
     ],
 )
 def test_each_wrong_staff_row_is_named_and_nothing_is_written(township, staff, column, reason):

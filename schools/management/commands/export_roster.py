@@ -16,12 +16,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--township", help="township name")
+        parser.add_argument("--county", help="county, where two have a township of that name")
 
-    def handle(self, *args, file, township, **options):
-        if township and not Township.objects.filter(name=township).exists():
+    def handle(self, *args, file, township, county, **options):
+        known = Township.objects.filter(name=township)
+        if county:
+            known = known.filter(county__name=county)
+        if township and not known.exists():
             raise CommandError(f"no township named {township}", returncode=2)
         try:
-            target = township_for_import(name=township)
+            target = township_for_import(name=township, county=county)
         except LookupError as exc:
             raise CommandError(str(exc), returncode=2) from None
         with file.open("wb") as stream:

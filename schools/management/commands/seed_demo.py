@@ -1,0 +1,176 @@
+"""python manage.py seed_demo: a demo township with a login for every role.
+
+The roster goes through the same import service as an office's upload (so the demo
+passes the real validation), the logins through ``login_ensure`` and
+``membership_grant``. Running it again changes nothing: a township already seeded keeps
+its roster (what someone did in the demo survives a restart), existing logins keep
+their passwords, and memberships are granted once.
+
+Each step is a small function taking the township, so later steps (a staffing cycle)
+can be added to ``STEPS`` without touching the others.
+"""
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.db import transaction
+
+from schools import demo
+from schools.models import Position, Role, Staff, Township
+from schools.services import login_ensure, membership_grant, roster_import, township_for_import
+
+DEMO_PASSWORD = "demo-2026"
+ADMIN_USERNAME = "admin"
+OFFICE_USERNAME = "office"
+LIAISON_USERNAME = "liaison"
+# The liaison covers three of the six complete primaries, two of them remote.
+LIAISON_SCHOOLS = ("夏庄完小", "西故城完小", "北赵完小")
+# One teacher login at each of these schools: a centre, primaries and the kindergarten.
+TEACHER_SCHOOLS = ("葛石镇中心中学", "葛石镇中心小学", "夏庄完小", "西故城完小", "葛石镇中心幼儿园")
+HEAD_TITLES = ("校长", "园长")
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    """Hashed once for every demo login (hashing is deliberately slow)."""
+    return make_password(DEMO_PASSWORD)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    where: str
+
+
+def seed_admin():
+    """The superuser; it is also who the demo roster is imported by (its history)."""
+    return login_ensure(
+        username=ADMIN_USERNAME, password=demo_password_hash(), is_staff=True, is_superuser=True
+    )
+
+
+def seed_roster(*, by) -> Township:
+    """The demo township and its roster, imported once through the roster service."""
+    township = township_for_import(name=demo.TOWNSHIP, county=demo.COUNTY)
+    if Staff.objects.filter(school__township=township).exists():
+        return township
+    result = roster_import(by=by, township=township, data=demo.roster_workbook())
+    if not result.ok:
+        raise CommandError("\n".join(["the demo roster does not import:", *result.error_lines]))
+    return township
+
+
+def seed_office(township: Township) -> list[DemoLogin]:
+    user = login_ensure(username=OFFICE_USERNAME, password=demo_password_hash())
+    membership_grant(user=user, role=Role.TOWNSHIP_OFFICE, township=township)
+    return [DemoLogin(OFFICE_USERNAME, Role.TOWNSHIP_OFFICE.label, township.name)]
+
+
+def seed_liaison(township: Township) -> list[DemoLogin]:
+    user = login_ensure(username=LIAISON_USERNAME, password=demo_password_hash())
+    for school in township.schools.filter(name__in=LIAISON_SCHOOLS):
+        membership_grant(user=user, role=Role.LIAISON, school=school)
+    return [DemoLogin(LIAISON_USERNAME, Role.LIAISON.label, "、".join(LIAISON_SCHOOLS))]
+
+
+def _linked_staff(township: Township) -> dict[str, Staff]:
+    """Staff already linked to a login, by username: a login keeps the person it has."""
+    return {
+        staff.user.username: staff
+        for staff in Staff.objects.filter(
+            school__township=township, user__isnull=False
+        ).select_related("user")
+    }
+
+
+def seed_principals(township: Township) -> list[DemoLogin]:
+    """A login per school for the staff member who holds its 校长/园长 position."""
+    schools = {school.name: school for school in township.schools.all()}
+    heads = {
+        position.school_id: position.staff
+        for position in Position.objects.filter(
+            school__township=township, end_date__isnull=True, title__in=HEAD_TITLES
+        ).select_related("staff")
+    }
+    linked = _linked_staff(township)
+    logins = []
+    for index, (name, *_rest) in enumerate(demo.SCHOOLS, start=1):
+        username = f"principal{index:02d}"  # in the order of demo.SCHOOLS
+        school = schools[name]
+        staff = linked.get(username) or heads.get(school.pk)
+        if staff is None:
+            raise CommandError(f"the demo roster has no 校长/园长 at {name}")
+        user = login_ensure(username=username, password=demo_password_hash(), staff=staff)
+        membership_grant(user=user, role=Role.PRINCIPAL, school=school)
+        logins.append(DemoLogin(username, Role.PRINCIPAL.label, f"{name} · {staff.name}"))
+    return logins
+
+
+def seed_teachers(township: Township) -> list[DemoLogin]:
+    """A login for one ordinary staff member (no leadership position) at each of
+    ``TEACHER_SCHOOLS``: the first by resident ID not linked to another login."""
+    leaders = Position.objects.filter(end_date__isnull=True).values("staff_id")
+    first_by_school: dict[str, Staff] = {}
+    for staff in (
+        Staff.objects.filter(
+            school__township=township, school__name__in=TEACHER_SCHOOLS, user__isnull=True
+        )
+        .exclude(pk__in=leaders)
+        .select_related("school")
+        .order_by("resident_id")
+    ):
+        first_by_school.setdefault(staff.school.name, staff)
+    linked = _linked_staff(township)
+    logins = []
+    for index, school_name in enumerate(TEACHER_SCHOOLS, start=1):
+        username = f"teacher{index:02d}"
+        staff = linked.get(username) or first_by_school[school_name]
+        login_ensure(username=username, password=demo_password_hash(), staff=staff)
+        logins.append(DemoLogin(username, "Teacher", f"{school_name} · {staff.name}"))
+    return logins
+
+
+# Steps that build on the seeded township, in order; each returns the logins it made.
+STEPS = (seed_office, seed_liaison, seed_principals, seed_teachers)
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def login_table(logins: list[DemoLogin], password: str = DEMO_PASSWORD) -> str:
+    """The logins as an aligned text table: username, role, school, password."""
+    rows = [("username", "role", "school", "password")]
+    rows += [(login.username, str(login.role), login.where, password) for login in logins]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rows.insert(1, tuple("-" * width for width in widths))
+    return "\n".join(
+        "  ".join(
+            cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    )
+
+
+class Command(BaseCommand):
+    help = "Create a demo township (葛石镇) with its roster and a login for every role."
+
+    @no_translations
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            township = seed_roster(by=seed_admin())
+            logins = [DemoLogin(ADMIN_USERNAME, "Superuser", "all townships")]
+            for step in STEPS:
+                logins.extend(step(township))
+        schools = township.schools.count()
+        staff = Staff.objects.filter(school__township=township).count()
+        self.stdout.write(
+            f"demo township {township.county.name} {township.name}: {schools} schools, "
+            f"{staff} staff"
+        )
+        self.stdout.write(login_table(logins))

@@ -1,0 +1,182 @@
+"""Reads for the schools pages and exports: scoped through ``access``, prefetched,
+paginated, with a query count that does not grow with the rows."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from . import access
+from .models import FullIdView, Position, RosterImport, School, SchoolKind, Staff, Township
+
+STAFF_PER_PAGE = 50
+SCHOOLS_PER_PAGE = 100
+ROSTER_IMPORTS_SHOWN = 20
+FULL_ID_VIEWS_SHOWN = 50
+# Searching by ID takes its last four characters only: the part the masked ID shows,
+# so a search cannot reveal more of a number than the page does.
+ID_SEARCH_LENGTH = 4
+
+
+def _school_counts(schools: QuerySet[School]) -> QuerySet[School]:
+    """Each school with ``staff_count`` and ``difference`` (staff − establishment:
+    below zero a shortfall, above a surplus)."""
+    # Meta.ordering is dropped under GROUP BY: order explicitly, centres first.
+    kind_order = Case(
+        *(When(kind=kind, then=Value(i)) for i, kind in enumerate(SchoolKind.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        schools.select_related("township")
+        .annotate(staff_count=Count("staff"))
+        .annotate(difference=F("staff_count") - F("establishment"))
+        .order_by("township__name", kind_order, "name")
+    )
+
+
+def schools_with_counts(user) -> QuerySet[School]:
+    """The schools this login reviews, with their staff count against establishment."""
+    return _school_counts(access.schools_reviewed(user))
+
+
+def school_page(user, *, page=None) -> Page:
+    return Paginator(schools_with_counts(user), SCHOOLS_PER_PAGE).get_page(page)
+
+
+def liaison_schools(user) -> QuerySet[School]:
+    """The schools a liaison covers (their home page)."""
+    return _school_counts(School.objects.filter(pk__in=access.scope_of(user).liaison_school_ids))
+
+
+def principal_schools(user) -> QuerySet[School]:
+    """The schools a principal leads (their home page)."""
+    return _school_counts(School.objects.filter(pk__in=access.scope_of(user).principal_school_ids))
+
+
+def school_get(user, pk) -> School:
+    """One reviewed school with its counts; 404 outside the login's scope."""
+    return get_object_or_404(schools_with_counts(user), pk=pk)
+
+
+def _open_positions() -> Prefetch:
+    return Prefetch(
+        "positions",
+        queryset=Position.objects.filter(end_date__isnull=True),
+        to_attr="open_positions",
+    )
+
+
+def staff_search(staff: QuerySet[Staff], query: str) -> QuerySet[Staff]:
+    """Match name, subject or professional title, or the last four of the resident ID."""
+    query = query.strip()
+    if not query:
+        return staff
+    match = Q(name__icontains=query) | Q(subject__icontains=query) | Q(title__icontains=query)
+    if len(query) == ID_SEARCH_LENGTH:
+        match |= Q(resident_id__endswith=query.upper())
+    return staff.filter(match)
+
+
+def school_staff_page(school: School, *, query: str = "", page=None) -> Page:
+    """A school's staff, searched, 50 a page, each with their open position."""
+    staff = (
+        Staff.objects.filter(school=school)
+        .prefetch_related(_open_positions())
+        .order_by("name", "resident_id")
+    )
+    return Paginator(staff_search(staff, query), STAFF_PER_PAGE).get_page(page)
+
+
+def staff_get(user, pk) -> Staff:
+    """One staff record this login may read; 404 otherwise."""
+    return get_object_or_404(
+        access.staff_visible(user).select_related("school__township", "user"), pk=pk
+    )
+
+
+def own_staff(user) -> Staff | None:
+    """The login's own staff record (a teacher's home page)."""
+    staff_id = access.scope_of(user).staff_id
+    if staff_id is None:
+        return None
+    return (
+        Staff.objects.select_related("school")
+        .prefetch_related(_open_positions())
+        .filter(pk=staff_id)
+        .first()
+    )
+
+
+def school_visible(user, school_id) -> bool:
+    return access.schools_reviewed(user).filter(pk=school_id).exists()
+
+
+def staff_positions(staff: Staff) -> QuerySet[Position]:
+    """Leadership positions held, newest first (R3, R4 need the history)."""
+    return staff.positions.select_related("school").order_by("-start_date", "-pk")
+
+
+def full_id_views(staff: Staff) -> QuerySet[FullIdView]:
+    """Who looked at this staff member's full resident ID, newest first."""
+    return staff.full_id_views.select_related("viewer").order_by("-viewed_at")[:FULL_ID_VIEWS_SHOWN]
+
+
+def township_overview(user) -> QuerySet[Township]:
+    """The townships an office manages, each with its schools, establishment and staff."""
+    staff_count = (
+        Staff.objects.filter(school__township=OuterRef("pk"))
+        .order_by()
+        .values("school__township")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        access.townships_managed(user)
+        .select_related("county")
+        .annotate(
+            school_count=Count("schools"),
+            establishment_total=Coalesce(
+                Sum("schools__establishment"), Value(0), output_field=IntegerField()
+            ),
+            staff_count=Coalesce(Subquery(staff_count), Value(0), output_field=IntegerField()),
+        )
+        .annotate(difference=F("staff_count") - F("establishment_total"))
+        .order_by("county__name", "name")
+    )
+
+
+def township_get(user, pk) -> Township:
+    """A township whose office work this login does; 404 otherwise."""
+    return get_object_or_404(access.townships_managed(user), pk=pk)
+
+
+def roster_imports(user) -> QuerySet[RosterImport]:
+    """The latest uploads to the townships this login manages."""
+    return (
+        RosterImport.objects.filter(township__in=access.townships_managed(user))
+        .select_related("township", "uploaded_by", "committed_by")
+        .order_by("-uploaded_at", "-pk")[:ROSTER_IMPORTS_SHOWN]
+    )
+
+
+def roster_import_get(user, pk) -> RosterImport:
+    """One upload to a township this login manages; 404 otherwise."""
+    return get_object_or_404(
+        RosterImport.objects.filter(township__in=access.townships_managed(user)).select_related(
+            "township", "uploaded_by", "committed_by"
+        ),
+        pk=pk,
+    )

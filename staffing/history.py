@@ -1,0 +1,125 @@
+"""An object's change history (django-simple-history), ready for its page.
+
+Who changed it, when, why (the change reason an import or service records) and
+which fields went from what to what. A page shows the latest ``limit`` entries with
+a bounded number of queries: one for the records, one per kind of related object
+named in them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str  # '' when no login made the change (a command, demo data)
+    action: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def history_of(
+    obj,
+    *,
+    limit: int = 20,
+    formatters: dict[str, Callable[[object], str]] | None = None,
+) -> list[HistoryEntry]:
+    """The latest ``limit`` changes to ``obj``, newest first.
+
+    ``formatters`` maps a field name to how its values are shown, e.g. to mask a
+    resident ID.
+    """
+    formatters = formatters or {}
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    if not records:
+        return []
+    fields = [f for f in records[0].tracked_fields if f.editable and not f.primary_key]
+    related = _related_objects(records, fields)
+
+    def show(f, value) -> str:
+        fmt = formatters.get(f.name)
+        return fmt(value) if fmt and value else _show(f, value, related)
+
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if older is not None and record.history_type == "~":
+            for f in fields:
+                old, new = getattr(older, f.attname), getattr(record, f.attname)
+                if old != new:
+                    changes.append(FieldChange(str(f.verbose_name), show(f, old), show(f, new)))
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record.history_user),
+                action=str(_ACTIONS[record.history_type]),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+_ACTIONS = {
+    "+": gettext_lazy("created"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
+
+
+def _who(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _related_objects(records, fields) -> dict:
+    """(field name, pk) → the related object's text, one query per foreign key."""
+    found = {}
+    for f in fields:
+        if not isinstance(f, models.ForeignKey):
+            continue
+        pks = {getattr(r, f.attname) for r in records} - {None}
+        if not pks:
+            continue
+        for pk, target in f.related_model._base_manager.in_bulk(pks).items():
+            found[(f.name, pk)] = str(target)
+    return found
+
+
+def _show(f, value, related: dict) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(f, models.ForeignKey):
+        # A related row deleted since is shown by its id.
+        return related.get((f.name, value), f"#{value}")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
