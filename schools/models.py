@@ -109,7 +109,7 @@ class Staff(models.Model):
     """A staff member (教职工) as the township's roster knows them."""
 
     resident_id = models.CharField(_("resident ID"), max_length=18, unique=True)  # 身份证号
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     school = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from import_export import fields, resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -56,7 +57,8 @@ STAFF_FIELDS = ("name", "sex", "birth_date", "school", *STAFF_OPTIONAL_FIELDS)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3}[- ]?)?\d{7,8}([- ]\d{1,6})?$")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff\u00b7\s\u3000]+$")
-_IMPORT_REASON = "roster import"
+# Stored untranslated in history; pages translate it when they show it.
+_IMPORT_REASON = gettext_noop("roster import")
 
 
 @dataclass

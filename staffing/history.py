@@ -74,7 +74,8 @@ def history_of(
                 when=record.history_date,
                 who=_who(record.history_user),
                 action=str(_ACTIONS[record.history_type]),
-                reason=record.history_change_reason or "",
+                # Reasons are stored as untranslated msgids (gettext_noop) by services.
+                reason=_(record.history_change_reason) if record.history_change_reason else "",
                 changes=changes,
             )
         )
