@@ -93,8 +93,12 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
         or total > settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES
         or total > settings.WORKBOOK_MAX_RATIO * max(len(data), 1)
     ):
-        raise WorkbookError(_("The workbook is far larger once unpacked than any roster could be; it was refused "
-              "as unsafe. Save it again from Excel and upload the new file."))
+        raise WorkbookError(
+            _(
+                "The workbook is far larger once unpacked than any roster could be; it was "
+                "refused as unsafe. Save it again from Excel and upload the new file."
+            )
+        )
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError(
