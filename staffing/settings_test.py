@@ -7,7 +7,20 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 # calls from such a thread unless told it is safe (live_server tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 from .settings import *  # noqa: E402,F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared-cache in-memory test database: there a second writer
+    # fails at once ("database table is locked") instead of waiting its turn as the
+    # IMMEDIATE transactions of the production settings make it, so the race tests
+    # (tests/test_vote_races.py) would not see what production does. One file per run,
+    # so two runs side by side never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"staffing-test-{os.getpid()}.sqlite3")
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from recruitment import selectors as cycle_selectors
 from schools import access, selectors
 
 
@@ -21,4 +22,7 @@ def home(request):
         context["principal_schools"] = selectors.principal_schools(user)
     if scope.is_teacher:
         context["own_staff"] = selectors.own_staff(user)
+    cycle = cycle_selectors.cycle_current(user)
+    if cycle is not None:
+        context.update(cycle=cycle, todos=cycle_selectors.todos_for(user, cycle))
     return render(request, "home.html", context)

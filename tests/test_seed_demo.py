@@ -120,3 +120,15 @@ def test_a_second_run_changes_nothing():
 
     assert row_counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
+
+
+def test_the_demo_cycle_has_an_adopted_plan_and_step_2_ready():
+    seed()
+    from recruitment.models import Cycle, Vote
+    from recruitment.phases import INTENTIONS
+    from recruitment.services import phase_of, phase_open_check
+
+    cycle = Cycle.objects.get()
+    assert cycle.adopted_revision is not None
+    assert Vote.objects.get().result == Vote.Result.ADOPTED
+    assert phase_open_check(phase_of(cycle, INTENTIONS)) is None

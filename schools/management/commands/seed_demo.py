@@ -14,9 +14,11 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from schools import demo
 from schools.models import Position, Role, Staff, Township
@@ -135,6 +137,7 @@ def seed_teachers(township: Township) -> list[DemoLogin]:
 
 
 # Steps that build on the seeded township, in order; each returns the logins it made.
+# Other apps add theirs through settings.DEMO_SEED_STEPS (schools imports none of them).
 STEPS = (seed_office, seed_liaison, seed_principals, seed_teachers)
 
 
@@ -165,7 +168,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             township = seed_roster(by=seed_admin())
             logins = [DemoLogin(ADMIN_USERNAME, "Superuser", "all townships")]
-            for step in STEPS:
+            for step in (*STEPS, *(import_string(p) for p in settings.DEMO_SEED_STEPS)):
                 logins.extend(step(township))
         schools = township.schools.count()
         staff = Staff.objects.filter(school__township=township).count()

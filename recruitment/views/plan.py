@@ -1,0 +1,434 @@
+"""Pages of the cycle and of Step 1's first two phases: the list of cycles, the cycle
+dashboard (phases, who is awaited, the report), the plan and its revisions (phase 1),
+and the collective review (phase 2).
+
+Every lookup starts from ``access.cycle_get`` (404 for a cycle the login may not see)
+and finds the cycle's own rows inside it (404 for an id of another cycle). Every change
+is one service call: a refusal (``ValidationError``) is shown as a message and changes
+nothing; ``PermissionDenied`` is a 403.
+"""
+
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schools import access as school_access
+from staffing import workbook as wb
+
+from .. import access, selectors, services, workflow
+from ..forms import (
+    CompareForm,
+    CycleCreateForm,
+    PhaseDatesForm,
+    PlanForm,
+    ReviewAnswerForm,
+    ReviewCommentForm,
+)
+from ..models import PhaseState
+from ..phases import OPINIONS, PHASES, REVIEW
+from ..sections import plan_sections
+
+PHASE_CHANGES_SHOWN = 10
+
+
+def _require_office(user, cycle) -> None:
+    if not access.is_cycle_office(user, cycle):
+        raise PermissionDenied
+
+
+def _refused(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _phase_name(number: int) -> str:
+    return _("Phase %(n)d (%(name)s)") % {"n": number, "name": PHASES[number].label}
+
+
+# --- the cycles and the dashboard ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_list(request):
+    """The cycles this login sees; the office starts a new school year's cycle here."""
+    user = request.user
+    cycles = list(selectors.cycle_list(user))
+    office = school_access.scope_of(user).is_office
+    form = None
+    if office:
+        form = CycleCreateForm(
+            request.POST or None, user=user,
+            latest_year=max((c.school_year for c in cycles), default=None),
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                cycle = services.cycle_create(
+                    by=user, township=form.cleaned_data["township"],
+                    school_year=form.cleaned_data["school_year"],
+                )
+            except ValidationError as exc:
+                _refused(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The cycle %(cycle)s has been created with its ten phases on the "
+                      "usual calendar.") % {"cycle": cycle},
+                )
+                return redirect("recruitment:dashboard", pk=cycle.pk)
+        else:
+            messages.error(request, _("The cycle was not created; see the reason below."))
+    return render(request, "recruitment/cycle_list.html", {"cycles": cycles, "form": form})
+
+
+@login_required
+@require_GET
+def dashboard(request, pk):
+    """The office runs the cycle here; the others see Step 1 and their own to-dos."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    office = access.is_cycle_office(user, cycle)
+    context = {
+        "cycle": cycle,
+        "office": office,
+        "todos": selectors.todos_for(user, cycle),
+        "may_read_plan": access.may_read_drafts(user, cycle),
+    }
+    if office:
+        board = selectors.dashboard(cycle)
+        context.update(
+            board=board,
+            opinions_started=board.phase(OPINIONS).state != PhaseState.NOT_STARTED,
+            phase_changes=selectors.phase_changes(cycle, limit=PHASE_CHANGES_SHOWN),
+        )
+    else:
+        context.update(phases=selectors.step_1_phases(cycle),
+                       review_reader=access.is_school_leader(user, cycle))
+    return render(request, "recruitment/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def phase_open(request, pk, number):
+    return _phase_change(request, pk, number, services.phase_open,
+                         _("%(phase)s is open."))
+
+
+@login_required
+@require_POST
+def phase_close(request, pk, number):
+    return _phase_change(request, pk, number, services.phase_close,
+                         _("%(phase)s is closed."))
+
+
+def _phase_change(request, pk, number, service, success):
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    phase = selectors.phase_get(cycle, number)
+    try:
+        service(by=request.user, phase=phase)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, success % {"phase": _phase_name(number)})
+    return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
+
+
+@login_required
+@require_POST
+def phase_dates(request, pk, number):
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    phase = selectors.phase_get(cycle, number)
+    form = PhaseDatesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The dates of %(phase)s were not changed: enter both dates.")
+                       % {"phase": _phase_name(number)})
+    else:
+        try:
+            services.phase_dates_set(by=request.user, phase=phase, **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The dates of %(phase)s have been changed.")
+                             % {"phase": _phase_name(number)})
+    return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
+
+
+@login_required
+@require_GET
+def phase_history(request, pk):
+    """Every change to the cycle's phases: who opened, closed or re-dated which, when."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    return render(request, "recruitment/phase_history.html",
+                  {"cycle": cycle, "phase_changes": selectors.phase_changes(cycle)})
+
+
+@login_required
+@require_GET
+def report(request, pk):
+    """The cycle report (sheets 环节 and 表决), as ``manage.py cycle_report`` writes it."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    buffer = io.BytesIO()
+    wb.write_workbook(buffer, selectors.cycle_report_sheets(cycle))
+    return _xlsx(buffer.getvalue(), f"竞聘周期-{cycle.township.name}-{cycle.school_year}.xlsx",
+                 fallback=f"cycle-{cycle.school_year}.xlsx")
+
+
+def _xlsx(data: bytes, filename: str, *, fallback: str) -> HttpResponse:
+    """A workbook attachment: an ASCII name for old clients, the real one per RFC 5987.
+
+    The same as ``schools.views._xlsx``; both belong in ``staffing`` (see the report).
+    """
+    response = HttpResponse(data, content_type=wb.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- phase 1: the plan and its revisions ---------------------------------------------
+
+
+def _require_drafts(user, cycle) -> None:
+    if not access.may_read_drafts(user, cycle):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def plan(request, pk):
+    """The plan as it stands (adopted, else the latest draft), or ``?revision=N``."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    _require_drafts(user, cycle)
+    number = _positive_int(request.GET.get("revision"))
+    if number is not None:
+        revision = selectors.revision_get(cycle, number)
+    else:
+        revision = selectors.plan_shown(cycle)
+    office = access.is_cycle_office(user, cycle)
+    context = {"cycle": cycle, "revision": revision, "office": office}
+    if revision is not None:
+        rows = list(revision.schools.all())
+        context.update(
+            sections=plan_sections(revision.text),
+            settings=selectors.plan_settings(revision),
+            school_rows=rows,
+            total_posts=sum(row.post_count for row in rows),
+            latest=selectors.latest_revision(cycle),
+        )
+    if office:
+        context["revise_refusal"] = services.plan_revise_check(cycle)
+    return render(request, "recruitment/plan/plan.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    """The office writes the plan: each save is a new revision (phases 1–3)."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    _require_office(user, cycle)
+    latest = selectors.latest_revision_with_schools(cycle)
+    rows = selectors.plan_rows(cycle, latest)
+    if request.method == "POST":
+        form = PlanForm(request.POST, rows=rows)
+        if form.is_valid():
+            values = {"text": form.cleaned_data["text"], "note": form.cleaned_data["note"],
+                      "settings": form.settings(), "schools": form.schools()}
+            try:
+                revision = services.plan_revise(by=user, cycle=cycle,
+                                                based_on=form.cleaned_data["based_on"], **values)
+            except ValidationError as exc:
+                if exc.code == services.PLAN_CHANGED:
+                    # Read again: the revision saved since may have committed after the
+                    # first read above (two clicks racing).
+                    latest = selectors.latest_revision_with_schools(cycle)
+                if exc.code != services.PLAN_CHANGED:
+                    _refused(request, exc)
+                elif (latest is not None and latest.created_by_id == user.pk
+                      and selectors.revision_matches(latest, **values)):
+                    # The same form sent twice: the first click saved it.
+                    messages.info(request, _("Revision %(n)d already holds these changes.")
+                                  % {"n": latest.number})
+                    return redirect("recruitment:plan", pk=cycle.pk)
+                else:
+                    _refused(request, exc)
+                    messages.warning(request, _(
+                        "Your text is kept below. Compare it with revision %(n)d before "
+                        "saving again: saving now makes it the next revision."
+                    ) % {"n": latest.number if latest else 0})
+                    data = request.POST.copy()
+                    data["based_on"] = latest.number if latest else 0
+                    form = PlanForm(data, rows=rows)
+            else:
+                messages.success(request, _("Revision %(n)d of the plan has been saved.")
+                                 % {"n": revision.number})
+                return redirect("recruitment:plan", pk=cycle.pk)
+        else:
+            messages.error(request, _("The plan was not saved; see the reasons below."))
+    else:
+        form = PlanForm(initial=PlanForm.initial_from(latest), rows=rows)
+    return render(request, "recruitment/plan/edit.html", {
+        "cycle": cycle,
+        "form": form,
+        "latest": latest,
+        "refusal": services.plan_revise_check(cycle),
+    })
+
+
+@login_required
+@require_GET
+def revisions(request, pk):
+    """Every saved revision with who saved it, when and why; two chosen to compare."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_drafts(request.user, cycle)
+    page = selectors.revisions_page(cycle, page=request.GET.get("page"))
+    numbers = [revision.number for revision in page]
+    return render(request, "recruitment/plan/revisions.html", {
+        "cycle": cycle,
+        "page": page,
+        "default_new": numbers[0] if numbers else None,
+        "default_old": numbers[1] if len(numbers) > 1 else None,
+    })
+
+
+@login_required
+@require_GET
+def revision_compare(request, pk):
+    """Two revisions side by side, the older on the left (``?a=N&b=M``)."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_drafts(request.user, cycle)
+    form = CompareForm(request.GET)
+    if form.is_valid():
+        a, b = sorted((form.cleaned_data["a"], form.cleaned_data["b"]))
+    else:
+        latest = selectors.latest_revision(cycle)
+        if latest is None or latest.number < 2:
+            messages.info(request, _("There is nothing to compare yet: the plan has fewer "
+                                     "than two revisions."))
+            return redirect("recruitment:revisions", pk=cycle.pk)
+        a, b = latest.number - 1, latest.number
+    diff = selectors.revision_diff(selectors.revision_get(cycle, a),
+                                   selectors.revision_get(cycle, b))
+    return render(request, "recruitment/plan/compare.html", {"cycle": cycle, "diff": diff})
+
+
+# --- phase 2: the collective review --------------------------------------------------
+
+
+def _require_review_reader(user, cycle) -> None:
+    """The collective review is the office's and the school leaders' meeting."""
+    if not (access.is_cycle_office(user, cycle) or access.is_school_leader(user, cycle)):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def review(request, pk):
+    """Phase 2: the current draft section by section, each with its comments and their
+    answers; principals comment, the office answers."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    _require_review_reader(user, cycle)
+    phase = selectors.phase_get(cycle, REVIEW)
+    refusal = workflow.acting_refusal(phase)
+    office = access.is_cycle_office(user, cycle)
+    commenter = bool(selectors.principal_schools_of(user, cycle))
+    return render(request, "recruitment/plan/review.html", {
+        "cycle": cycle,
+        "phase": phase,
+        "refusal": refusal,
+        "board": selectors.review_board(cycle),
+        "office": office,
+        "may_comment": commenter and refusal is None,
+        "may_answer": office and refusal is None,
+    })
+
+
+@login_required
+@require_POST
+def review_comment(request, pk):
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    if not selectors.principal_schools_of(user, cycle):
+        raise PermissionDenied
+    form = ReviewCommentForm(request.POST)
+    anchor = ""
+    if not form.is_valid():
+        messages.error(request, _("The comment was not saved: the form was incomplete."))
+    else:
+        revision = selectors.revision_get(cycle, form.cleaned_data["revision"])
+        section = form.cleaned_data["section"]
+        anchor = f"#section-{section}"
+        try:
+            services.review_comment_add(by=user, revision=revision, section=section,
+                                        body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Your comment has been saved. The office answers it "
+                                        "on this page."))
+    return redirect(reverse("recruitment:review", args=[cycle.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def review_answer(request, pk, comment_pk):
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    _require_office(user, cycle)
+    comment = selectors.comment_get(cycle, comment_pk)
+    form = ReviewAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The answer was not saved: choose adopted or not adopted."))
+    else:
+        try:
+            services.review_comment_answer(by=user, comment=comment, adopted=form.adopted,
+                                           reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Your answer to the comment on “%(section)s” has been "
+                                        "saved.") % {"section": comment.section_title})
+    return redirect(reverse("recruitment:review", args=[cycle.pk]) + f"#comment-{comment.pk}")
+
+
+urlpatterns = [
+    path("", cycle_list, name="cycle_list"),
+    path("<int:pk>/", dashboard, name="dashboard"),
+    path("<int:pk>/phases/<int:number>/open/", phase_open, name="phase_open"),
+    path("<int:pk>/phases/<int:number>/close/", phase_close, name="phase_close"),
+    path("<int:pk>/phases/<int:number>/dates/", phase_dates, name="phase_dates"),
+    path("<int:pk>/phases/history/", phase_history, name="phase_history"),
+    path("<int:pk>/report.xlsx", report, name="report"),
+    path("<int:pk>/plan/", plan, name="plan"),
+    path("<int:pk>/plan/edit/", plan_edit, name="plan_edit"),
+    path("<int:pk>/plan/revisions/", revisions, name="revisions"),
+    path("<int:pk>/plan/compare/", revision_compare, name="revision_compare"),
+    path("<int:pk>/review/", review, name="review"),
+    path("<int:pk>/review/comment/", review_comment, name="review_comment"),
+    path("<int:pk>/review/<int:comment_pk>/answer/", review_answer, name="review_answer"),
+]

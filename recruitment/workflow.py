@@ -1,0 +1,83 @@
+"""Which phase transitions and phase actions are allowed, and if not, why.
+
+The one place that knows the rules of the cycle's order. Services call these before
+they change anything; pages call the same functions to show a disabled button with its
+reason. Each function returns ``None`` when allowed, else the reason to show.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Cycle, Phase, PhaseState
+from .phases import DRAFT, INTENTIONS, OPINIONS, PHASES, REVIEW, VOTE
+
+
+def _label(number: int) -> str:
+    return _("phase %(n)d (%(name)s)") % {"n": number, "name": PHASES[number].label}
+
+
+def phase_open_refusal(phase: Phase, phases: dict[int, Phase], cycle: Cycle, *,
+                       revisions: int, representatives: int) -> str | None:
+    """May the office open ``phase`` now? ``phases`` are the cycle's, by number."""
+    if phase.state == PhaseState.OPEN:
+        return _("%(phase)s is already open.") % {"phase": _label(phase.number)}
+    if phase.state == PhaseState.CLOSED:
+        return _("%(phase)s is closed.") % {"phase": _label(phase.number)}
+    after = PHASES[phase.number].after
+    if after and phases[after].state != PhaseState.CLOSED:
+        return _("%(before)s must be closed first.") % {"before": _label(after)}
+    if phase.number in (REVIEW, OPINIONS, VOTE) and not revisions:
+        return _("The plan has no draft yet.")
+    if phase.number == VOTE and not representatives:
+        return _("Name the congress representatives first.")
+    if phase.number == INTENTIONS and cycle.adopted_revision_id is None:
+        return _("The plan has not been adopted by the congress.")
+    return None
+
+
+def phase_close_refusal(phase: Phase, *, revisions: int, pending_comments: int,
+                        undecided_opinions: int) -> str | None:
+    """May the office close ``phase`` now?"""
+    if phase.state != PhaseState.OPEN:
+        return _("%(phase)s is not open.") % {"phase": _label(phase.number)}
+    if phase.number == DRAFT and not revisions:
+        return _("Save a first draft of the plan before closing this phase.")
+    if phase.number == REVIEW and pending_comments:
+        return ngettext("%(n)d review comment is still waiting for an answer.",
+                        "%(n)d review comments are still waiting for an answer.",
+                        pending_comments) % {"n": pending_comments}
+    if phase.number == OPINIONS and undecided_opinions:
+        return ngettext("%(n)d reported opinion is still waiting for a decision.",
+                        "%(n)d reported opinions are still waiting for a decision.",
+                        undecided_opinions) % {"n": undecided_opinions}
+    if phase.number == VOTE:
+        return _("This phase closes when the office closes the congress vote.")
+    return None
+
+
+def acting_refusal(phase: Phase) -> str | None:
+    """May anyone act in ``phase`` (comment, send an opinion, vote …) now?"""
+    if phase.state == PhaseState.OPEN:
+        return None
+    if phase.state == PhaseState.NOT_STARTED:
+        return _("%(phase)s has not opened yet.") % {"phase": _label(phase.number)}
+    return _("%(phase)s is closed.") % {"phase": _label(phase.number)}
+
+
+def revise_refusal(phases: dict[int, Phase], cycle: Cycle) -> str | None:
+    """The office drafts in phase 1 and revises in phases 2 and 3; never after adoption."""
+    if cycle.adopted_revision_id is not None:
+        return _("The plan has been adopted and is frozen.")
+    if any(phases[n].state == PhaseState.OPEN for n in (DRAFT, REVIEW, OPINIONS)):
+        return None
+    return _("The plan can be written only while phase 1, 2 or 3 is open.")
+
+
+def adopted(*, representatives: int, ballots: int, votes_for: int, cycle: Cycle) -> bool:
+    """The congress's rule: turnout of at least turnout_num/turnout_den of all
+    representatives, and votes for more than majority_num/majority_den of all."""
+    if representatives == 0:
+        return False
+    turnout_ok = ballots * cycle.turnout_den >= cycle.turnout_num * representatives
+    majority_ok = votes_for * cycle.majority_den > cycle.majority_num * representatives
+    return turnout_ok and majority_ok

@@ -1,0 +1,129 @@
+"""The congress vote under concurrent requests: real threads, each on its own database
+connection, released together by a barrier.
+
+On PostgreSQL the vote's services serialize on the cycle row (``select_for_update``)
+and the database refuses a second ballot (``ballot_once``); on SQLite, IMMEDIATE
+transactions serialize writers. Either way the same outcomes must hold.
+"""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, connections, transaction
+
+from recruitment import services
+from recruitment.models import Ballot, Representative, Vote
+from recruitment.phases import DRAFT, VOTE
+
+from .test_cycle_services import TEXT, phase, run, staff_user
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
+
+THREAD_TIMEOUT = 60
+
+
+def at_once(*calls):
+    """Run each call in its own thread, all released at the same moment; return what
+    each returned or raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            connection.ensure_connection()  # connect first, so only the calls race
+            barrier.wait(timeout=THREAD_TIMEOUT)
+            outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    return outcomes
+
+
+def open_vote_with(office_user, township, school, *, year, size):
+    """A cycle of ``year`` with ``size`` representatives and its vote open."""
+    cycle = services.cycle_create(by=office_user, township=township, school_year=year)
+    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
+    people = [staff_user(school, f"{year}-代表{i}") for i in range(size)]
+    for person in people:
+        services.representative_add(by=office_user, cycle=cycle, staff=person)
+    run(cycle, office_user, DRAFT, 2, 3)
+    services.phase_open(by=office_user, phase=phase(cycle, VOTE))
+    return cycle, people
+
+
+def cast(cycle, person, choice):
+    return lambda: services.vote_cast(by=person.user, cycle=cycle, choice=choice)
+
+
+def test_two_ballots_of_one_representative_at_once_yield_exactly_one(office_user, township,
+                                                                     school):
+    cycle, people = open_vote_with(office_user, township, school, year=2026, size=4)
+
+    # Each representative's phone sends two ballots at once (a double tap, two tabs).
+    outcomes = at_once(*(cast(cycle, p, choice) for p in people
+                         for choice in ("for", "against")))
+
+    for index, person in enumerate(people):
+        pair = outcomes[2 * index: 2 * index + 2]
+        cast_ok = [o for o in pair if isinstance(o, Ballot)]
+        refused = [o for o in pair if isinstance(o, ValidationError)]
+        assert (len(cast_ok), len(refused)) == (1, 1), pair
+        assert refused[0].messages == ["You have voted."]
+        [ballot] = Ballot.objects.filter(representative__staff=person)
+        assert ballot.pk == cast_ok[0].pk
+    assert Ballot.objects.count() == len(people)
+
+
+def test_the_database_refuses_a_second_ballot_even_past_the_services(office_user, township,
+                                                                     school):
+    cycle, people = open_vote_with(office_user, township, school, year=2026, size=1)
+    vote = Vote.objects.get(cycle=cycle)
+    representative = Representative.objects.get(staff=people[0])
+
+    def insert(choice):
+        def call():
+            with transaction.atomic():
+                return Ballot.objects.create(vote=vote, representative=representative,
+                                             choice=choice)
+        return call
+
+    outcomes = at_once(insert("for"), insert("against"))
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Ballot", "IntegrityError"]
+    assert isinstance(next(o for o in outcomes if not isinstance(o, Ballot)), IntegrityError)
+    assert Ballot.objects.count() == 1
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028])
+def test_a_ballot_racing_the_close_is_either_counted_or_refused(office_user, township, school,
+                                                                year):
+    cycle, people = open_vote_with(office_user, township, school, year=year, size=6)
+
+    *ballots, closed = at_once(
+        *(cast(cycle, p, "for" if i % 2 else "against") for i, p in enumerate(people)),
+        lambda: services.vote_close(by=office_user, cycle=cycle),
+    )
+
+    assert isinstance(closed, Vote), closed
+    vote = Vote.objects.get(pk=closed.pk)
+    for person, outcome in zip(people, ballots, strict=True):
+        stored = Ballot.objects.filter(vote=vote, representative__staff=person)
+        if isinstance(outcome, Ballot):
+            assert stored.get().pk == outcome.pk  # cast before the close: counted below
+        else:
+            assert isinstance(outcome, ValidationError), outcome  # after: refused, no row
+            assert not stored.exists()
+    counted = Ballot.objects.filter(vote=vote)
+    assert vote.turnout == counted.count() == sum(isinstance(o, Ballot) for o in ballots)
+    assert vote.votes_for == counted.filter(choice="for").count()
+    assert vote.votes_against == counted.filter(choice="against").count()
