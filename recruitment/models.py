@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from schools.models import School, Staff, Township
@@ -287,8 +288,8 @@ class Vote(models.Model):
     """Phase 4: one congress vote on one revision; a rejected plan may be voted again."""
 
     class Result(models.TextChoices):
-        ADOPTED = "adopted", _("adopted")
-        REJECTED = "rejected", _("rejected")
+        ADOPTED = "adopted", pgettext_lazy("plan", "adopted")
+        REJECTED = "rejected", pgettext_lazy("plan", "rejected")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="votes")
     revision = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="votes")

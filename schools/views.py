@@ -8,12 +8,11 @@ Every lookup goes through ``selectors`` (scoped by ``access``); every change thr
 import io
 from datetime import date
 from pathlib import PurePath
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -240,7 +239,7 @@ def roster_errors(request, pk):
         text_headers=ROSTER_TEXT_HEADERS,
     )
     stem = PurePath(record.original_name).stem or "花名册"
-    return _xlsx(data, f"{stem}-{ERROR_HEADER}.xlsx", fallback="roster-errors.xlsx")
+    return wb.xlsx_response(data, f"{stem}-{ERROR_HEADER}.xlsx", fallback="roster-errors.xlsx")
 
 
 @login_required
@@ -251,7 +250,7 @@ def roster_export(request, township_pk):
     buffer = io.BytesIO()
     wb.write_workbook(buffer, roster_sheets(township))
     today = timezone.localdate().isoformat()
-    return _xlsx(
+    return wb.xlsx_response(
         buffer.getvalue(), f"花名册-{township.name}-{today}.xlsx", fallback=f"roster-{today}.xlsx"
     )
 
@@ -260,19 +259,9 @@ def roster_export(request, township_pk):
 @require_GET
 def roster_template(request):
     access.require_office(request.user)
-    return _xlsx(
+    return wb.xlsx_response(
         wb.workbook_bytes(template_sheets()), "花名册模板.xlsx", fallback="roster-template.xlsx"
     )
-
-
-def _xlsx(data: bytes, filename: str, *, fallback: str) -> HttpResponse:
-    """A workbook attachment: an ASCII name for old clients, the real one per RFC 5987."""
-    response = HttpResponse(data, content_type=wb.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _change_row(change) -> dict:

@@ -9,12 +9,10 @@ nothing; ``PermissionDenied`` is a 403.
 """
 
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -191,21 +189,8 @@ def report(request, pk):
     _require_office(request.user, cycle)
     buffer = io.BytesIO()
     wb.write_workbook(buffer, selectors.cycle_report_sheets(cycle))
-    return _xlsx(buffer.getvalue(), f"竞聘周期-{cycle.township.name}-{cycle.school_year}.xlsx",
-                 fallback=f"cycle-{cycle.school_year}.xlsx")
-
-
-def _xlsx(data: bytes, filename: str, *, fallback: str) -> HttpResponse:
-    """A workbook attachment: an ASCII name for old clients, the real one per RFC 5987.
-
-    The same as ``schools.views._xlsx``; both belong in ``staffing`` (see the report).
-    """
-    response = HttpResponse(data, content_type=wb.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = f"竞聘周期-{cycle.township.name}-{cycle.school_year}.xlsx"
+    return wb.xlsx_response(buffer.getvalue(), name, fallback=f"cycle-{cycle.school_year}.xlsx")
 
 
 # --- phase 1: the plan and its revisions ---------------------------------------------
