@@ -108,3 +108,88 @@ def seed_cycle(township: Township) -> list:
         services.vote_cast(by=staff.user, cycle=cycle, choice=choice)
     services.vote_close(by=office, cycle=cycle)
     return []
+
+
+AUXILIARY_DUTIES = ["实验室管理", "图书室管理", "功能室管理", "宿舍管理", "门卫值班", "安全巡查"]
+GRADES = {"中心中学": ["七年级", "八年级", "九年级"], "独立园": ["小班", "中班", "大班"]}
+PRIMARY_GRADES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"]
+
+
+def seed_step2(township: Township) -> list:
+    """Phase 5 done and phase 6 open: every school's posts published, and the staff's
+    intentions submitted (most at their own school, some elsewhere), so a newcomer can
+    walk the selection at once. Skipped when the cycle already has posts."""
+    import random
+
+    from schools.models import SchoolKind
+
+    from . import selection as sel
+    from .models import Post, PostKind
+    from .phases import INTENTIONS, SELECTION
+
+    cycle = Cycle.objects.filter(township=township).order_by("-school_year").first()
+    if cycle is None or cycle.adopted_revision_id is None or cycle.posts.exists():
+        return []
+    office = _user("office")
+    rng = random.Random(5)
+    heads = {s.school_id: s.user for s in Staff.objects.filter(
+        user__username__startswith="principal").select_related("user")}
+    services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
+    leaders = set(Position.objects.filter(end_date__isnull=True, title__in=("校长", "园长"))
+                  .values_list("staff_id", flat=True))
+    staff_by_school: dict[int, list[Staff]] = {}
+    for staff in (Staff.objects.filter(school__township=township).exclude(pk__in=leaders)
+                  .select_related("school", "user").order_by("resident_id")):
+        staff_by_school.setdefault(staff.school_id, []).append(staff)
+    posts: dict[int, tuple[list[Post], list[Post]]] = {}
+    for school in township.schools.order_by("name"):
+        people = staff_by_school.get(school.pk, [])
+        quota = sel.post_quota(cycle, school)
+        aux_seats = max(2, quota // 6)
+        teaching_count = max(0, min(len(people), quota - aux_seats))
+        grades = GRADES.get(school.roster_kind, PRIMARY_GRADES)
+        subjects = sorted({p.subject for p in people if p.subject}) or ["语文"]
+        teaching = []
+        for n in range(1, teaching_count + 1):
+            subject = people[n - 1].subject or subjects[0]
+            teaching.append(sel.post_save(by=heads[school.pk], cycle=cycle, school=school,
+                                          fields=sel.PostFields(
+                number=n, kind=PostKind.TEACHING, grade_class=rng.choice(grades),
+                subject=subject, weekly_lessons=rng.choice([6, 10, 12, 14, 16]),
+                conditions="具有相应学科教师资格", duties="完成本学科教育教学任务")))
+        auxiliary = []
+        duties = AUXILIARY_DUTIES if school.kind != SchoolKind.KINDERGARTEN else [
+            "保育管理", "门卫值班"]
+        per_duty = max(1, aux_seats // len(duties))
+        for i, duty in enumerate(duties[: max(1, aux_seats // per_duty)]):
+            auxiliary.append(sel.post_save(by=heads[school.pk], cycle=cycle, school=school,
+                                           fields=sel.PostFields(
+                number=teaching_count + i + 1, kind=PostKind.AUXILIARY, duties=duty,
+                seats=per_duty, conditions="责任心强")))
+        sel.posts_publish(by=office, cycle=cycle, school=school)
+        posts[school.pk] = (teaching, auxiliary)
+    schools = list(township.schools.order_by("name"))
+    for school_id, people in staff_by_school.items():
+        teaching, auxiliary = posts[school_id]
+        for index, staff in enumerate(people):
+            if staff.user is None:
+                staff.user = get_user_model().objects.create_user(
+                    username=f"staff{staff.pk:04d}", password=None)
+                staff.save(update_fields=["user"])
+            own_post = next((p for p in teaching if p.subject == staff.subject),
+                            teaching[index % len(teaching)] if teaching else None)
+            choices = []
+            if index % 9 == 4:  # some apply elsewhere first (a centre, a remote school)
+                other = rng.choice([s for s in schools if s.pk != school_id])
+                other_teaching, other_aux = posts[other.pk]
+                match = next((p for p in other_teaching if p.subject == staff.subject), None)
+                if other_aux:
+                    choices.append(sel.Choice(other, match, [other_aux[0]]))
+            if auxiliary:
+                choices.append(sel.Choice(staff.school, own_post,
+                                          [auxiliary[index % len(auxiliary)]]))
+            if choices:
+                sel.intention_submit(by=staff.user, cycle=cycle, choices=choices)
+    services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
+    services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=SELECTION))
+    return []

@@ -25,8 +25,9 @@ from .models import (
     StaffOpinion,
     Vote,
 )
-from .phases import OPINIONS, PHASES, REVIEW, VOTE
+from .phases import INTENTIONS, OPINIONS, PHASES, REVIEW, SELECTION, UNHIRED, VOTE
 from .sections import DiffLine, compare, plan_sections
+from .services import close_blockers
 
 # Fixed Chinese words for exports (a data contract, whatever the interface language).
 STATE_WORDS = {
@@ -91,7 +92,9 @@ class Dashboard:
 
 
 def dashboard(cycle: Cycle) -> Dashboard:
-    """The office's view of a cycle: phases with what blocks each, and who is awaited."""
+    """The office's view of a cycle: phases with what blocks each, and who is awaited.
+
+    Phases 6 and 7 cost one count each, and only while open (``close_blockers``)."""
     phases = list(cycle.phases.order_by("number"))
     by_number = {p.number: p for p in phases}
     revisions = cycle.revisions.count()
@@ -110,7 +113,7 @@ def dashboard(cycle: Cycle) -> Dashboard:
             ),
             close_refusal=workflow.phase_close_refusal(
                 p, revisions=revisions, pending_comments=pending_comments,
-                undecided_opinions=undecided,
+                undecided_opinions=undecided, **close_blockers(p),
             ),
         )
         for p in phases
@@ -289,6 +292,41 @@ def todos_for(user, cycle: Cycle) -> list[Todo]:
         vote = cycle.votes.filter(closed_at__isnull=True).first()
         if rep and vote and not Ballot.objects.filter(vote=vote, representative=rep).exists():
             todos.append(Todo("vote"))
+    todos.extend(_step_2_todos(cycle, is_open, office, principal_schools, scope))
+    return todos
+
+
+def _step_2_todos(cycle, is_open, office, principal_schools, scope) -> list[Todo]:
+    """Step 2's to-dos: ``set_posts`` (principal, phase 5), ``submit_intention`` (staff
+    without one, phase 5), ``select`` and ``answer_proposals`` (principal, phase 6),
+    ``approve_cadres`` (office, phase 6), ``place_unhired`` (office, phase 7)."""
+    from .models import CadreProposal, Intention, Proposal
+
+    todos = []
+    if INTENTIONS in is_open:
+        todos.extend(Todo("set_posts", school=s) for s in principal_schools)
+        if scope.staff_id and not Intention.objects.filter(
+            cycle=cycle, staff_id=scope.staff_id
+        ).exists() and Staff.objects.filter(
+            pk=scope.staff_id, school__township_id=cycle.township_id
+        ).exists():
+            todos.append(Todo("submit_intention"))
+    if SELECTION in is_open:
+        todos.extend(Todo("select", school=s) for s in principal_schools)
+        waiting = dict(
+            Proposal.objects.filter(cycle=cycle, status=Proposal.Status.PROPOSED,
+                                    post__school__in=principal_schools)
+            .values_list("post__school").annotate(n=Count("pk"))
+        )
+        todos.extend(Todo("answer_proposals", waiting[s.pk], school=s)
+                     for s in principal_schools if waiting.get(s.pk))
+        if office:
+            cadres = CadreProposal.objects.filter(
+                cycle=cycle, status=CadreProposal.Status.PROPOSED).count()
+            if cadres:
+                todos.append(Todo("approve_cadres", cadres))
+    if UNHIRED in is_open and office:
+        todos.append(Todo("place_unhired"))
     return todos
 
 
@@ -456,7 +494,6 @@ def vote_page(user, cycle: Cycle, *, office: bool) -> VotePage:
 
 CYCLES_SHOWN = 50
 REVISIONS_PER_PAGE = 50
-STEP_1 = (1, 2, 3, 4)
 
 
 def cycle_list(user) -> QuerySet[Cycle]:
@@ -485,9 +522,10 @@ def current_cycle_id(user) -> int | None:
     return user._staffing_cycle_id
 
 
-def step_1_phases(cycle: Cycle) -> list[Phase]:
-    """The phases principals and teachers take part in: Step 1, the plan."""
-    return list(cycle.phases.filter(number__in=STEP_1).order_by("number"))
+def staff_phases(cycle: Cycle) -> list[Phase]:
+    """The phases principals and teachers take part in: Step 1 (the plan) and Step 2
+    (posts, intentions, selection, the unhired)."""
+    return list(cycle.phases.filter(number__lte=UNHIRED).order_by("number"))
 
 
 def phase_get(cycle: Cycle, number: int) -> Phase:

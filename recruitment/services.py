@@ -23,12 +23,13 @@ from .models import (
     PhaseState,
     PlanRevision,
     PlanSchool,
+    Proposal,
     Representative,
     ReviewComment,
     StaffOpinion,
     Vote,
 )
-from .phases import DRAFT, OPINIONS, REVIEW, VOTE, default_dates
+from .phases import DRAFT, OPINIONS, REVIEW, SELECTION, UNHIRED, VOTE, default_dates
 from .sections import plan_sections
 
 
@@ -99,7 +100,24 @@ def phase_close_check(phase: Phase) -> str | None:
         undecided_opinions=StaffOpinion.objects.filter(
             cycle=cycle, report__isnull=False, status=StaffOpinion.Status.PENDING
         ).count(),
+        **close_blockers(phase),
     )
+
+
+def close_blockers(phase: Phase) -> dict[str, int]:
+    """What keeps an open phase 6 or 7 from closing, counted only for that phase:
+    proposals awaiting a school (phase 6), staff with neither a post nor an explained
+    status (phase 7, R7). The keyword arguments of ``workflow.phase_close_refusal``."""
+    if phase.state != PhaseState.OPEN:
+        return {}
+    if phase.number == SELECTION:
+        return {"pending_proposals": Proposal.objects.filter(
+            cycle_id=phase.cycle_id, status=Proposal.Status.PROPOSED).count()}
+    if phase.number == UNHIRED:
+        from .selection import unhired  # selection builds on this module
+
+        return {"unhired": unhired(phase.cycle).count()}
+    return {}
 
 
 @transaction.atomic
@@ -125,6 +143,11 @@ def phase_close(*, by, phase: Phase) -> Phase:
     _refuse(phase_close_check(phase))
     phase.state = PhaseState.CLOSED
     _save(phase, by, ["state"])
+    if phase.number == SELECTION:
+        # R3: a cadre not hired at their own unit loses the position from this day.
+        from .selection import selection_close_positions  # selection builds on this module
+
+        selection_close_positions(by=by, cycle=phase.cycle)
     return phase
 
 

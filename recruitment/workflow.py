@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Cycle, Phase, PhaseState
-from .phases import DRAFT, INTENTIONS, OPINIONS, PHASES, REVIEW, VOTE
+from .phases import DRAFT, INTENTIONS, OPINIONS, PHASES, REVIEW, SELECTION, UNHIRED, VOTE
 
 
 def _label(number: int) -> str:
@@ -36,8 +36,14 @@ def phase_open_refusal(phase: Phase, phases: dict[int, Phase], cycle: Cycle, *,
 
 
 def phase_close_refusal(phase: Phase, *, revisions: int, pending_comments: int,
-                        undecided_opinions: int) -> str | None:
-    """May the office close ``phase`` now?"""
+                        undecided_opinions: int, pending_proposals: int = 0,
+                        unhired: int = 0) -> str | None:
+    """May the office close ``phase`` now?
+
+    ``pending_proposals``: the office's proposals still awaiting a school's answer (the
+    selection closes once every school has answered, R6). ``unhired``: staff with
+    neither a post nor an explained status (R7: phase 7 closes when there are none).
+    """
     if phase.state != PhaseState.OPEN:
         return _("%(phase)s is not open.") % {"phase": _label(phase.number)}
     if phase.number == DRAFT and not revisions:
@@ -52,6 +58,16 @@ def phase_close_refusal(phase: Phase, *, revisions: int, pending_comments: int,
                         undecided_opinions) % {"n": undecided_opinions}
     if phase.number == VOTE:
         return _("This phase closes when the office closes the congress vote.")
+    if phase.number == SELECTION and pending_proposals:
+        return ngettext("%(n)d proposal of the office is still waiting for a school's answer.",
+                        "%(n)d proposals of the office are still waiting for a school's answer.",
+                        pending_proposals) % {"n": pending_proposals}
+    if phase.number == UNHIRED and unhired:
+        return ngettext("%(n)d staff member is still without a post or an explained status "
+                        "(R7).",
+                        "%(n)d staff members are still without a post or an explained status "
+                        "(R7).",
+                        unhired) % {"n": unhired}
     return None
 
 

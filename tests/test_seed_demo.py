@@ -122,13 +122,18 @@ def test_a_second_run_changes_nothing():
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
 
 
-def test_the_demo_cycle_has_an_adopted_plan_and_step_2_ready():
+def test_the_demo_cycle_is_ready_for_the_selection():
     seed()
-    from recruitment.models import Cycle, Vote
-    from recruitment.phases import INTENTIONS
-    from recruitment.services import phase_of, phase_open_check
+    from recruitment.models import Cycle, Intention, PhaseState, Post, Vote
+    from recruitment.phases import INTENTIONS, SELECTION
+    from recruitment.services import phase_of
 
     cycle = Cycle.objects.get()
     assert cycle.adopted_revision is not None
     assert Vote.objects.get().result == Vote.Result.ADOPTED
-    assert phase_open_check(phase_of(cycle, INTENTIONS)) is None
+    assert phase_of(cycle, INTENTIONS).state == PhaseState.CLOSED
+    assert phase_of(cycle, SELECTION).state == PhaseState.OPEN
+    assert Post.objects.filter(cycle=cycle, published_at__isnull=False).count() > 200
+    assert Intention.objects.filter(cycle=cycle).count() > 200
+    assert Intention.objects.filter(
+        cycle=cycle, applications__rank=2).exists()  # some applied at another school first

@@ -11,6 +11,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import translation
 
 from recruitment import services
 from recruitment.models import Ballot, Representative, Vote
@@ -28,12 +29,14 @@ def at_once(*calls):
     each returned or raised, in order."""
     barrier = threading.Barrier(len(calls))
     outcomes: list = [None] * len(calls)
+    language = translation.get_language()  # threads start with the default language
 
     def worker(index, call):
         try:
             connection.ensure_connection()  # connect first, so only the calls race
             barrier.wait(timeout=THREAD_TIMEOUT)
-            outcomes[index] = call()
+            with translation.override(language):
+                outcomes[index] = call()
         except Exception as exc:  # noqa: BLE001 - the outcome under test
             outcomes[index] = exc
         finally:

@@ -118,8 +118,9 @@ def dashboard(request, pk):
             phase_changes=selectors.phase_changes(cycle, limit=PHASE_CHANGES_SHOWN),
         )
     else:
-        context.update(phases=selectors.step_1_phases(cycle),
-                       review_reader=access.is_school_leader(user, cycle))
+        context.update(phases=selectors.staff_phases(cycle),
+                       review_reader=access.is_school_leader(user, cycle),
+                       staff_member=access.own_staff(user, cycle) is not None)
     return render(request, "recruitment/dashboard.html", context)
 
 

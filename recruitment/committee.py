@@ -1,0 +1,708 @@
+"""Phase 6, two-way selection layer by layer (双向选择、层层竞聘), for its pages.
+
+- Services: the hiring committee (聘任委员会) a school's principal or the office forms
+  — the school liaison, the principal, the party secretary, backbone teachers — as
+  ``CommitteeMember`` rows with their history.
+- Selectors: what the selection pages show, each in a fixed number of queries whatever
+  the number of schools, posts or applicants.
+- Refusals: the selection's rules (R3–R6) live once in ``recruitment/selection.py``.
+  The ``*_refusal`` functions here tell a page, from rows it has already loaded, the
+  reason the service would refuse with, in the service's words, so the button is shown
+  disabled with it; pressing it anyway still goes through the service.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from schools import access
+from schools.models import Membership, Position, Role, School, Staff
+
+from . import access as cycle_access
+from . import selection, workflow
+from .models import (
+    Application,
+    CadreProposal,
+    CommitteeMember,
+    CommitteeRole,
+    Cycle,
+    Decision,
+    Hire,
+    Phase,
+    PhaseState,
+    PlanSchool,
+    Post,
+    Ranking,
+    ViceAssessment,
+)
+from .phases import SELECTION
+from .services import _refuse, _save, _set_history_user, phase_of
+
+CADRE_DECISIONS_SHOWN = 20
+COMMITTEE_CHANGES_SHOWN = 30
+
+
+# --- who may do what ------------------------------------------------------------------
+
+
+def is_principal(user, school: School) -> bool:
+    return school.pk in access.scope_of(user).principal_school_ids
+
+
+def may_see_school(user, cycle: Cycle, school: School) -> bool:
+    """A school's selection page: its hiring committee (principal, liaison, members)
+    and the township's office."""
+    return cycle_access.is_cycle_office(user, cycle) or selection.is_committee(user, cycle,
+                                                                              school)
+
+
+def may_manage_committee(user, cycle: Cycle, school: School) -> bool:
+    """The principal or the office forms the school's hiring committee."""
+    return is_principal(user, school) or cycle_access.is_cycle_office(user, cycle)
+
+
+def committee_schools(user, cycle: Cycle) -> list[School]:
+    """The schools of the cycle's township on whose hiring committee this login sits."""
+    scope = access.scope_of(user)
+    member_of = CommitteeMember.objects.filter(cycle=cycle, user=user).values("school_id")
+    return list(
+        School.objects.filter(township_id=cycle.township_id)
+        .filter(Q(pk__in=scope.principal_school_ids | scope.liaison_school_ids)
+                | Q(pk__in=member_of))
+        .order_by("name")
+    )
+
+
+# --- the committee (services) ---------------------------------------------------------
+
+
+def person_name(user) -> str:
+    """A member as the committee knows them: the login's full name, else its staff
+    record's name (select ``user__staff_profile`` to save the query), else the
+    username."""
+    if user.get_full_name():
+        return user.get_full_name()
+    try:
+        return user.staff_profile.name
+    except ObjectDoesNotExist:
+        return user.get_username()
+
+
+def committee_change_refusal(phase: Phase) -> str | None:
+    """The committee is formed up to the end of the selection (phase 6)."""
+    if phase.state == PhaseState.CLOSED:
+        return _("The selection has closed: the committee no longer changes.")
+    return None
+
+
+def member_refusal(school: School, user, role: str) -> str | None:
+    """Why ``user`` cannot sit on ``school``'s committee as ``role``: a liaison or the
+    principal by their membership of the school; the party secretary (who may hold the
+    principal's membership) and backbone teachers from the school's staff."""
+    if role not in CommitteeRole.values:
+        return _("Choose the member's role on the committee.")
+    roles = set(Membership.objects.filter(user=user, school=school)
+                .values_list("role", flat=True))
+    on_staff = Staff.objects.filter(user=user, school=school).exists()
+    values = {"name": person_name(user), "school": school.name}
+    if role == CommitteeRole.LIAISON and Role.LIAISON not in roles:
+        return _("%(name)s is not a liaison of %(school)s.") % values
+    if role == CommitteeRole.PRINCIPAL and Role.PRINCIPAL not in roles:
+        return _("%(name)s is not the principal of %(school)s.") % values
+    if role == CommitteeRole.SECRETARY and not (on_staff or Role.PRINCIPAL in roles):
+        return _("%(name)s is not on the staff of %(school)s.") % values
+    if role == CommitteeRole.BACKBONE and not on_staff:
+        return _("%(name)s is not on the staff of %(school)s.") % values
+    return None
+
+
+def _require_manager(user, cycle: Cycle, school: School) -> None:
+    if school.township_id != cycle.township_id or not may_manage_committee(user, cycle, school):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def committee_member_add(*, by, cycle: Cycle, school: School, user, role: str) -> CommitteeMember:
+    """The principal or the office names a member of the school's hiring committee
+    (phase 6: the liaison, the principal, the party secretary, backbone teachers)."""
+    _require_manager(by, cycle, school)
+    _refuse(committee_change_refusal(phase_of(cycle, SELECTION)))
+    _refuse(member_refusal(school, user, role))
+    try:
+        with transaction.atomic():
+            member = CommitteeMember(cycle=cycle, school=school, user=user, role=role)
+            _save(member, by)
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already on the committee.")
+                              % {"name": person_name(user)}) from None
+    return member
+
+
+@transaction.atomic
+def committee_member_remove(*, by, member: CommitteeMember) -> None:
+    """The principal or the office takes a member off the committee; the history keeps
+    who sat on it and who removed them."""
+    _require_manager(by, member.cycle, member.school)
+    _refuse(committee_change_refusal(phase_of(member.cycle, SELECTION)))
+    _set_history_user(member, by)
+    member.delete()
+
+
+def committee_member_get(cycle: Cycle, school: School, pk) -> CommitteeMember:
+    return get_object_or_404(
+        CommitteeMember.objects.select_related("cycle", "school", "user__staff_profile"),
+        cycle=cycle, school=school, pk=pk)
+
+
+def committee_user_get(cycle: Cycle, pk):
+    """A login of the cycle's township (its staff, its schools' liaisons and principals),
+    or 404: a page never names a login from elsewhere."""
+    users = get_user_model().objects.filter(
+        Q(staff_profile__school__township_id=cycle.township_id)
+        | Q(memberships__school__township_id=cycle.township_id)
+    ).distinct()
+    return get_object_or_404(users, pk=pk)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A login who may be named to the committee, and why (liaison, principal, staff)."""
+
+    user_id: int
+    name: str
+    note: str
+
+
+def committee_candidates(school: School, *, excluding: set[int]) -> list[Candidate]:
+    """The school's liaisons, its principal and its staff with a login, in two queries."""
+    found: dict[int, Candidate] = {}
+    notes = {Role.LIAISON: _("liaison"), Role.PRINCIPAL: _("principal")}
+    for membership in (Membership.objects.filter(school=school, role__in=list(notes))
+                       .select_related("user__staff_profile").order_by("role", "user_id")):
+        user = membership.user
+        found.setdefault(user.pk, Candidate(user.pk, person_name(user),
+                                            str(notes[membership.role])))
+    for staff in (Staff.objects.filter(school=school, user__isnull=False)
+                  .order_by("name", "pk")):
+        found.setdefault(staff.user_id, Candidate(staff.user_id, staff.name, _("staff")))
+    return [c for c in found.values() if c.user_id not in excluding]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: CommitteeMember
+    name: str
+    added_by: str
+    added_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    when: datetime
+    who: str
+    name: str
+    role: str
+    added: bool
+
+
+def committee_of(cycle: Cycle, school: School) -> tuple[list[MemberRow], list[MemberChange]]:
+    """The committee's members with who named them and when, and the latest changes
+    (named, removed), newest first: two queries."""
+    members = list(CommitteeMember.objects.filter(cycle=cycle, school=school)
+                   .select_related("user__staff_profile").order_by("role", "pk"))
+    records = list(
+        CommitteeMember.history.filter(cycle_id=cycle.pk, school_id=school.pk,
+                                       history_type__in=["+", "-"])
+        .select_related("history_user__staff_profile", "user__staff_profile")
+        .order_by("-history_date", "-history_id")
+    )
+    added = {r.id: r for r in reversed(records) if r.history_type == "+"}
+    roles = dict(CommitteeRole.choices)
+    rows = []
+    for member in members:
+        record = added.get(member.pk)
+        rows.append(MemberRow(
+            member, person_name(member.user),
+            person_name(record.history_user) if record and record.history_user else "",
+            record.history_date if record else None))
+    changes = [
+        MemberChange(r.history_date, person_name(r.history_user) if r.history_user else "",
+                     person_name(r.user), str(roles.get(r.role, r.role)), r.history_type == "+")
+        for r in records[:COMMITTEE_CHANGES_SHOWN]
+    ]
+    return rows, changes
+
+
+# --- refusals a page shows on a disabled button ----------------------------------------
+
+
+def first_layer_close_refusal(cycle: Cycle, phase: Phase) -> str | None:
+    """As ``selection.first_layer_close`` refuses: phase 6 must be open, once."""
+    refusal = workflow.acting_refusal(phase)
+    if refusal:
+        return refusal
+    if cycle.first_layer_closed_at is not None:
+        return _("The centres' layer is already closed.")
+    return None
+
+
+def positions_end_refusal(phase: Phase, count: int) -> str | None:
+    """R3 at the selection's close: once phase 6 has opened, and only when some cadre
+    is not hired at their own unit."""
+    if phase.state == PhaseState.NOT_STARTED:
+        return workflow.acting_refusal(phase)
+    if not count:
+        return _("Every cadre is hired at their own unit: no position ends.")
+    return None
+
+
+def cross_school_refusal(staff: Staff, post: Post, *, first_step: bool) -> str | None:
+    """As ``selection.hire_confirm``: another school's staff member goes to the office
+    for unified allocation, except at a first-step school or a township-wide post."""
+    if staff.school_id != post.school_id and not (first_step or post.township_wide):
+        return _("%(name)s is another school's staff member: cross-school applicants are "
+                 "allocated by the office.") % {"name": staff}
+    return None
+
+
+def full_refusal(post: Post, taken: int) -> str | None:
+    """As ``selection._take``: the post's seats are counted."""
+    if taken >= post.seats:
+        return _("Post %(n)d at %(school)s is full.") % {"n": post.number, "school": post.school}
+    return None
+
+
+def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, row: "PostRow",
+                    staff: Staff) -> str | None:
+    """Why the principal's confirmation of a 'hire' decision would be refused, in
+    ``selection.hire_confirm``'s order: who confirms, the phase, the layer and the cadres
+    first (``refusal``, the same for the whole school), cross-school, a full post."""
+    if not principal:
+        return _("Only the principal confirms hires.")
+    return (refusal or cross_school_refusal(staff, row.post, first_step=first_step)
+            or full_refusal(row.post, row.taken))
+
+
+# --- one school's selection -----------------------------------------------------------
+
+
+@dataclass
+class Applicant:
+    """One applicant for one post: their choice at the school, the committee's ranking,
+    their hire in the cycle (wherever it is), and why the principal may not confirm."""
+
+    staff: Staff
+    application: Application
+    ranking: Ranking | None
+    hire: Hire | None
+    confirm_refusal: str | None = None
+
+    @property
+    def own_staff(self) -> bool:
+        return self.staff.school_id == self.application.school_id
+
+    @property
+    def decision(self) -> str:
+        return self.ranking.decision if self.ranking else Decision.PENDING
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.decision == Decision.HIRE and self.hire is None
+
+    def order(self) -> tuple:
+        """The committee's order: by rank, the unranked after, then by name."""
+        rank = self.ranking.rank if self.ranking else None
+        return (rank is None, rank or 0, self.staff.name, self.staff.pk)
+
+
+@dataclass
+class PostRow:
+    post: Post
+    taken: int
+    applicants: list[Applicant] = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return max(self.post.seats - self.taken, 0)
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """R3 live: a leadership position at the school, and its holder's hire here this
+    cycle (hired elsewhere, the position has ended: ``selection._take``)."""
+
+    position: Position
+    hire: Hire | None
+
+
+@dataclass
+class SchoolBoard:
+    cycle: Cycle
+    school: School
+    phase: Phase
+    office: bool
+    principal: bool
+    liaison: bool
+    committee: bool
+    manager: bool
+    first_step: bool
+    layer_refusal: str | None
+    cadre_refusal: str | None
+    posts: list[PostRow]
+    hires: list[Hire]
+    proposals: list[CadreProposal]
+    proposable: list[Staff]
+    positions: list[PositionRow]
+    share: selection.ShareRow | None
+    members: list[MemberRow]
+    member_changes: list[MemberChange]
+    candidates: list[Candidate]
+
+    @property
+    def phase_refusal(self) -> str | None:
+        return workflow.acting_refusal(self.phase)
+
+    @property
+    def may_see_vices(self) -> bool:
+        """As ``may_see_vices``, from what the board already knows."""
+        return self.principal or self.liaison or self.office
+
+    @property
+    def rank_refusal(self) -> str | None:
+        """Why this login may not record rankings now (the same for every applicant)."""
+        if not self.committee:
+            return _("Only the school's hiring committee ranks applicants.")
+        return self.phase_refusal
+
+    @property
+    def propose_refusal(self) -> str | None:
+        if not self.committee:
+            return _("Only the school's hiring committee proposes middle-level cadres.")
+        return self.phase_refusal or (
+            None if self.proposable else _("Nobody hired here is left to propose: post "
+                                           "before position (R3)."))
+
+    @property
+    def committee_refusal(self) -> str | None:
+        if not self.manager:
+            return _("Only the principal or the office forms the committee.")
+        return committee_change_refusal(self.phase)
+
+    @property
+    def awaiting_confirmation(self) -> int:
+        return sum(a.awaiting_confirmation for row in self.posts for a in row.applicants)
+
+    @property
+    def applicants(self) -> int:
+        return sum(len(row.applicants) for row in self.posts)
+
+
+def _taken(posts: QuerySet[Post]) -> dict[int, int]:
+    """Seats taken per post: its hires, and the hires holding it as an auxiliary duty."""
+    taken: dict[int, int] = {}
+    for post_id, n in (Hire.objects.filter(post__in=posts).order_by()
+                       .values_list("post_id").annotate(n=Count("pk"))):
+        taken[post_id] = taken.get(post_id, 0) + n
+    for post_id, n in (Hire.extra_posts.through.objects.filter(post__in=posts).order_by()
+                       .values_list("post_id").annotate(n=Count("pk"))):
+        taken[post_id] = taken.get(post_id, 0) + n
+    return taken
+
+
+def _first_step_ids(cycle: Cycle) -> set[int]:
+    return set(PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id, first_step=True)
+               .values_list("school_id", flat=True))
+
+
+def _share_of(cycle: Cycle) -> dict[int, selection.ShareRow]:
+    """R5 rows (``selection.own_staff_shares``) by school id; none before the plan is
+    adopted."""
+    if cycle.adopted_revision_id is None:
+        return {}
+    return {row.school.pk: row for row in selection.own_staff_shares(cycle)}
+
+
+def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
+    """Everything one school's selection page shows, in a fixed number of queries."""
+    phase = phase_of(cycle, SELECTION)
+    office = cycle_access.is_cycle_office(user, cycle)
+    principal = is_principal(user, school)
+    liaison = school.pk in access.scope_of(user).liaison_school_ids
+    committee = selection.is_committee(user, cycle, school)
+    first_step = school.pk in _first_step_ids(cycle)
+
+    posts_qs = Post.objects.filter(cycle=cycle, school=school)
+    posts = {post.pk: PostRow(post, 0) for post in posts_qs.select_related("school")
+             .order_by("number")}
+    for post_id, n in _taken(posts_qs).items():
+        posts[post_id].taken = n
+
+    applications = list(
+        Application.objects.filter(intention__cycle=cycle, school=school)
+        .select_related("intention__staff__school", "teaching_post")
+        .prefetch_related("auxiliary_posts")
+    )
+    rankings = {(r.post_id, r.staff_id): r for r in
+                Ranking.objects.filter(post__in=posts_qs).select_related("decided_by")}
+    applicant_ids = Application.objects.filter(intention__cycle=cycle, school=school).values(
+        "intention__staff_id")
+    hires = {h.staff_id: h for h in Hire.objects.filter(cycle=cycle, staff__in=applicant_ids)
+             .select_related("post__school")}
+    layer = selection.layer_refusal(cycle, school)
+    cadres = selection.cadre_refusal(cycle, school)
+    board_refusal = workflow.acting_refusal(phase) or layer or cadres
+    for application in applications:
+        row = posts.get(selection.main_post(application).pk)
+        if row is None:  # a choice whose posts are another school's: not this page's
+            continue
+        staff = application.intention.staff
+        applicant = Applicant(staff, application, rankings.get((row.post.pk, staff.pk)),
+                              hires.get(staff.pk))
+        if applicant.awaiting_confirmation:
+            applicant.confirm_refusal = confirm_refusal(
+                principal=principal, refusal=board_refusal, first_step=first_step, row=row,
+                staff=staff)
+        row.applicants.append(applicant)
+    for row in posts.values():
+        row.applicants.sort(key=Applicant.order)
+
+    school_hires = list(
+        Hire.objects.filter(cycle=cycle, post__school=school)
+        .select_related("staff__school", "post", "confirmed_by")
+        .prefetch_related(Prefetch("extra_posts", queryset=Post.objects.order_by("number")))
+        .order_by("post__number", "confirmed_at", "pk")
+    )
+    proposals = list(
+        CadreProposal.objects.filter(cycle=cycle, school=school)
+        .select_related("staff", "proposed_by", "decided_by")
+        .order_by("-proposed_at", "-pk")
+    )
+    proposed = {p.staff_id for p in proposals if p.status != CadreProposal.Status.REJECTED}
+    proposable = sorted({h.staff.pk: h.staff for h in school_hires
+                         if h.staff_id not in proposed}.values(), key=lambda s: s.name)
+
+    positions = list(Position.objects.filter(school=school, end_date__isnull=True)
+                     .select_related("staff").order_by("title", "staff__name"))
+    holder_hires = {h.staff_id: h for h in Hire.objects.filter(
+        cycle=cycle, post__school=school, staff__in=[p.staff_id for p in positions])
+        .select_related("post")}
+
+    members, changes = committee_of(cycle, school)
+    manager = principal or office
+    candidates = committee_candidates(
+        school, excluding={m.member.user_id for m in members}) if manager else []
+    return SchoolBoard(
+        cycle=cycle, school=school, phase=phase, office=office, principal=principal,
+        liaison=liaison, committee=committee, manager=manager, first_step=first_step,
+        layer_refusal=layer, cadre_refusal=cadres, posts=list(posts.values()),
+        hires=school_hires, proposals=proposals, proposable=proposable,
+        positions=[PositionRow(p, holder_hires.get(p.staff_id)) for p in positions],
+        share=_share_of(cycle).get(school.pk), members=members, member_changes=changes,
+        candidates=candidates,
+    )
+
+
+def school_post_get(cycle: Cycle, school: School, pk) -> Post:
+    return get_object_or_404(Post.objects.select_related("cycle", "school"), cycle=cycle,
+                             school=school, pk=pk)
+
+
+def ranking_get(cycle: Cycle, school: School, pk) -> Ranking:
+    return get_object_or_404(Ranking.objects.select_related("post__school", "staff__school"),
+                             post__cycle=cycle, post__school=school, pk=pk)
+
+
+def township_staff_get(cycle: Cycle, pk) -> Staff:
+    return get_object_or_404(Staff.objects.select_related("school"),
+                             school__township_id=cycle.township_id, pk=pk)
+
+
+# --- the office's overview ------------------------------------------------------------
+
+
+@dataclass
+class SchoolRow:
+    """One school's selection as the office follows it."""
+
+    school: School
+    first_step: bool
+    posts: int = 0
+    seats: int = 0
+    hired: int = 0
+    applicants: int = 0
+    undecided: int = 0
+    awaiting_confirmation: int = 0
+    cadres_awaiting: int = 0
+    share: selection.ShareRow | None = None
+
+    @property
+    def below_share(self) -> bool:
+        return self.share is not None and self.share.below
+
+
+@dataclass
+class Overview:
+    cycle: Cycle
+    phase: Phase
+    schools: list[SchoolRow]
+    proposals: list[CadreProposal]
+    decided: list[CadreProposal]
+    positions_to_end: int
+
+    @property
+    def below_share(self) -> list[SchoolRow]:
+        return [row for row in self.schools if row.below_share]
+
+    @property
+    def centres(self) -> list[SchoolRow]:
+        return [row for row in self.schools if row.first_step]
+
+    @property
+    def phase_refusal(self) -> str | None:
+        return workflow.acting_refusal(self.phase)
+
+    @property
+    def first_layer_refusal(self) -> str | None:
+        return first_layer_close_refusal(self.cycle, self.phase)
+
+    @property
+    def positions_end_refusal(self) -> str | None:
+        return positions_end_refusal(self.phase, self.positions_to_end)
+
+
+def _per_school(rows) -> dict[int, int]:
+    return dict(rows.order_by().values_list("school_id").annotate(n=Count("pk")))
+
+
+def positions_to_end(cycle: Cycle) -> QuerySet[Position]:
+    """R3: open leadership positions of the township whose holder is not hired at that
+    unit this cycle (what ``selection.selection_close_positions`` would end)."""
+    hired_here = Hire.objects.filter(cycle=cycle, staff=OuterRef("staff"),
+                                     post__school=OuterRef("school"))
+    return (Position.objects.filter(school__township_id=cycle.township_id,
+                                    end_date__isnull=True)
+            .exclude(Exists(hired_here)).select_related("staff__school", "school")
+            .order_by("school__name", "title", "staff__name"))
+
+
+def overview(cycle: Cycle) -> Overview:
+    """Phase 6 across the township, per school, in a fixed number of queries: posts and
+    seats, hires, applicants not yet decided, hire decisions awaiting the principal,
+    cadres awaiting the office, and R5's own-staff share. The plan's two-step order
+    first (the centres), then the other schools."""
+    phase = phase_of(cycle, SELECTION)
+    first = _first_step_ids(cycle)
+    rows = {s.pk: SchoolRow(s, s.pk in first) for s in sorted(
+        School.objects.filter(township_id=cycle.township_id),
+        key=lambda s: (s.pk not in first, s.name))}
+    for school_id, n, seats in (Post.objects.filter(cycle=cycle).order_by()
+                                .values_list("school_id").annotate(n=Count("pk"),
+                                                                   seats=Sum("seats"))):
+        rows[school_id].posts, rows[school_id].seats = n, seats
+    hired_staff = Hire.objects.filter(cycle=cycle).values("staff_id")
+    for school_id, n in (Hire.objects.filter(cycle=cycle).order_by()
+                         .values_list("post__school_id").annotate(n=Count("pk"))):
+        rows[school_id].hired = n
+    applications = Application.objects.filter(intention__cycle=cycle)
+    for school_id, n in _per_school(applications).items():
+        rows[school_id].applicants = n
+    decided = Ranking.objects.filter(post__cycle=cycle, post__school=OuterRef("school"),
+                                     staff=OuterRef("intention__staff")).exclude(
+        decision=Decision.PENDING)
+    undecided = applications.exclude(Exists(decided)).exclude(
+        intention__staff__in=hired_staff)
+    for school_id, n in _per_school(undecided).items():
+        rows[school_id].undecided = n
+    for school_id, n in (Ranking.objects.filter(post__cycle=cycle, decision=Decision.HIRE)
+                         .exclude(staff__in=hired_staff).order_by()
+                         .values_list("post__school_id").annotate(n=Count("pk"))):
+        rows[school_id].awaiting_confirmation = n
+    proposals = list(
+        CadreProposal.objects.filter(cycle=cycle, status=CadreProposal.Status.PROPOSED)
+        .select_related("school", "proposed_by")
+        .prefetch_related(Prefetch("staff", queryset=Staff.objects.select_related("school")
+                                   .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.filter(end_date__isnull=True)
+                     .select_related("school"), to_attr="open_positions"),
+            Prefetch("hires", queryset=Hire.objects.filter(cycle=cycle).select_related("post"),
+                     to_attr="cycle_hires"))))
+        .order_by("proposed_at", "pk")
+    )
+    for proposal in proposals:
+        rows[proposal.school_id].cadres_awaiting += 1
+    decided_proposals = list(
+        CadreProposal.objects.filter(cycle=cycle).exclude(status=CadreProposal.Status.PROPOSED)
+        .select_related("school", "staff", "decided_by")
+        .order_by("-decided_at", "-pk")[:CADRE_DECISIONS_SHOWN]
+    )
+    for school_id, share in _share_of(cycle).items():
+        rows[school_id].share = share
+    return Overview(cycle=cycle, phase=phase, schools=list(rows.values()), proposals=proposals,
+                    decided=decided_proposals, positions_to_end=positions_to_end(cycle).count())
+
+
+def cadre_proposal_get(cycle: Cycle, pk) -> CadreProposal:
+    return get_object_or_404(CadreProposal.objects.select_related("cycle", "staff", "school"),
+                             cycle=cycle, pk=pk)
+
+
+# --- R4: vice principals --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViceBoard:
+    due: list[Position]
+    serving: list[Position]  # not yet due: their term is not over
+    done: list[ViceAssessment]
+
+
+def vice_board(cycle: Cycle, school: School) -> ViceBoard:
+    """The school's vice principals: due for the term assessment (R4), not yet due, and
+    the assessments done this cycle with any vacancy opened, in three queries."""
+    due = list(selection.vices_due(cycle, school).order_by("start_date", "staff__name"))
+    serving = list(
+        Position.objects.filter(school=school, title__in=selection.VICE_TITLES,
+                                end_date__isnull=True)
+        .exclude(pk__in=[p.pk for p in due])
+        .exclude(pk__in=cycle.vice_assessments.values("position_id"))
+        .select_related("staff").order_by("start_date", "staff__name")
+    )
+    done = list(
+        ViceAssessment.objects.filter(cycle=cycle, position__school=school)
+        .select_related("position__staff", "assessed_by", "vacancy")
+        .order_by("-assessed_at", "-pk")
+    )
+    return ViceBoard(due, serving, done)
+
+
+def vice_position_get(cycle: Cycle, school: School, pk) -> Position:
+    return get_object_or_404(
+        Position.objects.select_related("staff", "school"),
+        school=school, school__township_id=cycle.township_id,
+        title__in=selection.VICE_TITLES, pk=pk)
+
+
+def may_see_vices(user, cycle: Cycle, school: School) -> bool:
+    """R4 is the principal's assessment; the office and the school's liaison follow it."""
+    scope = access.scope_of(user)
+    return (school.pk in (scope.principal_school_ids | scope.liaison_school_ids)
+            or cycle_access.is_cycle_office(user, cycle))
+
+
+# --- R3 at the selection's close --------------------------------------------------------
+
+
+@transaction.atomic
+def positions_end(*, by, cycle: Cycle) -> int:
+    """R3 from the office's page: ``selection.selection_close_positions`` once phase 6
+    has opened and some cadre is not hired at their own unit. Returns how many ended."""
+    if not cycle_access.is_cycle_office(by, cycle):
+        raise PermissionDenied
+    _refuse(positions_end_refusal(phase_of(cycle, SELECTION), positions_to_end(cycle).count()))
+    return selection.selection_close_positions(by=by, cycle=cycle)

@@ -1,0 +1,84 @@
+"""Forms of the phase 6 pages: they check shape; the services check the rules
+(``recruitment/selection.py``, ``recruitment/committee.py``)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CadreProposal, CommitteeRole, Decision
+
+REASON_MAX_LENGTH = 1000
+RANK_MAX = 999
+
+
+class CommitteeMemberForm(forms.Form):
+    """A login of the township and the role they take on the school's committee; the
+    choices offered are the school's liaisons, principal and staff with a login."""
+
+    user = forms.IntegerField(label=_("Member"), widget=forms.Select)
+    role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].widget.choices = [
+            ("", _("Choose a person")),
+            *((c.user_id, f"{c.name} ({c.note})") for c in candidates),
+        ]
+
+
+class RankingForm(forms.Form):
+    """The committee's rank of one applicant for one post, and its decision."""
+
+    staff = forms.IntegerField(widget=forms.HiddenInput)
+    rank = forms.IntegerField(label=_("Rank"), required=False, min_value=1, max_value=RANK_MAX)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+
+
+class StaffForm(forms.Form):
+    """One staff member the action is about (the principal's confirmation of a hire)."""
+
+    staff = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CadreProposeForm(forms.Form):
+    """A middle-level cadre proposed among those hired at the school (R3)."""
+
+    staff = forms.IntegerField(label=_("Hired staff member"), widget=forms.Select)
+    # Not required here: the service refuses a blank position, in its words.
+    title = forms.CharField(
+        label=_("Position"), required=False,
+        max_length=CadreProposal._meta.get_field("title").max_length,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 教导主任")}),
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].widget.choices = [
+            ("", _("Choose a person")),
+            *((s.pk, f"{s.name} ({s.school.name})") for s in staff),
+        ]
+
+
+class CadreDecisionForm(forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))])
+
+    @property
+    def approved(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE
+
+
+class ViceKeepForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Remarks (optional)"), required=False, max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ViceRemoveForm(forms.Form):
+    # Not required here: the service refuses a removal without a reason, in its words.
+    reason = forms.CharField(
+        label=_("Why the vice principal failed or is unfit"), required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+    )

@@ -1,0 +1,158 @@
+"""The cycle's outcome, per school and for the township (reads only; bounded queries).
+
+Posts filled, own staff kept, staff who moved in and out, new middle-level cadres,
+cadres who lost positions (R3, R4), the unhired, and the age and subject structure
+before (the roster's schools) and after (the schools hired into).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Sum
+
+from schools.models import Position, School, Staff
+from staffing.workbook import SheetSpec
+
+from .models import CadreProposal, Cycle, Hire, Post, TrainingEnrolment, UnhiredReason
+from .phases import INTENTIONS
+from .selection import R3_REASON, R4_REASON
+
+AGE_BANDS = ("<30", "30–39", "40–49", "50+")
+
+
+def age_band(born: date, on: date) -> str:
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if age < 30:
+        return AGE_BANDS[0]
+    if age < 40:
+        return AGE_BANDS[1]
+    if age < 50:
+        return AGE_BANDS[2]
+    return AGE_BANDS[3]
+
+
+@dataclass
+class SchoolOutcome:
+    school: School | None  # None: the township's totals
+    seats: int = 0
+    filled: int = 0
+    own_kept: int = 0
+    moved_in: int = 0
+    moved_out: int = 0
+    new_cadres: int = 0
+    cadres_lost: int = 0
+    unhired: int = 0
+    ages_before: Counter = field(default_factory=Counter)
+    ages_after: Counter = field(default_factory=Counter)
+    subjects_before: Counter = field(default_factory=Counter)
+    subjects_after: Counter = field(default_factory=Counter)
+
+    def add(self, other: "SchoolOutcome") -> None:
+        for name in ("seats", "filled", "own_kept", "moved_in", "moved_out", "new_cadres",
+                     "cadres_lost", "unhired"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("ages_before", "ages_after", "subjects_before", "subjects_after"):
+            getattr(self, name).update(getattr(other, name))
+
+
+@dataclass
+class Outcome:
+    cycle: Cycle
+    schools: list[SchoolOutcome]
+    township: SchoolOutcome
+
+
+def outcome(cycle: Cycle, *, schools=None) -> Outcome:
+    """The outcome per school (``schools``: a queryset to restrict to, e.g. a
+    principal's own) and for the township."""
+    on = cycle.phases.get(number=INTENTIONS).start_date
+    all_schools = list(School.objects.filter(township_id=cycle.township_id).order_by("name"))
+    rows = {s.pk: SchoolOutcome(s) for s in all_schools}
+    seats = dict(Post.objects.filter(cycle=cycle).values_list("school").annotate(n=Sum("seats")))
+    hires = {h.staff_id: h for h in Hire.objects.filter(cycle=cycle).select_related("post")}
+    explained = set(UnhiredReason.objects.filter(cycle=cycle).values_list("staff_id", flat=True))
+    for staff in Staff.objects.filter(school__township_id=cycle.township_id).only(
+        "pk", "school_id", "birth_date", "subject"
+    ):
+        band, subject = age_band(staff.birth_date, on), staff.subject or "—"
+        home = rows[staff.school_id]
+        home.ages_before[band] += 1
+        home.subjects_before[subject] += 1
+        hire = hires.get(staff.pk)
+        if hire is None:
+            if staff.pk not in explained:
+                home.unhired += 1
+            continue
+        target = rows[hire.post.school_id]
+        target.filled += 1
+        target.ages_after[band] += 1
+        target.subjects_after[subject] += 1
+        if hire.post.school_id == staff.school_id:
+            target.own_kept += 1
+        else:
+            target.moved_in += 1
+            home.moved_out += 1
+    for school_id, n in CadreProposal.objects.filter(
+        cycle=cycle, status=CadreProposal.Status.APPROVED
+    ).values_list("school").annotate(n=Count("pk")):
+        rows[school_id].new_cadres = n
+    for school_id in Position.objects.filter(
+        school__township_id=cycle.township_id, end_reason__in=(R3_REASON, R4_REASON),
+        end_date__gte=cycle.created_at.date(),  # ended by this cycle (R3, R4)
+    ).values_list("school_id", flat=True):
+        rows[school_id].cadres_lost += 1
+    for school_id, row in rows.items():
+        row.seats = seats.get(school_id, 0)
+    township = SchoolOutcome(None)
+    for row in rows.values():
+        township.add(row)
+    shown = set(schools.values_list("pk", flat=True)) if schools is not None else None
+    return Outcome(cycle=cycle, township=township,
+                   schools=[r for r in rows.values() if shown is None or r.school.pk in shown])
+
+
+@dataclass
+class PersonResult:
+    """What a staff member sees of their own outcome."""
+
+    hire: Hire | None
+    training: TrainingEnrolment | None
+    explained: UnhiredReason | None
+
+
+def result_of(cycle: Cycle, staff: Staff) -> PersonResult:
+    return PersonResult(
+        hire=Hire.objects.filter(cycle=cycle, staff=staff)
+        .select_related("post__school").prefetch_related("extra_posts").first(),
+        training=TrainingEnrolment.objects.filter(cycle=cycle, staff=staff).first(),
+        explained=UnhiredReason.objects.filter(cycle=cycle, staff=staff).first(),
+    )
+
+
+OUTCOME_HEADERS = ["学校", "岗位数", "已聘", "本校留任", "调入", "调出", "新任中层干部",
+                   "失去职务", "未聘"]
+PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位序号", "岗位", "方式"]
+SOURCE_WORDS = {"selection": "学校选聘", "allocation": "统一调配", "dispatch": "调度会调配",
+                "training": "培训后分配"}
+
+
+def outcome_sheets(result: Outcome) -> list[SheetSpec]:
+    """Sheets 结果 (per school, then the township) and 人员 (one row per hire)."""
+    def line(name, r):
+        return [name, r.seats, r.filled, r.own_kept, r.moved_in, r.moved_out, r.new_cadres,
+                r.cadres_lost, r.unhired]
+
+    rows = [line(r.school.name, r) for r in result.schools]
+    rows.append(line("合计", result.township))
+    school_ids = [r.school.pk for r in result.schools]
+    hires = (Hire.objects.filter(cycle=result.cycle, post__school_id__in=school_ids)
+             .select_related("staff__school", "post__school")
+             .order_by("post__school__name", "post__number", "staff__name"))
+    people = [[h.staff.name, h.staff.resident_id, h.staff.school.name, h.post.school.name,
+               h.post.number, h.post.subject or h.post.duties, SOURCE_WORDS[h.source]]
+              for h in hires]
+    return [
+        SheetSpec("结果", OUTCOME_HEADERS, rows),
+        SheetSpec("人员", PEOPLE_HEADERS, people, text_columns=frozenset({"身份证号"})),
+    ]

@@ -1,0 +1,480 @@
+"""Pages of phase 6, two-way selection layer by layer (双向选择、层层竞聘).
+
+- ``selection``: the office's overview — per school (the centres first, as the plan's
+  two-step order), posts and seats, hires, decisions not yet taken or not yet
+  confirmed, the cadre proposals to approve, R5's own-staff share (schools below it
+  listed first and highlighted), closing the centres' layer, and R3's positions ended
+  at the selection's close. Anyone else on a hiring committee is sent to their school.
+- ``school_selection``: one school's hiring committee (聘任委员会) — its members, its
+  posts with their applicants, each with a rank and a decision, the principal's
+  confirmation of each 'hire', the hires, the middle-level cadres proposed (R3), the
+  leaders' positions (R3) and the school's own-staff share (R5).
+- ``vice_assessments``: R4, the principal assesses the vice principals whose
+  three-year term is over.
+
+Every lookup starts from ``access.cycle_get`` (404 for a cycle the login may not see)
+and finds the cycle's own rows inside it (404 for an id of another cycle or township).
+Every change is one service call: a refusal (``ValidationError``) is shown as a message
+and changes nothing; ``PermissionDenied`` is a 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schools.models import School
+from staffing.history import history_of
+
+from .. import access, committee, selection
+from ..committee_forms import (
+    CadreDecisionForm,
+    CadreProposeForm,
+    CommitteeMemberForm,
+    RankingForm,
+    StaffForm,
+    ViceKeepForm,
+    ViceRemoveForm,
+)
+from ..models import CommitteeRole, Decision
+from ..phases import SELECTION
+from ..services import phase_of
+
+
+def _refused(request, exc: ValidationError) -> None:
+    # workflow's reasons start in lower case ("phase 6 … has not opened yet.").
+    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
+
+
+def _form_refused(request, form, fallback: str) -> None:
+    errors = [e for errors in form.errors.values() for e in errors]
+    messages.error(request, " ".join(errors) if errors else fallback)
+
+
+def _require_office(user, cycle) -> None:
+    if not access.is_cycle_office(user, cycle):
+        raise PermissionDenied
+
+
+def _school(cycle, school_pk) -> School:
+    """A school of the cycle's township, or 404."""
+    return get_object_or_404(School, township_id=cycle.township_id, pk=school_pk)
+
+
+def _committee_school(request, pk, school_pk):
+    """The cycle and one of its schools, for the school's committee and the office."""
+    cycle = access.cycle_get(request.user, pk)
+    school = _school(cycle, school_pk)
+    if not committee.may_see_school(request.user, cycle, school):
+        raise PermissionDenied
+    return cycle, school
+
+
+def _school_url(cycle, school, anchor: str = "") -> str:
+    return reverse("recruitment:school_selection", args=[cycle.pk, school.pk]) + anchor
+
+
+def _overview_url(cycle, anchor: str = "") -> str:
+    return reverse("recruitment:selection", args=[cycle.pk]) + anchor
+
+
+# --- the office's overview -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def selection_overview(request, pk):
+    """The office follows every school; a committee member goes to their school's page
+    (or chooses among theirs)."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    if not access.is_cycle_office(user, cycle):
+        schools = committee.committee_schools(user, cycle)
+        if not schools:
+            raise PermissionDenied
+        if len(schools) == 1:
+            return redirect(_school_url(cycle, schools[0]))
+        return render(request, "recruitment/committee/schools.html",
+                      {"cycle": cycle, "schools": schools})
+    return render(request, "recruitment/committee/overview.html", {
+        "cycle": cycle,
+        "office": True,
+        "board": committee.overview(cycle),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def first_layer_close(request, pk):
+    """The office closes the centres' township-wide layer after a confirmation; the
+    other schools then confirm their hires."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    if request.method == "POST":
+        try:
+            selection.first_layer_close(by=request.user, cycle=cycle)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The centres' layer is closed: the other schools may "
+                                        "now confirm their hires."))
+        return redirect(_overview_url(cycle, "#layer"))
+    board = committee.overview(cycle)
+    return render(request, "recruitment/committee/first_layer_close.html", {
+        "cycle": cycle,
+        "office": True,
+        "board": board,
+        "refusal": board.first_layer_refusal,
+    })
+
+
+@login_required
+@require_POST
+def cadre_decide(request, pk, proposal_pk):
+    """The office approves (the position starts today) or rejects a proposed cadre."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    proposal = committee.cadre_proposal_get(cycle, proposal_pk)
+    form = CadreDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or to reject the proposal."))
+        return redirect(_overview_url(cycle, "#cadres"))
+    values = {"name": proposal.staff.name, "title": proposal.title,
+              "school": proposal.school.name}
+    try:
+        selection.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        if form.approved:
+            messages.success(request, _("%(name)s is approved as %(title)s at %(school)s: the "
+                                        "position starts today.") % values)
+        else:
+            messages.success(request, _("The proposal of %(name)s as %(title)s at %(school)s "
+                                        "is rejected.") % values)
+    return redirect(_overview_url(cycle, "#cadres"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def positions_end(request, pk):
+    """R3 at the selection's close: after a confirmation listing them, every cadre not
+    hired at their own unit loses the position from today."""
+    cycle = access.cycle_get(request.user, pk)
+    _require_office(request.user, cycle)
+    if request.method == "POST":
+        try:
+            ended = committee.positions_end(by=request.user, cycle=cycle)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, ngettext(
+                "%(n)d leadership position ended: its holder is not hired at their own unit "
+                "(R3).",
+                "%(n)d leadership positions ended: their holders are not hired at their own "
+                "unit (R3).", ended) % {"n": ended})
+        return redirect(_overview_url(cycle, "#positions"))
+    positions = list(committee.positions_to_end(cycle))
+    phase = phase_of(cycle, SELECTION)
+    return render(request, "recruitment/committee/positions_end.html", {
+        "cycle": cycle,
+        "office": True,
+        "positions": positions,
+        "refusal": committee.positions_end_refusal(phase, len(positions)),
+    })
+
+
+# --- one school's committee ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def school_selection(request, pk, school_pk):
+    """The school's committee ranks and decides; the principal confirms; the page says
+    why each button it shows disabled cannot be pressed now."""
+    user = request.user
+    cycle, school = _committee_school(request, pk, school_pk)
+    board = committee.school_board(user, cycle, school)
+    return render(request, "recruitment/committee/school.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": board.office,
+        "board": board,
+        "member_form": CommitteeMemberForm(candidates=board.candidates),
+        "cadre_form": CadreProposeForm(staff=board.proposable),
+        "decisions": Decision.choices,
+        "may_see_vices": board.may_see_vices,
+    })
+
+
+@login_required
+@require_POST
+def committee_add(request, pk, school_pk):
+    """The principal or the office names a committee member."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    school = _school(cycle, school_pk)
+    if not committee.may_manage_committee(user, cycle, school):
+        raise PermissionDenied
+    form = CommitteeMemberForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form, _("Choose a person and their role."))
+    else:
+        member_user = committee.committee_user_get(cycle, form.cleaned_data["user"])
+        role = form.cleaned_data["role"]
+        try:
+            committee.committee_member_add(by=user, cycle=cycle, school=school,
+                                           user=member_user, role=role)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("%(name)s is on the committee as %(role)s.") % {
+                "name": committee.person_name(member_user),
+                "role": CommitteeRole(role).label})
+    return redirect(_school_url(cycle, school, "#committee"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_remove(request, pk, school_pk, member_pk):
+    """Removal asks for a confirmation first."""
+    user = request.user
+    cycle = access.cycle_get(user, pk)
+    school = _school(cycle, school_pk)
+    if not committee.may_manage_committee(user, cycle, school):
+        raise PermissionDenied
+    member = committee.committee_member_get(cycle, school, member_pk)
+    name = committee.person_name(member.user)
+    if request.method == "POST":
+        try:
+            committee.committee_member_remove(by=user, member=member)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("%(name)s is no longer on the committee.")
+                             % {"name": name})
+        return redirect(_school_url(cycle, school, "#committee"))
+    return render(request, "recruitment/committee/committee_remove.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": access.is_cycle_office(user, cycle),
+        "member": member,
+        "name": name,
+        "refusal": committee.committee_change_refusal(
+            phase_of(cycle, SELECTION)),
+    })
+
+
+@login_required
+@require_POST
+def ranking_record(request, pk, school_pk, post_pk):
+    """The committee ranks an applicant for a post and records hire / not hire."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    post = committee.school_post_get(cycle, school, post_pk)
+    form = RankingForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form, _("The ranking was not saved."))
+    else:
+        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        try:
+            ranking = selection.ranking_record(
+                by=request.user, post=post, staff=staff, rank=form.cleaned_data["rank"],
+                decision=form.cleaned_data["decision"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            values = {"name": staff.name, "n": post.number,
+                      "decision": ranking.get_decision_display()}
+            if ranking.rank is None:
+                message = _("%(name)s for post %(n)d: %(decision)s, no rank.")
+            else:
+                message = _("%(name)s for post %(n)d: rank %(rank)d, %(decision)s.")
+                values["rank"] = ranking.rank
+            messages.success(request, message % values)
+    return redirect(_school_url(cycle, school, f"#post-{post.pk}"))
+
+
+@login_required
+@require_POST
+def hire_confirm(request, pk, school_pk, post_pk):
+    """The principal confirms the committee's decision to hire (only the principal)."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    post = committee.school_post_get(cycle, school, post_pk)
+    form = StaffForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form, _("The hire was not confirmed."))
+    else:
+        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        try:
+            hire = selection.hire_confirm(by=request.user, post=post, staff=staff)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            duties = [f"#{p.number}" for p in hire.extra_posts.order_by("number")]
+            if duties:
+                messages.success(request, _("%(name)s is hired to post %(n)d, with the "
+                                            "auxiliary duties %(duties)s.")
+                                 % {"name": staff.name, "n": post.number,
+                                    "duties": ", ".join(duties)})
+            else:
+                messages.success(request, _("%(name)s is hired to post %(n)d.")
+                                 % {"name": staff.name, "n": post.number})
+    return redirect(_school_url(cycle, school, f"#post-{post.pk}"))
+
+
+@login_required
+@require_GET
+def ranking_history(request, pk, school_pk, ranking_pk):
+    """Every change to one applicant's rank and decision: who, when, from what to what."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    ranking = committee.ranking_get(cycle, school, ranking_pk)
+    return render(request, "recruitment/committee/ranking_history.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": access.is_cycle_office(request.user, cycle),
+        "ranking": ranking,
+        "history": history_of(ranking),
+    })
+
+
+@login_required
+@require_POST
+def cadre_propose(request, pk, school_pk):
+    """The committee proposes a middle-level cadre among those hired here (R3); the
+    office approves."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    form = CadreProposeForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form, _("Choose a person and name the position."))
+    else:
+        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        try:
+            proposal = selection.cadre_propose(by=request.user, cycle=cycle, staff=staff,
+                                               title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("%(name)s is proposed as %(title)s; the office "
+                                        "approves or rejects the proposal.")
+                             % {"name": staff.name, "title": proposal.title})
+    return redirect(_school_url(cycle, school, "#cadres"))
+
+
+# --- R4: vice principals ------------------------------------------------------------------
+
+
+def _vice_school(request, pk, school_pk):
+    cycle = access.cycle_get(request.user, pk)
+    school = _school(cycle, school_pk)
+    if not committee.may_see_vices(request.user, cycle, school):
+        raise PermissionDenied
+    return cycle, school
+
+
+@login_required
+@require_GET
+def vice_assessments(request, pk, school_pk):
+    """R4: the vice principals due for the term assessment, those not yet due, and the
+    assessments done with any vacancy opened."""
+    cycle, school = _vice_school(request, pk, school_pk)
+    principal = committee.is_principal(request.user, school)
+    return render(request, "recruitment/committee/vices.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": access.is_cycle_office(request.user, cycle),
+        "board": committee.vice_board(cycle, school),
+        "refusal": None if principal else _("Only the school's principal assesses its vice "
+                                            "principals."),
+        "keep_form": ViceKeepForm(),
+    })
+
+
+@login_required
+@require_POST
+def vice_keep(request, pk, school_pk, position_pk):
+    """Passed: the vice principal stays one more year."""
+    cycle, school = _vice_school(request, pk, school_pk)
+    position = committee.vice_position_get(cycle, school, position_pk)
+    form = ViceKeepForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form, _("The assessment was not saved."))
+    else:
+        try:
+            selection.vice_assess(by=request.user, cycle=cycle, position=position, keep=True,
+                                  reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("%(name)s passed the assessment and stays one more "
+                                        "year as %(title)s.")
+                             % {"name": position.staff.name, "title": position.title})
+    return redirect(reverse("recruitment:vice_assessments", args=[cycle.pk, school.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vice_remove(request, pk, school_pk, position_pk):
+    """Failed or unfit: after a confirmation with the reason, the position ends and the
+    vacancy opens to the whole township."""
+    cycle, school = _vice_school(request, pk, school_pk)
+    if not committee.is_principal(request.user, school):
+        raise PermissionDenied
+    position = committee.vice_position_get(cycle, school, position_pk)
+    form = ViceRemoveForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            _form_refused(request, form, _("The assessment was not saved."))
+        else:
+            try:
+                assessment = selection.vice_assess(
+                    by=request.user, cycle=cycle, position=position, keep=False,
+                    reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, _(
+                    "%(name)s is removed as %(title)s. Post %(n)d, the vacancy, is open to "
+                    "the whole township.") % {"name": position.staff.name,
+                                              "title": position.title,
+                                              "n": assessment.vacancy.number})
+                return redirect(reverse("recruitment:vice_assessments",
+                                        args=[cycle.pk, school.pk]))
+    due = selection.vices_due(cycle, school).filter(pk=position.pk).exists()
+    return render(request, "recruitment/committee/vice_remove.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": access.is_cycle_office(request.user, cycle),
+        "position": position,
+        "form": form,
+        "refusal": None if due else _("This vice principal is not due for the term "
+                                      "assessment."),
+    })
+
+
+_SCHOOL = "<int:pk>/selection/schools/<int:school_pk>/"
+
+urlpatterns = [
+    path("<int:pk>/selection/", selection_overview, name="selection"),
+    path("<int:pk>/selection/first-layer/close/", first_layer_close,
+         name="selection_first_layer_close"),
+    path("<int:pk>/selection/positions/end/", positions_end, name="selection_positions_end"),
+    path("<int:pk>/selection/cadres/<int:proposal_pk>/decide/", cadre_decide,
+         name="selection_cadre_decide"),
+    path(_SCHOOL, school_selection, name="school_selection"),
+    path(_SCHOOL + "committee/add/", committee_add, name="committee_add"),
+    path(_SCHOOL + "committee/<int:member_pk>/remove/", committee_remove,
+         name="committee_remove"),
+    path(_SCHOOL + "posts/<int:post_pk>/rank/", ranking_record, name="selection_rank"),
+    path(_SCHOOL + "posts/<int:post_pk>/confirm/", hire_confirm, name="selection_confirm"),
+    path(_SCHOOL + "rankings/<int:ranking_pk>/history/", ranking_history,
+         name="selection_ranking_history"),
+    path(_SCHOOL + "cadres/propose/", cadre_propose, name="selection_cadre_propose"),
+    path(_SCHOOL + "vices/", vice_assessments, name="vice_assessments"),
+    path(_SCHOOL + "vices/<int:position_pk>/keep/", vice_keep, name="vice_keep"),
+    path(_SCHOOL + "vices/<int:position_pk>/remove/", vice_remove, name="vice_remove"),
+]
