@@ -262,22 +262,6 @@ def positions_end_refusal(phase: Phase, count: int) -> str | None:
     return None
 
 
-def cross_school_refusal(staff: Staff, post: Post, *, first_step: bool) -> str | None:
-    """As ``selection.hire_confirm``: another school's staff member goes to the office
-    for unified allocation, except at a first-step school or a township-wide post."""
-    if staff.school_id != post.school_id and not (first_step or post.township_wide):
-        return _("%(name)s is another school's staff member: cross-school applicants are "
-                 "allocated by the office.") % {"name": staff}
-    return None
-
-
-def full_refusal(post: Post, taken: int) -> str | None:
-    """As ``selection._take``: the post's seats are counted."""
-    if taken >= post.seats:
-        return _("Post %(n)d at %(school)s is full.") % {"n": post.number, "school": post.school}
-    return None
-
-
 def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, row: "PostRow",
                     staff: Staff) -> str | None:
     """Why the principal's confirmation of a 'hire' decision would be refused, in
@@ -285,8 +269,8 @@ def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, r
     first (``refusal``, the same for the whole school), cross-school, a full post."""
     if not principal:
         return _("Only the principal confirms hires.")
-    return (refusal or cross_school_refusal(staff, row.post, first_step=first_step)
-            or full_refusal(row.post, row.taken))
+    return (refusal or selection.cross_school_refusal(staff, row.post, first_step=first_step)
+            or selection.full_refusal(row.post, row.taken))
 
 
 # --- one school's selection -----------------------------------------------------------

@@ -372,7 +372,8 @@ def page_of(items, page, per_page: int) -> Page:
 @transaction.atomic
 def dispatch_propose(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
     """The dispatch meeting pairs a staff member still unhired with a free post of a
-    school that is short; the school confirms or declines (R6)."""
+    school that is short (``selection.dispatch_pair`` checks the post); the school
+    confirms or declines (R6)."""
     require_cycle_office(by, cycle)
     # The cycle's lock orders pairings with sends and with the phase's close (which
     # counts the proposals awaiting an answer).
@@ -382,7 +383,6 @@ def dispatch_propose(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
     if UnhiredReason.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s has an explained status and needs no post.")
                               % {"name": staff})
-    _refuse(post_refusal(cycle, post))
     return selection.dispatch_pair(by=by, cycle=cycle, staff=staff, post=post)
 
 
@@ -428,12 +428,12 @@ def township_post_get(cycle: Cycle, pk) -> Post:
 @transaction.atomic
 def trainee_place(*, by, enrolment: TrainingEnrolment, post: Post) -> Hire:
     """R7: a trainee who passed the test is assigned to a free post of a school that is
-    short (``selection.trainee_assign`` checks the pass mark and takes the seat)."""
+    short (``selection.trainee_assign`` checks the post and the pass mark, and takes the
+    seat)."""
     cycle = enrolment.cycle
     require_cycle_office(by, cycle)
     Cycle.objects.select_for_update().get(pk=cycle.pk)  # ordered with the phase's close
     _refuse(workflow.acting_refusal(phase_of(cycle, UNHIRED)))
-    _refuse(post_refusal(cycle, post))
     return selection.trainee_assign(by=by, enrolment=enrolment, post=post)
 
 

@@ -331,6 +331,22 @@ def cadre_refusal(cycle: Cycle, school: School) -> str | None:
     return None
 
 
+def cross_school_refusal(staff: Staff, post: Post, *, first_step: bool) -> str | None:
+    """Another school's staff member goes to the office for unified allocation, except
+    at a first-step school (the centres) or a township-wide post."""
+    if staff.school_id != post.school_id and not (first_step or post.township_wide):
+        return _("%(name)s is another school's staff member: cross-school applicants are "
+                 "allocated by the office.") % {"name": staff}
+    return None
+
+
+def full_refusal(post: Post, taken: int) -> str | None:
+    """A post never holds more people than its seats."""
+    if taken >= post.seats:
+        return _("Post %(n)d at %(school)s is full.") % {"n": post.number, "school": post.school}
+    return None
+
+
 def _seats_taken(post: Post) -> int:
     return Hire.objects.filter(post=post).count() + post.extra_hires.count()
 
@@ -342,9 +358,7 @@ def _take(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
-    if _seats_taken(locked) >= locked.seats:
-        raise ValidationError(_("Post %(n)d at %(school)s is full.")
-                              % {"n": post.number, "school": post.school})
+    _refuse(full_refusal(locked, _seats_taken(locked)))
     try:
         with transaction.atomic():
             hire = Hire(cycle=cycle, staff=staff, post=post, source=source, confirmed_by=by)
@@ -403,9 +417,7 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
                               % {"name": staff})
     first_step = PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
                                            school=post.school, first_step=True).exists()
-    if staff.school_id != post.school_id and not (first_step or post.township_wide):
-        raise ValidationError(_("%(name)s is another school's staff member: cross-school "
-                                "applicants are allocated by the office.") % {"name": staff})
+    _refuse(cross_school_refusal(staff, post, first_step=first_step))
     application = _application_for(cycle, staff, post)
     extra = list(application.auxiliary_posts.all()) if application else []
     return _take(by=by, cycle=cycle, staff=staff, post=post, source=HireSource.SELECTION,
@@ -517,10 +529,17 @@ def trainee_assign(*, by, enrolment: TrainingEnrolment, post: Post) -> Hire:
     if enrolment.score is None or enrolment.score < plan.training_pass_mark:
         raise ValidationError(_("Only trainees who passed the test (%(mark)d) are assigned.")
                               % {"mark": plan.training_pass_mark})
-    if post.cycle_id != cycle.pk:
-        raise ValidationError(_("That post is not in this cycle."))
+    _refuse(_fill_refusal(cycle, post))
     return _take(by=by, cycle=cycle, staff=enrolment.staff, post=post,
                  source=HireSource.TRAINING, extra=[])
+
+
+def _fill_refusal(cycle: Cycle, post: Post) -> str | None:
+    """The office fills only a free seat of a published post at a school that is short
+    (dispatch, R7); the reads live with the pages' in ``dispatching``."""
+    from .dispatching import post_refusal
+
+    return post_refusal(cycle, Post.objects.select_related("school").get(pk=post.pk))
 
 
 # --- layers, cadres (R3) and vice principals (R4) ------------------------------------
@@ -720,8 +739,7 @@ def dispatch_pair(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
     school that is short; the school confirms or declines (R6)."""
     require_cycle_office(by, cycle)
     _require_phase(cycle, SELECTION)
-    if post.cycle_id != cycle.pk or post.published_at is None:
-        raise ValidationError(_("That post is not a published post of this cycle."))
+    _refuse(_fill_refusal(cycle, post))
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
     try:
