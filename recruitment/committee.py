@@ -263,12 +263,15 @@ def positions_end_refusal(phase: Phase, count: int) -> str | None:
 
 
 def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, row: "PostRow",
-                    staff: Staff) -> str | None:
+                    staff: Staff, by=None, office: bool = False,
+                    principal_users: frozenset = frozenset()) -> str | None:
     """Why the principal's confirmation of a 'hire' decision would be refused, in
     ``selection.hire_confirm``'s order: who confirms, the phase, the layer and the cadres
     first (``refusal``, the same for the whole school), cross-school, a full post."""
-    if not principal:
+    if not principal and not (office and staff.user_id in principal_users):
         return _("Only the principal confirms hires.")
+    if by is not None and staff.user_id == by.pk:
+        return _("Nobody confirms their own hire: the office confirms the principal's.")
     return (refusal or selection.cross_school_refusal(staff, row.post, first_step=first_step)
             or selection.full_refusal(row.post, row.taken))
 
@@ -417,6 +420,9 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     phase = phase_of(cycle, SELECTION)
     office = cycle_access.is_cycle_office(user, cycle)
     principal = is_principal(user, school)
+    # The office confirms a principal's own hire (nobody confirms their own).
+    principal_users = frozenset(Membership.objects.filter(
+        school=school, role=Role.PRINCIPAL).values_list("user_id", flat=True))
     liaison = school.pk in access.scope_of(user).liaison_school_ids
     committee = selection.is_committee(user, cycle, school)
     first_step = school.pk in _first_step_ids(cycle)
@@ -451,7 +457,7 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         if applicant.awaiting_confirmation:
             applicant.confirm_refusal = confirm_refusal(
                 principal=principal, refusal=board_refusal, first_step=first_step, row=row,
-                staff=staff)
+                staff=staff, by=user, office=office, principal_users=principal_users)
         row.applicants.append(applicant)
     for row in posts.values():
         row.applicants.sort(key=Applicant.order)

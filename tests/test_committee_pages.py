@@ -26,7 +26,7 @@ from recruitment.models import (
     ViceAssessment,
 )
 from recruitment.phases import INTENTIONS, SELECTION
-from schools.models import Position, Role, SchoolKind
+from schools.models import Position, Role, SchoolKind, Staff
 
 from .factories import SchoolFactory, StaffFactory, UserFactory, membership
 from .step2 import adopted_cycle, close_phase, open_phase
@@ -1175,3 +1175,18 @@ def test_the_overview_has_a_bounded_query_count(login, office_user, principal_us
         response = client.get(url("selection", layer_closed))
 
     assert len(response.context["board"].schools) == 23
+
+
+def test_the_office_sees_the_confirm_button_for_a_principals_own_hire():
+    from recruitment.committee import confirm_refusal
+    from recruitment.models import Post
+
+    staff = Staff(user_id=7, school_id=1)
+    row = type("Row", (), {"post": Post(seats=1, school_id=1, number=1), "taken": 0})()
+    assert confirm_refusal(principal=False, refusal=None, first_step=True, row=row,
+                           staff=staff, office=True, principal_users=frozenset({7})) is None
+    assert confirm_refusal(principal=False, refusal=None, first_step=True, row=row,
+                           staff=staff, office=True, principal_users=frozenset()) is not None
+    by = type("User", (), {"pk": 7})()
+    assert "own hire" in confirm_refusal(principal=True, refusal=None, first_step=True,
+                                         row=row, staff=staff, by=by)
