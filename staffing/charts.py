@@ -21,13 +21,14 @@ class Series:
 
 def grouped_bars(categories: Sequence[str], series: Sequence[Series], *, title: str,
                  width: int = 560, height: int = 240) -> SafeString:
-    top, bottom, left, right = 28, 44, 36, 8
+    top, bottom, left, right = 40, 44, 36, 8
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([1, *(s.values.get(c, 0) for s in series for c in categories)])
     slot = plot_w / max(len(categories), 1)
     bar = min(28.0, slot * 0.8 / max(len(series), 1))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f'<title>{escape(title)}</title>',
         f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>',
