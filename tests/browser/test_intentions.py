@@ -81,6 +81,9 @@ def test_a_teacher_submits_an_intention_on_a_phone_and_prints_it(page, posts, te
     expect(choices).to_contain_text("语文")
     expect(choices).to_contain_text("实验室管理")
     expect(form).to_contain_text("Applicant's signature")
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.printed === true")  # the vendored script, no inline JS
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
