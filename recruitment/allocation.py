@@ -155,67 +155,29 @@ def parse(data) -> Problem:
     if not isinstance(own_first, bool):
         problems.append("own_staff_first must be true or false")
     posts: list[Post] = []
-    post_ids: set[str] = set()
-    if not isinstance(data["posts"], list):
-        problems.append("posts must be a list")
-    else:
-        for i, item in enumerate(data["posts"]):
-            where = f"posts[{i}]"
-            if not isinstance(item, dict):
-                problems.append(f"{where}: must be an object")
-                continue
-            missing = [k for k in ("id", "school", "seats") if k not in item]
-            if missing:
-                problems.append(f"{where}: missing key: {', '.join(missing)}")
-                continue
-            pid, school, seats = item["id"], item["school"], item["seats"]
-            if not _id(pid):
-                problems.append(f"{where}: id must be a non-empty string")
-                continue
-            if pid in post_ids:
-                problems.append(f"{where}: post {pid} is listed twice")
-                continue
-            post_ids.add(pid)
-            if school is not None and not _id(school):
-                problems.append(f"post {pid}: school must be a string or null")
-            if isinstance(seats, bool) or not isinstance(seats, int):
-                problems.append(f"post {pid}: seats must be a whole number")
-            elif seats < 0:
-                problems.append(f"post {pid}: seats below 0 ({seats})")
-            posts.append(Post(pid, school, seats if isinstance(seats, int) else 0))
+    post_records = _records(data, "posts", "post", "seats", problems)
+    for pid, school, item in post_records:
+        seats = item["seats"]
+        if isinstance(seats, bool) or not isinstance(seats, int):
+            problems.append(f"post {pid}: seats must be a whole number")
+        elif seats < 0:
+            problems.append(f"post {pid}: seats below 0 ({seats})")
+        posts.append(Post(pid, school, seats if isinstance(seats, int) else 0))
+    post_ids = {pid for pid, _school, _item in post_records}
     teachers: list[Teacher] = []
-    teacher_ids: set[str] = set()
-    if not isinstance(data["teachers"], list):
-        problems.append("teachers must be a list")
-    else:
-        for i, item in enumerate(data["teachers"]):
-            where = f"teachers[{i}]"
-            if not isinstance(item, dict):
-                problems.append(f"{where}: must be an object")
-                continue
-            missing = [k for k in ("id", "school", "preferences") if k not in item]
-            if missing:
-                problems.append(f"{where}: missing key: {', '.join(missing)}")
-                continue
-            tid, school, prefs = item["id"], item["school"], item["preferences"]
-            if not _id(tid):
-                problems.append(f"{where}: id must be a non-empty string")
-                continue
-            if tid in teacher_ids:
-                problems.append(f"{where}: teacher {tid} is listed twice")
-                continue
-            teacher_ids.add(tid)
-            if school is not None and not _id(school):
-                problems.append(f"teacher {tid}: school must be a string or null")
-            if not isinstance(prefs, list) or not all(_id(p) for p in prefs):
-                problems.append(f"teacher {tid}: preferences must be a list of post ids")
-                continue
-            seen: set[str] = set()
-            for post in prefs:
-                if post in seen:
-                    problems.append(f"teacher {tid}: post {post} is listed twice in preferences")
-                seen.add(post)
-            teachers.append(Teacher(tid, school, tuple(prefs)))
+    teacher_records = _records(data, "teachers", "teacher", "preferences", problems)
+    for tid, school, item in teacher_records:
+        prefs = item["preferences"]
+        if not isinstance(prefs, list) or not all(_id(p) for p in prefs):
+            problems.append(f"teacher {tid}: preferences must be a list of post ids")
+            continue
+        seen: set[str] = set()
+        for post in prefs:
+            if post in seen:
+                problems.append(f"teacher {tid}: post {post} is listed twice in preferences")
+            seen.add(post)
+        teachers.append(Teacher(tid, school, tuple(prefs)))
+    teacher_ids = {tid for tid, _school, _item in teacher_records}
     for teacher in teachers:
         for post in dict.fromkeys(teacher.preferences):
             if post not in post_ids:
@@ -242,3 +204,34 @@ def parse(data) -> Problem:
     if problems:
         raise AllocationInputError(problems)
     return Problem(tuple(posts), tuple(teachers), priorities, own_first)
+
+
+def _records(data: dict, key: str, noun: str, field: str, problems: list[str]) -> list:
+    """The entries of ``data[key]`` that are objects with ``id``, ``school`` and
+    ``field``, a non-empty id seen once and a school that is a string or null, as
+    (id, school, entry); a problem is reported for every other."""
+    if not isinstance(data[key], list):
+        problems.append(f"{key} must be a list")
+        return []
+    records, ids = [], set()
+    for i, item in enumerate(data[key]):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        missing = [k for k in ("id", "school", field) if k not in item]
+        if missing:
+            problems.append(f"{where}: missing key: {', '.join(missing)}")
+            continue
+        rid, school = item["id"], item["school"]
+        if not _id(rid):
+            problems.append(f"{where}: id must be a non-empty string")
+            continue
+        if rid in ids:
+            problems.append(f"{where}: {noun} {rid} is listed twice")
+            continue
+        ids.add(rid)
+        if school is not None and not _id(school):
+            problems.append(f"{noun} {rid}: school must be a string or null")
+        records.append((rid, school, item))
+    return records

@@ -155,16 +155,18 @@ def posts_publish(*, by, cycle: Cycle, school: School) -> int:
     """The office reviews and publishes a school's posts to the whole township (R1)."""
     require_cycle_office(by, cycle)
     _posts_editable(cycle)
-    now = timezone.now()
-    count = 0
-    for post in Post.objects.select_for_update().filter(cycle=cycle, school=school,
-                                                         published_at__isnull=True):
-        post.published_at = now
-        _save(post, by, ["published_at"])
-        count += 1
-    if not count:
+    from simple_history.utils import bulk_update_with_history
+
+    posts = list(Post.objects.select_for_update().filter(cycle=cycle, school=school,
+                                                         published_at__isnull=True))
+    if not posts:
         raise ValidationError(_("%(school)s has no unpublished posts.") % {"school": school})
-    return count
+    now = timezone.now()
+    for post in posts:
+        post.published_at = now
+    # One statement for the posts and one for their history, however many posts.
+    bulk_update_with_history(posts, Post, ["published_at"], default_user=by)
+    return len(posts)
 
 
 # --- R2: intentions ------------------------------------------------------------------

@@ -85,6 +85,7 @@ def test_only_the_schools_principal_or_the_office_sets_posts(cycle, principal_us
 
 def test_a_published_post_no_longer_changes(cycle, office_user, principal_user, school):
     [post] = published(cycle, office_user, principal_user, school, teaching(1))
+    assert post.history.first().history_user == office_user  # who published it
     with pytest.raises(ValidationError, match="published"):
         sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1),
                       post=post)
