@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schools import access as school_access
 from staffing import workbook as wb
 from staffing.charts import Series, grouped_bars
 from staffing.history import history_of
@@ -151,10 +150,9 @@ def proposals(request, pk):
         cycle, school_ids=None if context["office"] else context["led_school_ids"],
         status=filter_form.status_value())
     page = dispatching.page_of(items, request.GET.get("page"), dispatching.PROPOSALS_PER_PAGE)
-    principal_ids = school_access.scope_of(user).principal_school_ids
     for proposal in page:
         proposal.decidable = (proposal.status == Proposal.Status.PROPOSED
-                              and proposal.post.school_id in principal_ids)
+                              and dispatching.may_decide(user, proposal))
     context.update(page=page, filter_form=filter_form,
                    filtered=bool(filter_form.status_value()))
     return render(request, "recruitment/allocation/proposals.html", context)
