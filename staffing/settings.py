@@ -129,8 +129,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): lock a username+address pair after repeated
-# failures; the database handler keeps the count shared by every app server.
+# failures, and a whole address after more failures across any usernames (see
+# staffing/login_throttle.py); the database keeps the counts shared by every app server.
+AXES_HANDLER = "staffing.login_throttle.AddressLimitHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+# How many reverse proxies in front of the app servers append to X-Forwarded-For: the
+# client address is read from it, not from REMOTE_ADDR (the proxy's own address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "staffing.login_throttle.client_address"
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
