@@ -8,9 +8,8 @@ secret.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from schools.admin import ScopedMixin
+from schools.admin import HistoryAdmin, ScopedMixin
 
 from .models import (
     Cycle,
@@ -36,7 +35,7 @@ class ReadOnlyMixin:
         return False
 
 
-class ShownAdmin(ReadOnlyMixin, ScopedMixin, SimpleHistoryAdmin):
+class ShownAdmin(ReadOnlyMixin, ScopedMixin, HistoryAdmin):
     """Read-only and scoped to the office's townships; with its history."""
 
 

@@ -1,0 +1,88 @@
+"""The Content-Security-Policy header: sent on every page, enforced, no inline code."""
+
+import base64
+import hashlib
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("english_pages")
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    parts = (part.split() for part in policy.split(";") if part.strip())
+    return {name: values for name, *values in parts}
+
+
+def assert_strict(response):
+    assert "Content-Security-Policy-Report-Only" not in response.headers
+    policy = directives(response)
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response.headers["Content-Security-Policy"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+
+
+def test_the_login_page_is_sent_with_the_enforced_policy(client, db):
+    assert_strict(client.get(reverse("login")))
+
+
+def test_pages_behind_the_login_and_the_admin_carry_it(login, office_user, teacher):
+    client = login(office_user)
+
+    for path in (
+        reverse("home"),
+        reverse("admin:index"),
+        reverse("admin:schools_staff_changelist"),
+        reverse("admin:schools_staff_change", args=[teacher.pk]),
+        reverse("admin:schools_staff_history", args=[teacher.pk]),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_strict(response)
+
+
+def test_the_lockout_page_carries_it(client, teacher_user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "teacher", "password": "wrong"})
+
+    response = client.post(reverse("login"), {"username": "teacher", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert_strict(response)
+
+
+INLINE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=|javascript:", re.I)
+
+
+def test_no_template_of_ours_holds_inline_script_style_or_handler():
+    templates = [
+        path
+        for folder in [settings.BASE_DIR / "templates", *settings.BASE_DIR.glob("*/templates")]
+        for path in folder.rglob("*.html")
+    ]
+
+    assert len(templates) > 20
+    assert [str(path) for path in templates if INLINE.search(path.read_text())] == []
+
+
+def test_only_the_history_page_allows_its_one_inline_style(login, office_user, teacher):
+    client = login(office_user)
+    border_top = base64.b64encode(hashlib.sha256(b"border-top: 0").digest()).decode()
+
+    history = client.get(reverse("admin:schools_staff_history", args=[teacher.pk]))
+    change = client.get(reverse("admin:schools_staff_change", args=[teacher.pk]))
+
+    assert directives(history)["style-src-attr"] == ["'unsafe-hashes'", f"'sha256-{border_top}'"]
+    assert 'style="border-top: 0"' in history.text
+    assert "style-src-attr" not in directives(change)
