@@ -456,13 +456,12 @@ def intentions_sheet(user, cycle: Cycle, rows: list[IntentionRow], *,
     when ``full_ids`` (the township's office: ``schools.access.may_see_full_ids_of``,
     whose export the caller records) and for one's own, else masked."""
     own = school_access.scope_of(user).staff_id
-    office_full = full_ids
     lines = []
     for row in rows:
         if len(lines) >= EXPORT_MAX_ROWS:
             break
         staff, intention = row.intention.staff, row.intention
-        full = office_full or staff.pk == own
+        full = full_ids or staff.pk == own
         when = timezone.localtime(intention.submitted_at).strftime("%Y-%m-%d %H:%M")
         for app in row.applications:
             teaching = app.teaching_post
@@ -477,7 +476,7 @@ def intentions_sheet(user, cycle: Cycle, rows: list[IntentionRow], *,
                 "；".join(p.duties for p in auxiliary), when,
             ])
     log.info("intentions_exported cycle=%s by=%s rows=%d full_ids=%s", cycle.pk, user.pk,
-             len(lines), office_full)
+             len(lines), full_ids)
     return wb.SheetSpec(INTENTION_SHEET, INTENTION_HEADERS, lines,
                         text_columns=frozenset({"身份证号"}))
 

@@ -57,6 +57,15 @@ class Migration(migrations.Migration):
             name="rows",
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name="rows"),
         ),
+        migrations.AlterField(
+            model_name="fullidview",
+            name="staff",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.CASCADE,
+                related_name="full_id_views", to="schools.staff", verbose_name="staff member",
+            ),
+        ),
+        # Backwards, export records go before the staff column is required again.
         migrations.RunPython(township_from_staff, drop_exports),
         migrations.AlterField(
             model_name="fullidview",
@@ -64,14 +73,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.CASCADE, related_name="+",
                 to="schools.township", verbose_name="township",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="fullidview",
-            name="staff",
-            field=models.ForeignKey(
-                blank=True, null=True, on_delete=django.db.models.deletion.CASCADE,
-                related_name="full_id_views", to="schools.staff", verbose_name="staff member",
             ),
         ),
         migrations.AlterField(
