@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, Sum
 
 from schools.models import Position, School, Staff
+from schools.resident_id import age_on
 from staffing.workbook import SheetSpec
 
 from .models import CadreProposal, Cycle, Hire, Post, TrainingEnrolment, UnhiredReason
@@ -22,7 +23,7 @@ AGE_BANDS = ("<30", "30–39", "40–49", "50+")
 
 
 def age_band(born: date, on: date) -> str:
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    age = age_on(born, on)
     if age < 30:
         return AGE_BANDS[0]
     if age < 40:

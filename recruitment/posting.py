@@ -394,10 +394,10 @@ def intentions_visible(viewer: Viewer, cycle: Cycle) -> QuerySet[Intention]:
     )
 
 
-def intentions_filtered(intentions: QuerySet[Intention], *, school=None, support: str = "",
-                        query: str = "") -> QuerySet[Intention]:
+def intentions_filtered(user, intentions: QuerySet[Intention], *, school=None,
+                        support: str = "", query: str = "") -> QuerySet[Intention]:
     """Narrow to those applying at ``school``, to teaching or support staff (R2), and
-    to a name (or the last digits of a resident ID)."""
+    to a name or school (or a resident ID, as ``schools.access.id_search_q`` allows)."""
     if school is not None:
         intentions = intentions.filter(Exists(
             Application.objects.filter(intention=OuterRef("pk"), school=school)))
@@ -406,9 +406,8 @@ def intentions_filtered(intentions: QuerySet[Intention], *, school=None, support
     query = query.strip()
     if query:
         found = Q(staff__name__icontains=query) | Q(staff__school__name__icontains=query)
-        if query.isdigit() or query[-1:] in "xX":
-            found |= Q(staff__resident_id__iendswith=query)
-        intentions = intentions.filter(found)
+        intentions = intentions.filter(
+            found | school_access.id_search_q(user, query, prefix="staff__"))
     return intentions
 
 
@@ -451,21 +450,18 @@ STAFF_WORDS = {False: "教学人员", True: "教辅人员"}
 EXPORT_MAX_ROWS = 50_000
 
 
-def intentions_sheet(user, cycle: Cycle, rows: list[IntentionRow]) -> wb.SheetSpec:
+def intentions_sheet(user, cycle: Cycle, rows: list[IntentionRow], *,
+                     full_ids: bool) -> wb.SheetSpec:
     """Sheet 意向: one line per ranked choice the login may see. Resident IDs in full
-    for the township's office (``schools.access.may_see_full_id``: the same answer for
-    every staff member of one township, so asked once) and for one's own, else masked."""
+    when ``full_ids`` (the township's office: ``schools.access.may_see_full_ids_of``,
+    whose export the caller records) and for one's own, else masked."""
     own = school_access.scope_of(user).staff_id
-    office_full = False
-    first = next((row.intention.staff for row in rows if row.intention.staff_id != own), None)
-    if first is not None:
-        office_full = school_access.may_see_full_id(user, first)
     lines = []
     for row in rows:
         if len(lines) >= EXPORT_MAX_ROWS:
             break
         staff, intention = row.intention.staff, row.intention
-        full = office_full or staff.pk == own
+        full = full_ids or staff.pk == own
         when = timezone.localtime(intention.submitted_at).strftime("%Y-%m-%d %H:%M")
         for app in row.applications:
             teaching = app.teaching_post
@@ -480,7 +476,7 @@ def intentions_sheet(user, cycle: Cycle, rows: list[IntentionRow]) -> wb.SheetSp
                 "；".join(p.duties for p in auxiliary), when,
             ])
     log.info("intentions_exported cycle=%s by=%s rows=%d full_ids=%s", cycle.pk, user.pk,
-             len(lines), office_full)
+             len(lines), full_ids)
     return wb.SheetSpec(INTENTION_SHEET, INTENTION_HEADERS, lines,
                         text_columns=frozenset({"身份证号"}))
 

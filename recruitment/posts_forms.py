@@ -128,7 +128,7 @@ class IntentionFilterForm(_Filter):
     q = forms.CharField(
         label=gettext_lazy("Search"), required=False, max_length=50,
         widget=forms.TextInput(attrs={
-            "type": "search", "placeholder": gettext_lazy("Name, school or last digits of ID")}),
+            "type": "search", "placeholder": gettext_lazy("Name, school or last 4 of ID")}),
     )
 
     def __init__(self, *args, school_ids, **kwargs):

@@ -412,14 +412,16 @@ def representative_get(cycle: Cycle, pk) -> Representative:
     )
 
 
-def staff_to_name(cycle: Cycle, query: str) -> list[Staff]:
-    """Staff of the township whose name or school matches, each marked ``is_representative``."""
+def staff_to_name(user, cycle: Cycle, query: str) -> list[Staff]:
+    """Staff of the township whose name or school matches (or their resident ID, as
+    ``schools.access.id_search_q`` allows), each marked ``is_representative``."""
     query = query.strip()
     if not query:
         return []
     return list(
         Staff.objects.filter(school__township_id=cycle.township_id)
-        .filter(Q(name__icontains=query) | Q(school__name__icontains=query))
+        .filter(Q(name__icontains=query) | Q(school__name__icontains=query)
+                | access.id_search_q(user, query))
         .select_related("school")
         .annotate(is_representative=Exists(
             Representative.objects.filter(cycle=cycle, staff=OuterRef("pk"))))

@@ -9,11 +9,13 @@ Memberships live in ``schools`` beside the organisations they point at, so these
 functions live here rather than in ``staffing/``: every other app may use ``schools``.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from . import resident_id
 from .models import Membership, Role, School, Staff, Township
 
 
@@ -113,7 +115,44 @@ def may_see_full_id(user, staff: Staff) -> bool:
     scope = scope_of(user)
     if staff.pk == scope.staff_id:
         return True
-    return scope.is_office and townships_managed(user).filter(pk=staff.school.township_id).exists()
+    return may_see_full_ids_of(user, staff.school.township_id)
+
+
+def may_see_full_ids_of(user, township_id) -> bool:
+    """Whether this login sees the full IDs of a township's staff (its office's)."""
+    scope = scope_of(user)
+    return scope.is_office and townships_managed(user).filter(pk=township_id).exists()
+
+
+# A search by ID takes exactly the last four characters, the part the masked ID shows,
+# so that no search reveals more of a number than the page does; or the whole number,
+# for those who may see it. Nothing in between: a longer tail, one digit at a time, is
+# an oracle that spells out the hidden birth date.
+_ID_TAIL = re.compile(r"[0-9]{3}[0-9X]")
+_ID_FULL = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def id_search_q(user, query: str, *, prefix: str = "") -> Q:
+    """The condition a search ``query`` puts on resident IDs, ``prefix`` leading to a
+    ``Staff`` (``"staff__"`` from an intention): four characters match the last four
+    exactly; a whole 18-character number matches only staff whose full ID this login
+    may see (their township's office, oneself). Anything else is no condition on the
+    ID at all: an empty ``Q()``, to be OR-ed with the search's other fields."""
+    number = resident_id.normalize(query)
+    if _ID_TAIL.fullmatch(number):
+        return Q(**{f"{prefix}resident_id__endswith": number})
+    if not _ID_FULL.fullmatch(number):
+        return Q()
+    exact = Q(**{f"{prefix}resident_id": number})
+    scope = scope_of(user)
+    if scope.superuser:
+        return exact
+    seen = Q()
+    if scope.staff_id:
+        seen |= Q(**{f"{prefix}pk": scope.staff_id})
+    if scope.is_office:
+        seen |= Q(**{f"{prefix}school__township__in": townships_managed(user).values("pk")})
+    return exact & seen if seen else Q()
 
 
 def require_office(user) -> Scope:

@@ -14,10 +14,21 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import access, services
 from .forms import StaffAdminForm
-from .models import County, Membership, Position, RosterImport, School, Staff, Township
+from .models import (
+    County,
+    FullIdView,
+    Membership,
+    Position,
+    RosterImport,
+    School,
+    Staff,
+    Township,
+)
+from .resident_id import mask
 
 
 def _admin_has_permission(request) -> bool:
@@ -136,9 +147,21 @@ class SchoolAdmin(ScopedAdmin):
     search_fields = ["name"]
 
 
+class MaskedIdHistory(HistoricalRecordContextHelper):
+    """The history list's changes with resident IDs masked: an ID changed by a
+    correction would otherwise stand there in full, twice, with nothing recorded."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "resident_id" and value:
+            return mask(value)
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Staff)
 class StaffAdmin(ScopedAdmin):
-    """The full resident ID is on the change form; every opening is recorded."""
+    """The full resident ID is on the change form (to correct it), and every opening
+    is recorded; the history pages (the list of changes and each past version) show it
+    masked."""
 
     form = StaffAdminForm
     township_lookup = "school__township"
@@ -154,14 +177,31 @@ class StaffAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Linking a login to a record grants that login the record: superusers only.
-        return [] if request.user.is_superuser else ["user"]
+        readonly = [] if request.user.is_superuser else ["user"]
+        if getattr(request, "_staff_history_version", False):
+            readonly.append("masked_id")
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "masked_id"]
+        if getattr(request, "_staff_history_version", False):
+            fields = ["masked_id" if f == "resident_id" else f for f in fields]
+        return fields
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             staff = self.get_object(request, object_id)
             if staff is not None:
-                services.full_id_reveal(by=request.user, staff=staff)
+                services.full_id_reveal(by=request.user, staff=staff, kind=FullIdView.Kind.ADMIN)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version shows the ID masked and read-only; reverting keeps today's.
+        request._staff_history_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedIdHistory(self.model, historical_record)
 
 
 @admin.register(Position)

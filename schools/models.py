@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -143,6 +144,11 @@ class Staff(models.Model):
     def masked_id(self) -> str:
         return resident_id.mask(self.resident_id)
 
+    @property
+    def age(self) -> int:
+        """Age in whole years today (周岁), shown where the birth date may not be."""
+        return resident_id.age_on(self.birth_date, timezone.localdate())
+
     @cached_property
     def current_position(self):
         """The open leadership position, if any (prefetch `open_positions` to avoid a query)."""
@@ -265,19 +271,49 @@ class Membership(models.Model):
 
 
 class FullIdView(models.Model):
-    """Who looked at a staff member's full resident ID, and when (STYLE.md: personal data)."""
+    """One showing or export of full resident IDs: who, when and what (STYLE.md:
+    personal data; PIPL treats the ID as sensitive personal information).
 
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="full_id_views")
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    viewed_at = models.DateTimeField(auto_now_add=True)
+    A staff page or the admin's change form reveals one person's ID (``staff``); an
+    export reveals every ID in it (``export`` is the file's name, ``rows`` its count).
+    ``township`` is whose office sees the record on its list."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("staff page")
+        ADMIN = "admin", _("administration")
+        EXPORT = "export", _("export")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAGE)
+    township = models.ForeignKey(
+        Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("township")
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="full_id_views",
+        verbose_name=_("staff member"),
+    )
+    export = models.CharField(_("export"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("viewed by")
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("full ID view")
         verbose_name_plural = _("full ID views")
         ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["township", "-viewed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="export", staff__isnull=True, rows__isnull=False)
+                | (~Q(kind="export") & Q(staff__isnull=False)),
+                name="full_id_view_person_or_export",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.viewer} · {self.staff} · {self.viewed_at:%Y-%m-%d %H:%M}"
+        what = self.export if self.kind == self.Kind.EXPORT else self.staff
+        return f"{self.viewer} · {what} · {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class RosterImport(models.Model):

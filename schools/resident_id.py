@@ -66,6 +66,12 @@ def make(region: str, born: date, sequence: int, sex: str) -> str:
     return first17 + check_digit(first17)
 
 
+def age_on(born: date, on: date) -> int:
+    """Age in whole years (周岁) on a day: what roles who may not see the full ID are
+    shown instead of the birth date, which is the ID's hidden digits."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def mask(number: str) -> str:
     """First 6 and last 4 shown, as STYLE.md asks: 110105********1234."""
     if len(number) < 10:

@@ -256,7 +256,9 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
                 problems.append(("birth_date", str(exc)))
             other = existing.get(rid.number)
             if not rid_dup and other is not None and other.school.township_id != plan.township.pk:
-                problems.append(("resident_id", _("belongs to a staff member of another township")))
+                # Not "belongs to another township": that would tell an office whether
+                # a number is on some other roster.
+                problems.append(("resident_id", _("cannot be imported into this township")))
         school_name = _text(values["school"])
         school = schools_by_name.get(school_name)
         if not school_name:

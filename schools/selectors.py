@@ -26,9 +26,7 @@ STAFF_PER_PAGE = 50
 SCHOOLS_PER_PAGE = 100
 ROSTER_IMPORTS_SHOWN = 20
 FULL_ID_VIEWS_SHOWN = 50
-# Searching by ID takes its last four characters only: the part the masked ID shows,
-# so a search cannot reveal more of a number than the page does.
-ID_SEARCH_LENGTH = 4
+FULL_ID_VIEWS_PER_PAGE = 50
 
 
 def _school_counts(schools: QuerySet[School]) -> QuerySet[School]:
@@ -79,25 +77,25 @@ def _open_positions() -> Prefetch:
     )
 
 
-def staff_search(staff: QuerySet[Staff], query: str) -> QuerySet[Staff]:
-    """Match name, subject or professional title, or the last four of the resident ID."""
+def staff_search(user, staff: QuerySet[Staff], query: str) -> QuerySet[Staff]:
+    """Match name, subject or professional title, or the resident ID as
+    ``access.id_search_q`` allows: its last four, or the whole number for those who may
+    see it."""
     query = query.strip()
     if not query:
         return staff
     match = Q(name__icontains=query) | Q(subject__icontains=query) | Q(title__icontains=query)
-    if len(query) == ID_SEARCH_LENGTH:
-        match |= Q(resident_id__endswith=query.upper())
-    return staff.filter(match)
+    return staff.filter(match | access.id_search_q(user, query))
 
 
-def school_staff_page(school: School, *, query: str = "", page=None) -> Page:
+def school_staff_page(user, school: School, *, query: str = "", page=None) -> Page:
     """A school's staff, searched, 50 a page, each with their open position."""
     staff = (
         Staff.objects.filter(school=school)
         .prefetch_related(_open_positions())
         .order_by("name", "resident_id")
     )
-    return Paginator(staff_search(staff, query), STAFF_PER_PAGE).get_page(page)
+    return Paginator(staff_search(user, staff, query), STAFF_PER_PAGE).get_page(page)
 
 
 def staff_get(user, pk) -> Staff:
@@ -161,6 +159,22 @@ def township_overview(user) -> QuerySet[Township]:
 def township_get(user, pk) -> Township:
     """A township whose office work this login does; 404 otherwise."""
     return get_object_or_404(access.townships_managed(user), pk=pk)
+
+
+def township_staff_count(township: Township) -> int:
+    """How many staff a township's roster holds (the rows of its export)."""
+    return Staff.objects.filter(school__township=township).count()
+
+
+def full_id_views_of_townships(user, *, page=None) -> Page:
+    """Every showing or export of full resident IDs in the townships this login
+    manages, newest first, a page at a time (the office's own list)."""
+    views = (
+        FullIdView.objects.filter(township__in=access.townships_managed(user).values("pk"))
+        .select_related("viewer", "township", "staff__school")
+        .order_by("-viewed_at", "-pk")
+    )
+    return Paginator(views, FULL_ID_VIEWS_PER_PAGE).get_page(page)
 
 
 def roster_imports(user) -> QuerySet[RosterImport]:

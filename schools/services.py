@@ -149,14 +149,31 @@ def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
     return result
 
 
-def full_id_reveal(*, by, staff: Staff) -> str:
-    """The full resident ID, for those allowed it; every look is recorded."""
+def full_id_reveal(*, by, staff: Staff, kind: str = FullIdView.Kind.PAGE) -> str:
+    """The full resident ID, for those allowed it; every look but one's own is recorded
+    (who, when, whose, and where: the staff page or the admin)."""
     if not access.may_see_full_id(by, staff):
         raise PermissionDenied
     if staff.pk != access.scope_of(by).staff_id:
-        FullIdView.objects.create(staff=staff, viewer=by)
-        log.info("full_id_viewed staff=%s viewer=%s", staff.pk, by.pk)
+        FullIdView.objects.create(
+            kind=kind, township_id=staff.school.township_id, staff=staff, viewer=by
+        )
+        log.info("full_id_viewed staff=%s viewer=%s kind=%s", staff.pk, by.pk, kind)
     return staff.resident_id
+
+
+def full_id_export_record(*, by, township: Township, export: str, rows: int) -> FullIdView:
+    """Record an export that holds a township's full resident IDs: one record per export,
+    with its file name and row count, made in the request that sends it. Only the
+    township's office exports full IDs (``access.may_see_full_ids_of``)."""
+    if not access.may_see_full_ids_of(by, township.pk):
+        raise PermissionDenied
+    record = FullIdView.objects.create(
+        kind=FullIdView.Kind.EXPORT, township=township, export=export[:200], rows=rows,
+        viewer=by,
+    )
+    log.info("full_ids_exported township=%s viewer=%s rows=%d", township.pk, by.pk, rows)
+    return record
 
 
 def login_ensure(*, username: str, password: str, staff: Staff | None = None, **flags):

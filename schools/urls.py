@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.school_detail, name="school_detail"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/full-id/", views.staff_full_id, name="staff_full_id"),
+    path("id-reveals/", views.id_reveals, name="id_reveals"),
     path("roster/import/", views.roster_import, name="roster_import"),
     path("roster/import/<int:pk>/", views.roster_preview, name="roster_preview"),
     path("roster/import/<int:pk>/confirm/", views.roster_confirm, name="roster_confirm"),

@@ -56,7 +56,9 @@ def school_detail(request, pk):
     school = selectors.school_get(request.user, pk)
     form = StaffSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = selectors.school_staff_page(school, query=query, page=request.GET.get("page"))
+    page = selectors.school_staff_page(
+        request.user, school, query=query, page=request.GET.get("page")
+    )
     return render(
         request,
         "schools/school_detail.html",
@@ -102,8 +104,31 @@ def _staff_page(request, staff, *, full_id):
             "school_visible": selectors.school_visible(user, staff.school_id),
             "positions": selectors.staff_positions(staff),
             "full_id_views": selectors.full_id_views(staff) if office_of_staff else None,
-            "history": history_of(staff, formatters={"resident_id": mask}),
+            "history": history_of(staff, formatters=_staff_history_formats(may_see_full_id)),
         },
+    )
+
+
+def _staff_history_formats(may_see_full_id: bool) -> dict:
+    """The ID masked for everyone (the reveal is the page's button, and is recorded);
+    the birth date, which is the masked digits, as its year for those who may not see
+    the full ID."""
+    formats = {"resident_id": mask}
+    if not may_see_full_id:
+        formats["birth_date"] = lambda born: str(born.year)
+    return formats
+
+
+@login_required
+@require_GET
+def id_reveals(request):
+    """The office's own list: who saw or exported full resident IDs in its townships."""
+    access.require_office(request.user)
+    page = selectors.full_id_views_of_townships(request.user, page=request.GET.get("page"))
+    return render(
+        request,
+        "schools/id_reveals.html",
+        {"page": page, "show_township": access.townships_managed(request.user)[1:2].exists()},
     )
 
 
@@ -250,9 +275,12 @@ def roster_export(request, township_pk):
     buffer = io.BytesIO()
     wb.write_workbook(buffer, roster_sheets(township))
     today = timezone.localdate().isoformat()
-    return wb.xlsx_response(
-        buffer.getvalue(), f"花名册-{township.name}-{today}.xlsx", fallback=f"roster-{today}.xlsx"
+    name = f"花名册-{township.name}-{today}.xlsx"
+    services.full_id_export_record(
+        by=request.user, township=township, export=name,
+        rows=selectors.township_staff_count(township),
     )
+    return wb.xlsx_response(buffer.getvalue(), name, fallback=f"roster-{today}.xlsx")
 
 
 @login_required

@@ -256,7 +256,7 @@ def test_staff_detail_masks_the_id_and_offers_the_office_the_full_one(login, off
 def test_the_office_sees_who_viewed_the_full_id(login, office_user, teacher, township):
     colleague = UserFactory(username="clerk2", first_name="二", last_name="刘")
     membership_grant(user=colleague, role=Role.TOWNSHIP_OFFICE, township=township)
-    FullIdView.objects.create(staff=teacher, viewer=colleague)
+    FullIdView.objects.create(staff=teacher, viewer=colleague, township=township)
 
     response = login(office_user).get(reverse("schools:staff_detail", args=[teacher.pk]))
 

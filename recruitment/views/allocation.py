@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schools import services as school_services
 from staffing import workbook as wb
 from staffing.charts import Series, grouped_bars
 from staffing.history import history_of
@@ -411,9 +412,13 @@ def outcome_export(request, pk):
     cycle = access.cycle_get(request.user, pk)
     context, result = _outcome_for(request, cycle)
     sheets = dispatching.outcome_export_sheets(result, full_ids=context["office"])
-    return wb.xlsx_response(wb.workbook_bytes(sheets),
-                            f"竞聘结果-{cycle.township.name}-{cycle.school_year}.xlsx",
-                            fallback=f"outcome-{cycle.school_year}.xlsx")
+    data = wb.workbook_bytes(sheets)
+    name = f"竞聘结果-{cycle.township.name}-{cycle.school_year}.xlsx"
+    if context["office"]:
+        people = next(sheet for sheet in sheets if "身份证号" in sheet.headers)
+        school_services.full_id_export_record(by=request.user, township=cycle.township,
+                                              export=name, rows=len(people.rows))
+    return wb.xlsx_response(data, name, fallback=f"outcome-{cycle.school_year}.xlsx")
 
 
 @login_required

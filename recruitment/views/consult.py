@@ -224,7 +224,7 @@ def representatives(request, pk):
         context.update(
             search=search,
             query=query,
-            found=selectors.staff_to_name(cycle, query),
+            found=selectors.staff_to_name(request.user, cycle, query),
             change_refusal=services.representatives_change_check(cycle),
         )
     return render(request, "recruitment/consult/representatives.html", context)

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schools import access as school_access
+from schools import services as school_services
 from staffing import workbook as wb
 from staffing.history import history_of
 
@@ -510,7 +512,7 @@ def _intentions(request, pk):
     form = IntentionFilterForm(request.GET, school_ids=viewer.overseen)
     filters = form.filters()
     found = posting.intentions_filtered(
-        posting.intentions_visible(viewer, cycle), school=filters.get("school"),
+        user, posting.intentions_visible(viewer, cycle), school=filters.get("school"),
         support=filters.get("support", ""), query=filters.get("q", ""))
     return cycle, viewer, form, filters, posting.intentions_listed(found)
 
@@ -545,12 +547,16 @@ def intentions_export(request, pk):
     """The list as filtered, as sheet 意向 (one line per ranked choice)."""
     cycle, viewer, _form, _filters, found = _intentions(request, pk)
     rows = posting.intention_rows(found, viewer)
+    full_ids = school_access.may_see_full_ids_of(request.user, cycle.township_id)
+    sheet = posting.intentions_sheet(request.user, cycle, rows, full_ids=full_ids)
     buffer = io.BytesIO()
-    wb.write_workbook(buffer, [posting.intentions_sheet(request.user, cycle, rows)])
+    wb.write_workbook(buffer, [sheet])
+    name = f"意向-{cycle.township.name}-{cycle.school_year}.xlsx"
+    if full_ids:
+        school_services.full_id_export_record(by=request.user, township=cycle.township,
+                                              export=name, rows=len(sheet.rows))
     today = timezone.localdate().isoformat()
-    return wb.xlsx_response(buffer.getvalue(),
-                            f"意向-{cycle.township.name}-{cycle.school_year}.xlsx",
-                            fallback=f"intentions-{today}.xlsx")
+    return wb.xlsx_response(buffer.getvalue(), name, fallback=f"intentions-{today}.xlsx")
 
 
 urlpatterns = [
