@@ -39,3 +39,9 @@ def roster(schools=None, staff=None, *, school_headers=None, staff_headers=None,
                                staff if staff is not None else [staff_row()],
                                text_columns=frozenset({"身份证号"})))
     return workbook_bytes(specs)
+
+
+def bad_id(n=2):
+    """A resident ID whose checksum digit is wrong."""
+    good = an_id(n)
+    return good[:-1] + ("0" if good[-1] != "0" else "1")

@@ -7,12 +7,10 @@ wiring: who may do what through which page, every refusal shown with its reason 
 disabled button and, when pressed anyway, as the message), the messages, the history,
 and query counts that do not grow with the rows."""
 
-import html
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 
 from recruitment import committee
 from recruitment import selection as sel
@@ -25,67 +23,38 @@ from recruitment.models import (
     Ranking,
     ViceAssessment,
 )
-from recruitment.phases import INTENTIONS, SELECTION
-from schools.models import Position, Role, SchoolKind, Staff
+from recruitment.phases import SELECTION
+from schools.models import Position, Role, Staff
 
-from .factories import SchoolFactory, StaffFactory, UserFactory, membership
-from .step2 import adopted_cycle, close_phase, open_phase
+from .factories import (
+    CycleFactory,
+    HireFactory,
+    PostFactory,
+    SchoolFactory,
+    StaffFactory,
+    adopted_cycle,
+    applied,
+    membership,
+)
+from .helpers import (
+    apply,
+    auxiliary,
+    close_phase,
+    messages_of,
+    person,
+    published,
+    school_url,
+    section,
+    teaching,
+    text,
+    to_selection,
+    url,
+)
 
 pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 # --- the world: phase 6 open, a school with posts and applicants, every role --------------
-
-
-def teaching(n, seats=1, subject="语文"):
-    return sel.PostFields(number=n, kind=PostKind.TEACHING, grade_class="三年级",
-                          subject=subject, weekly_lessons=12, seats=seats)
-
-
-def auxiliary(n, duty="实验室管理", seats=3):
-    return sel.PostFields(number=n, kind=PostKind.AUXILIARY, duties=duty, seats=seats)
-
-
-def published(cycle, office, principal, school, *fields):
-    posts = [sel.post_save(by=principal, cycle=cycle, school=school, fields=f) for f in fields]
-    sel.posts_publish(by=office, cycle=cycle, school=school)
-    return [Post.objects.get(pk=p.pk) for p in posts]
-
-
-def person(school, name):
-    return StaffFactory(school=school, name=name, user=UserFactory(username=f"s-{name}"))
-
-
-def principal_of(school, name):
-    user = UserFactory(username=f"p-{name}")
-    StaffFactory(school=school, name=f"{name}校长", user=user)
-    membership(user, Role.PRINCIPAL, school)
-    return user
-
-
-def apply(staff, cycle, school, teaching_post, *aux):
-    sel.intention_submit(by=staff.user, cycle=cycle,
-                         choices=[sel.Choice(school, teaching_post, list(aux))])
-
-
-def applied(cycle, staff, school, teaching_post, *aux):
-    """An intention as ``intention_submit`` writes it in phase 5, for tests that start
-    later."""
-    intention = sel.Intention.objects.create(cycle=cycle, staff=staff)
-    application = sel.Application.objects.create(intention=intention, rank=1, school=school,
-                                                 teaching_post=teaching_post)
-    application.auxiliary_posts.set(aux)
-
-
-def to_selection(cycle, office):
-    close_phase(cycle, office, INTENTIONS)
-    open_phase(cycle, office, SELECTION)
-
-
-@pytest.fixture
-def centre(township):
-    return SchoolFactory(township=township, name="中心小学", kind=SchoolKind.CENTRAL_PRIMARY,
-                         establishment=6)
 
 
 @pytest.fixture
@@ -98,8 +67,8 @@ def cycle(office_user, township, school, other_school, centre):
 @pytest.fixture
 def posts(cycle, office_user, principal_user, school):
     """The school's teaching post 1 (one seat), auxiliary post 2, teaching post 3."""
-    return published(cycle, office_user, principal_user, school, teaching(1), auxiliary(2),
-                     teaching(3, subject="数学"))
+    return published(cycle, office_user, principal_user, school, teaching(1),
+                     auxiliary(2, seats=3), teaching(3, subject="数学"))
 
 
 @pytest.fixture
@@ -118,43 +87,9 @@ def layer_closed(selecting, office_user):
 
 
 @pytest.fixture
-def foreign_office(foreign_school):
-    user = UserFactory(username="foreign-office")
-    membership(user, Role.TOWNSHIP_OFFICE, foreign_school.township)
-    return user
-
-
-@pytest.fixture
-def other_principal(other_school):
-    return principal_of(other_school, "东张")
-
-
-@pytest.fixture
 def backbone(school):
     """A backbone teacher of the school with a login (not yet on the committee)."""
     return person(school, "骨干")
-
-
-def url(name, cycle, *args):
-    return reverse(f"recruitment:{name}", args=[cycle.pk, *args])
-
-
-def school_url(cycle, school, name="school_selection", *args):
-    return reverse(f"recruitment:{name}", args=[cycle.pk, school.pk, *args])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def text(response) -> str:
-    """The page's HTML with its entities read (``'`` rather than ``'``)."""
-    return html.unescape(response.text)
-
-
-def section(response, anchor: str) -> str:
-    """The HTML of the element with id ``anchor`` up to the next section's end."""
-    return text(response).split(f'id="{anchor}"', 1)[1].split("</section>")[0]
 
 
 def decide(by, post, staff, decision="hire", rank=1):
@@ -175,7 +110,8 @@ def test_the_office_follows_every_school_centres_first(login, office_user, layer
     rows = response.context["board"].schools
     assert rows[0].school == centre and rows[0].first_step
     row = next(r for r in rows if r.school == school)
-    assert (row.posts, row.seats, row.hired, row.applicants) == (3, 5, 0, 1)
+    assert (row.posts, row.seats, row.hired, row.applicants) == (
+        len(posts), sum(post.seats for post in posts), 0, 1)  # the teacher applied
     assert (row.undecided, row.awaiting_confirmation) == (0, 1)
     schools = section(response, "schools")
     assert schools.index("中心小学") < schools.index("夏庄完小")
@@ -201,7 +137,7 @@ def test_a_school_at_its_share_is_not_warned(login, office_user, layer_closed, p
     school.establishment = 1
     school.save()
     keeper = person(school, "本校")
-    Hire.objects.create(cycle=layer_closed, staff=keeper, post=posts[2], source="selection")
+    HireFactory(post=posts[2], staff=keeper)
 
     response = login(office_user).get(url("selection", layer_closed))
 
@@ -404,7 +340,7 @@ def test_only_the_office_decides_on_cadres(request, login, proposal, who):
 
 
 def test_a_proposal_of_another_cycle_is_not_found(login, office_user, proposal, township):
-    other = sel.Cycle.objects.create(township=township, school_year=2030)
+    other = CycleFactory(township=township, school_year=2030)
 
     response = login(office_user).post(url("selection_cadre_decide", other, proposal.pk),
                                        {"decision": "approve"})
@@ -634,8 +570,7 @@ def test_the_office_sees_why_it_does_not_rank(login, office_user, selecting, sch
 
 def test_a_post_of_another_school_is_not_found(login, principal_user, selecting, school,
                                                other_school, teacher):
-    post = Post.objects.create(cycle=selecting, school=other_school, number=7,
-                               kind=PostKind.TEACHING, subject="语文", grade_class="一年级")
+    post = PostFactory(cycle=selecting, school=other_school, number=7, published_at=None)
 
     response = login(principal_user).post(
         school_url(selecting, school, "selection_rank", post.pk),
@@ -728,7 +663,7 @@ def test_the_second_layer_waits_for_the_centres(login, principal_user, selecting
 def test_hires_wait_for_the_cadres_approval(login, principal_user, layer_closed, school,
                                             teacher, posts):
     first = person(school, "先聘")
-    Hire.objects.create(cycle=layer_closed, staff=first, post=posts[2], source="selection")
+    HireFactory(post=posts[2], staff=first)
     sel.cadre_propose(by=principal_user, cycle=layer_closed, staff=first, title="总务主任")
     decide(principal_user, posts[0], teacher)
 
@@ -753,7 +688,7 @@ def test_cross_school_applicants_are_allocated_by_the_office(login, principal_us
 
 def test_a_full_post_is_refused(login, principal_user, layer_closed, school, teacher, posts):
     taker = person(school, "先到")
-    Hire.objects.create(cycle=layer_closed, staff=taker, post=posts[0], source="selection")
+    HireFactory(post=posts[0], staff=taker)
     decide(principal_user, posts[0], teacher)
 
     assert_refused_alike(login(principal_user), layer_closed, school, posts[0], teacher,
@@ -791,10 +726,9 @@ def test_confirming_twice_is_refused(login, principal_user, hired, school, teach
 
 def test_someone_hired_elsewhere_shows_where(login, selecting, centre, school, teacher, posts,
                                              principal_user):
-    centre_post = Post.objects.create(cycle=selecting, school=centre, number=1,
-                                      kind=PostKind.TEACHING, subject="语文", grade_class="一年级")
+    centre_post = PostFactory(cycle=selecting, school=centre, number=1, published_at=None)
     decide(principal_user, posts[0], teacher)
-    Hire.objects.create(cycle=selecting, staff=teacher, post=centre_post, source="selection")
+    HireFactory(post=centre_post, staff=teacher)
 
     page = login(principal_user).get(school_url(selecting, school))
 
@@ -1144,10 +1078,11 @@ def many_applicants(cycle, school, office, principal, *, posts, per_post, outsid
 
 
 def test_the_school_page_has_a_bounded_query_count(login, principal_user, office_user,
-                                                   layer_closed, school, other_school,
+                                                   layer_closed, school, other_school, posts,
                                                    backbone, django_assert_max_num_queries):
-    many_applicants(layer_closed, school, office_user, principal_user, posts=40, per_post=8,
-                    outsiders_from=other_school)
+    per_post = 8
+    made = many_applicants(layer_closed, school, office_user, principal_user, posts=40,
+                           per_post=per_post, outsiders_from=other_school)
     committee.committee_member_add(by=principal_user, cycle=layer_closed, school=school,
                                    user=backbone.user, role="backbone")
     for staff in StaffFactory.create_batch(5, school=school):
@@ -1159,7 +1094,10 @@ def test_the_school_page_has_a_bounded_query_count(login, principal_user, office
         response = client.get(school_url(layer_closed, school))
 
     board = response.context["board"]
-    assert board.applicants == 321 and len(board.posts) == 44
+    # ``per_post`` people for each post made, and the teacher who applied in ``selecting``;
+    # the posts made, their shared auxiliary post, and the school's first ``posts``.
+    assert board.applicants == len(made) * per_post + 1
+    assert len(board.posts) == len(made) + 1 + len(posts)
 
 
 def test_the_overview_has_a_bounded_query_count(login, office_user, principal_user,
@@ -1174,7 +1112,7 @@ def test_the_overview_has_a_bounded_query_count(login, office_user, principal_us
     with django_assert_max_num_queries(22):
         response = client.get(url("selection", layer_closed))
 
-    assert len(response.context["board"].schools) == 23
+    assert len(response.context["board"].schools) == township.schools.count()
 
 
 def test_the_office_sees_the_confirm_button_for_a_principals_own_hire():

@@ -7,7 +7,6 @@ who may do what through which page, the refusals shown, the messages, the histor
 from urllib.parse import quote
 
 import pytest
-from django.urls import reverse
 
 from recruitment import services
 from recruitment.models import (
@@ -19,75 +18,11 @@ from recruitment.models import (
     Vote,
 )
 from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
-from schools.models import Role
 
-from .factories import StaffFactory, UserFactory, membership
-from .test_cycle_services import TEXT, phase, run, staff_user
+from .factories import StaffFactory
+from .helpers import TEXT, messages_of, person, phase, run, url
 
 pytestmark = pytest.mark.usefixtures("english_pages")
-
-
-# --- the world: a cycle at each stage, and a login for every forbidden role -----------
-
-
-@pytest.fixture
-def cycle(office_user, township, school, other_school):
-    return services.cycle_create(by=office_user, township=township, school_year=2026)
-
-
-@pytest.fixture
-def drafted(cycle, office_user):
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
-    return cycle
-
-
-@pytest.fixture
-def consulting(drafted, office_user):
-    """Phase 3 open."""
-    run(drafted, office_user, DRAFT, REVIEW)
-    services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
-    return drafted
-
-
-@pytest.fixture
-def reps(drafted, office_user, school, other_school):
-    """Three representatives with logins, named before the vote."""
-    people = [staff_user(school if i < 2 else other_school, f"代表{i}") for i in range(3)]
-    for person in people:
-        services.representative_add(by=office_user, cycle=drafted, staff=person)
-    return people
-
-
-@pytest.fixture
-def voting(drafted, reps, office_user):
-    """Phase 4 open, the vote on revision 1 open."""
-    run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(drafted, VOTE))
-    return drafted
-
-
-@pytest.fixture
-def foreign_office(foreign_school):
-    user = UserFactory(username="foreign-office")
-    membership(user, Role.TOWNSHIP_OFFICE, foreign_school.township)
-    return user
-
-
-@pytest.fixture
-def other_principal(other_school):
-    user = UserFactory(username="other-principal")
-    StaffFactory(school=other_school, name="校长丙", user=user)
-    membership(user, Role.PRINCIPAL, other_school)
-    return user
-
-
-def url(name, cycle, *args):
-    return reverse(f"recruitment:{name}", args=[cycle.pk, *args])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def opinion_by(user, cycle, body="请增加英语岗"):
@@ -157,7 +92,7 @@ def test_a_login_that_is_not_on_the_staff_cannot_send_an_opinion(request, login,
 
 def test_another_townships_office_and_staff_do_not_find_the_cycle(login, consulting,
                                                                   foreign_office, foreign_school):
-    stranger = staff_user(foreign_school, "外镇教师")
+    stranger = person(foreign_school, "外镇教师")
     for user in (foreign_office, stranger.user):
         client = login(user)
         assert client.get(url("opinions", consulting)).status_code == 404
@@ -172,7 +107,7 @@ def test_a_principal_sees_only_their_schools_opinions_and_reports_them_in_one_st
     login, principal_user, teacher, consulting, other_school, school
 ):
     opinion_by(teacher.user, consulting, "本校意见")
-    opinion_by(staff_user(other_school, "东张教师").user, consulting, "外校意见")
+    opinion_by(person(other_school, "东张教师").user, consulting, "外校意见")
     client = login(principal_user)
 
     page = client.get(url("opinions", consulting))
@@ -206,7 +141,7 @@ def test_a_second_report_with_nothing_new_is_refused(login, principal_user, teac
 
 def test_a_principal_cannot_report_another_schools_opinions(login, principal_user, consulting,
                                                             other_school, other_principal):
-    opinion_by(staff_user(other_school, "东张教师").user, consulting)
+    opinion_by(person(other_school, "东张教师").user, consulting)
 
     response = login(principal_user).post(url("opinions_report", consulting),
                                           {"school": other_school.pk})
@@ -251,7 +186,7 @@ def reported(consulting, teacher, principal_user, school, other_school):
     """Two reported opinions of 夏庄完小 and one unreported of 东张完小."""
     opinion_by(teacher.user, consulting, "请增加英语岗")
     opinion_by(principal_user, consulting, "骨干教师标准不清")
-    opinion_by(staff_user(other_school, "东张教师").user, consulting, "尚未上报的意见")
+    opinion_by(person(other_school, "东张教师").user, consulting, "尚未上报的意见")
     services.opinions_report(by=principal_user, cycle=consulting, school=school)
     return consulting
 
@@ -572,8 +507,8 @@ def test_a_representative_of_another_cycle_is_not_found(login, office_user, draf
 
 def test_the_representatives_list_has_a_bounded_query_count(login, office_user, drafted, school,
                                                             django_assert_max_num_queries):
-    for person in StaffFactory.create_batch(300, school=school):
-        services.representative_add(by=office_user, cycle=drafted, staff=person)
+    for staff in StaffFactory.create_batch(300, school=school):
+        services.representative_add(by=office_user, cycle=drafted, staff=staff)
     client = login(office_user)
 
     with django_assert_max_num_queries(15):
@@ -752,8 +687,8 @@ def test_closing_twice_is_refused(login, office_user, voting):
 
 @pytest.mark.parametrize("user", ["teacher_user", "principal_user", "liaison_user"])
 def test_only_the_office_closes_the_vote(request, login, voting, reps, user):
-    for person in (request.getfixturevalue(user), reps[0].user):
-        client = login(person)
+    for forbidden in (request.getfixturevalue(user), reps[0].user):
+        client = login(forbidden)
         assert client.get(url("vote_close", voting)).status_code == 403
         assert client.post(url("vote_close", voting)).status_code == 403
     assert Vote.objects.get().closed_at is None
@@ -800,13 +735,13 @@ def test_every_vote_of_the_cycle_is_listed_with_who_opened_and_closed_it(login, 
 def test_the_adoption_rule_at_its_edges_through_the_pages(login, office_user, drafted, school,
                                                           teacher_user, size, for_, against,
                                                           result):
-    people = [staff_user(school, f"r{i}") for i in range(size)]
-    for person in people:
-        services.representative_add(by=office_user, cycle=drafted, staff=person)
+    people = [person(school, f"r{i}") for i in range(size)]
+    for rep in people:
+        services.representative_add(by=office_user, cycle=drafted, staff=rep)
     run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
     services.phase_open(by=office_user, phase=phase(drafted, VOTE))
-    for person, choice in zip(people, ["for"] * for_ + ["against"] * against, strict=False):
-        cast(login(person.user), drafted, choice)
+    for rep, choice in zip(people, ["for"] * for_ + ["against"] * against, strict=False):
+        cast(login(rep.user), drafted, choice)
 
     login(office_user).post(url("vote_close", drafted))
     seen = login(teacher_user).get(url("vote", drafted))

@@ -25,51 +25,16 @@ from recruitment.models import (
     Representative,
     ReviewComment,
 )
-from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
-from schools.models import Role, SchoolKind
+from recruitment.phases import DRAFT, OPINIONS, REVIEW
+from schools.models import SchoolKind
 
-from .factories import SchoolFactory, StaffFactory, UserFactory, membership
-from .test_cycle_services import TEXT, phase, run, staff_user
+from .factories import SchoolFactory, StaffFactory
+from .helpers import TEXT, at_once, messages_of, phase, run, url
 
 pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 # --- the world ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cycle(office_user, township, school, other_school):
-    return services.cycle_create(by=office_user, township=township, school_year=2026)
-
-
-@pytest.fixture
-def drafted(cycle, office_user):
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
-    return cycle
-
-
-@pytest.fixture
-def reviewing(drafted, office_user):
-    """Phase 1 closed, phase 2 open, revision 1 the draft."""
-    run(drafted, office_user, DRAFT)
-    services.phase_open(by=office_user, phase=phase(drafted, REVIEW))
-    return drafted
-
-
-@pytest.fixture
-def foreign_office(foreign_school):
-    user = UserFactory(username="foreign-office", is_staff=True)
-    membership(user, Role.TOWNSHIP_OFFICE, foreign_school.township)
-    return user
-
-
-def url(name, cycle, *args):
-    return reverse(f"recruitment:{name}", args=[cycle.pk, *args])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def plan_post(cycle, *, based_on, text=TEXT, note="", schools=None, **settings):
@@ -407,7 +372,7 @@ def test_the_office_saves_revision_1_and_sees_it_on_the_plan_page(login, office_
     assert [s.title for s in response.context["sections"]] == [
         "Preamble", "一、指导思想", "二、岗位设置"]
     assert "Revision 1, saved by office at" in response.text
-    assert response.context["total_posts"] == 38
+    assert response.context["total_posts"] == 18 + other_school.post_count
 
 
 def test_the_form_reopens_on_the_latest_revision(login, office_user, drafted):
@@ -438,8 +403,6 @@ def test_a_double_submit_makes_one_revision(login, office_user, drafted):
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_racing_make_one_revision_and_both_land_on_the_plan(office_user, drafted):
     from django.test import Client
-
-    from .test_vote_races import at_once
 
     data = plan_post(drafted, based_on=1, text=TEXT + "三、纪律\n严禁说情。")
 
@@ -712,14 +675,10 @@ def test_the_liaison_reads_the_review_but_a_teacher_may_not(login, liaison_user,
 
 
 @pytest.fixture
-def voting(drafted, office_user, school, other_school):
-    reps = [staff_user(school if i < 2 else other_school, f"代表{i}") for i in range(3)]
-    for rep in reps:
-        services.representative_add(by=office_user, cycle=drafted, staff=rep)
-    run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(drafted, VOTE))
-    services.vote_cast(by=reps[0].user, cycle=drafted, choice="for")
-    return drafted
+def voting(voting, reps):
+    """The vote open, one of three representatives has voted."""
+    services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
+    return voting
 
 
 def test_the_report_download_matches_the_dashboard(login, office_user, voting):

@@ -6,59 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from recruitment import services
-from recruitment.models import Ballot, Phase, PhaseState, ReviewComment, StaffOpinion, Vote
+from recruitment.models import Ballot, PhaseState, ReviewComment, StaffOpinion, Vote
 from recruitment.phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, VOTE
+from schools.models import Role
 
-from .factories import StaffFactory, UserFactory
+from .factories import UserFactory, membership
+from .helpers import TEXT, person, phase, run
 
 pytestmark = pytest.mark.usefixtures("english")
-
-TEXT = "葛石镇竞聘上岗方案\n一、指导思想\n公开公平。\n二、岗位设置\n先定岗位，按岗竞聘。\n"
-
-
-@pytest.fixture
-def cycle(office_user, township, school, other_school):
-    return services.cycle_create(by=office_user, township=township, school_year=2026)
-
-
-def phase(cycle, number) -> Phase:
-    return services.phase_of(cycle, number)
-
-
-def run(cycle, by, *numbers, close=True):
-    """Open (and close) the given phases in turn."""
-    for number in numbers:
-        if phase(cycle, number).state != PhaseState.OPEN:
-            services.phase_open(by=by, phase=phase(cycle, number))
-        if close:
-            services.phase_close(by=by, phase=phase(cycle, number))
-
-
-def staff_user(school, name):
-    user = UserFactory(username=f"u-{name}")
-    return StaffFactory(school=school, name=name, user=user)
-
-
-@pytest.fixture
-def drafted(cycle, office_user):
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
-    return cycle
-
-
-@pytest.fixture
-def reps(drafted, school, other_school):
-    """Three representatives, as staff with logins."""
-    return [staff_user(school if i < 2 else other_school, f"代表{i}") for i in range(3)]
-
-
-@pytest.fixture
-def voting(drafted, reps, office_user):
-    for rep in reps:
-        services.representative_add(by=office_user, cycle=drafted, staff=rep)
-    run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(drafted, VOTE))
-    return drafted
 
 
 # --- the cycle and its order ---------------------------------------------------------
@@ -85,10 +40,6 @@ def test_only_the_office_opens_phases(request, cycle, user):
 
 
 def test_an_office_of_another_township_cannot_touch_the_cycle(cycle, foreign_school):
-    from schools.models import Role
-
-    from .factories import membership
-
     stranger = UserFactory(username="stranger")
     membership(stranger, Role.TOWNSHIP_OFFICE, foreign_school.township)
     with pytest.raises(PermissionDenied):
@@ -191,13 +142,6 @@ def test_a_bad_own_staff_share_is_refused(drafted, office_user):
 # --- phase 2: collective review ------------------------------------------------------
 
 
-@pytest.fixture
-def reviewing(drafted, office_user):
-    run(drafted, office_user, DRAFT)
-    services.phase_open(by=office_user, phase=phase(drafted, REVIEW))
-    return drafted
-
-
 def test_a_principal_comments_on_a_section_and_the_office_answers(reviewing, principal_user,
                                                                   office_user, school):
     revision = reviewing.revisions.get()
@@ -240,13 +184,6 @@ def test_a_principal_cannot_answer_comments(reviewing, principal_user):
 # --- phase 3: staff opinions ---------------------------------------------------------
 
 
-@pytest.fixture
-def consulting(drafted, office_user):
-    run(drafted, office_user, DRAFT, REVIEW)
-    services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
-    return drafted
-
-
 def test_opinions_go_through_the_principal_to_the_office_and_back(
     consulting, teacher_user, principal_user, office_user, school
 ):
@@ -275,14 +212,14 @@ def test_reporting_twice_with_nothing_new_is_refused(consulting, principal_user,
 def test_a_report_takes_only_the_schools_own_opinions(consulting, principal_user, school,
                                                       other_school, teacher_user):
     services.opinion_submit(by=teacher_user, cycle=consulting, body="本校意见")
-    elsewhere = staff_user(other_school, "外校教师")
+    elsewhere = person(other_school, "外校教师")
     services.opinion_submit(by=elsewhere.user, cycle=consulting, body="外校意见")
     report = services.opinions_report(by=principal_user, cycle=consulting, school=school)
     assert [o.body for o in report.opinions.all()] == ["本校意见"]
 
 
 def test_staff_of_another_township_cannot_send_opinions(consulting, foreign_school):
-    stranger = staff_user(foreign_school, "外镇教师")
+    stranger = person(foreign_school, "外镇教师")
     with pytest.raises(PermissionDenied):
         services.opinion_submit(by=stranger.user, cycle=consulting, body="x")
 
@@ -362,14 +299,14 @@ def test_a_rejected_plan_goes_back_to_phase_1_with_its_history(voting, reps, off
 )
 def test_the_adoption_rule_at_its_edges(drafted, office_user, school, reps, for_, against,
                                         abstain, result):
-    people = [staff_user(school, f"r{i}") for i in range(reps)]
-    for person in people:
-        services.representative_add(by=office_user, cycle=drafted, staff=person)
+    people = [person(school, f"r{i}") for i in range(reps)]
+    for rep in people:
+        services.representative_add(by=office_user, cycle=drafted, staff=rep)
     run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
     services.phase_open(by=office_user, phase=phase(drafted, VOTE))
     choices = ["for"] * for_ + ["against"] * against + ["abstain"] * abstain
-    for person, choice in zip(people, choices, strict=False):
-        vote(drafted, person, choice)
+    for rep, choice in zip(people, choices, strict=False):
+        vote(drafted, rep, choice)
     assert services.vote_close(by=office_user, cycle=drafted).result == result
 
 

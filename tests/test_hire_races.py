@@ -17,13 +17,10 @@ from django.test import Client
 
 from recruitment import selection as sel
 from recruitment.models import Hire
-from recruitment.phases import INTENTIONS, SELECTION
 from schools.models import SchoolKind
 
-from .factories import SchoolFactory
-from .step2 import adopted_cycle, close_phase, open_phase
-from .test_committee_pages import auxiliary, person, principal_of, school_url, teaching
-from .test_vote_races import at_once
+from .factories import SchoolFactory, adopted_cycle
+from .helpers import at_once, auxiliary, person, principal_of, school_url, teaching, to_selection
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 
@@ -50,11 +47,6 @@ def confirm(client, cycle, post, staff):
     return call
 
 
-def to_selection(cycle, office):
-    close_phase(cycle, office, INTENTIONS)
-    open_phase(cycle, office, SELECTION)
-
-
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_two_principals_confirming_one_person_at_once_hire_them_once(office_user, township,
                                                                      school, round_):
@@ -66,7 +58,7 @@ def test_two_principals_confirming_one_person_at_once_hire_them_once(office_user
     posts = {}
     for centre, boss in heads.items():
         posts[centre] = [sel.post_save(by=boss, cycle=cycle, school=centre, fields=f)
-                         for f in (teaching(1), auxiliary(2))]
+                         for f in (teaching(1), auxiliary(2, seats=3))]
         sel.posts_publish(by=office_user, cycle=cycle, school=centre)
     # A teacher of a complete primary applies to both centres, which recruit township-wide.
     star = person(school, "骨干甲")
@@ -94,7 +86,7 @@ def test_two_confirmations_for_the_last_seat_at_once_fill_it_once(office_user, t
                                                                   round_):
     cycle = adopted_cycle(office=office_user, township=township)
     post, aux = [sel.post_save(by=principal_user, cycle=cycle, school=school, fields=f)
-                 for f in (teaching(1), auxiliary(2))]
+                 for f in (teaching(1), auxiliary(2, seats=3))]
     sel.posts_publish(by=office_user, cycle=cycle, school=school)
     applicants = [person(school, name) for name in ("甲", "乙")]
     for staff in applicants:

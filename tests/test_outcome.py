@@ -19,16 +19,17 @@ from recruitment.models import Proposal
 from recruitment.phases import INTENTIONS, SELECTION, UNHIRED
 from schools.models import Position
 
-from . import test_allocation_pages as pages
-from .factories import StaffFactory
-from .step2 import close_phase, open_phase
-from .test_allocation_pages import apply, person, url
-
-# The allocation pages' world: a cycle in phase 5, two schools' published posts.
-cycle, posts = pages.cycle, pages.posts
-other_principal, foreign_office = pages.other_principal, pages.foreign_office
+from .factories import StaffFactory, adopted_cycle
+from .helpers import apply, close_phase, open_phase, person, url
 
 pytestmark = pytest.mark.usefixtures("english_pages")
+
+
+@pytest.fixture
+def cycle(office_user, township, school, other_school):
+    """Phase 5 open; two schools' published ``posts`` (conftest's, as on the allocation
+    pages)."""
+    return adopted_cycle(office=office_user, township=township)
 
 
 @pytest.fixture

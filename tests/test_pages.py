@@ -7,8 +7,14 @@ from django.urls import reverse
 from schools.models import FullIdView, Position, Role
 from schools.services import membership_grant
 
-from .conftest import PASSWORD
-from .factories import SchoolFactory, StaffFactory, TownshipFactory, UserFactory, membership
+from .factories import (
+    PASSWORD,
+    SchoolFactory,
+    StaffFactory,
+    TownshipFactory,
+    UserFactory,
+    membership,
+)
 
 pytestmark = pytest.mark.usefixtures("english_pages")
 

@@ -6,20 +6,12 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from schools.demo import roster_workbook
-from schools.models import FullIdView, Role, RosterImport, School, Staff
-from tests.rosters import an_id, roster, school_row, staff_row
+from schools.models import FullIdView, RosterImport, School, Staff
 
-from .factories import StaffFactory, UserFactory, membership
-from .test_roster_page import bad_id
+from .factories import StaffFactory, UserFactory
+from .rosters import an_id, bad_id, roster, school_row, staff_row
 
 pytestmark = pytest.mark.usefixtures("english_pages", "media_root")
-
-
-@pytest.fixture
-def foreign_office(foreign_school):
-    user = UserFactory(username="foreign-office", is_staff=True)
-    membership(user, Role.TOWNSHIP_OFFICE, foreign_school.township)
-    return user
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
@@ -19,12 +18,19 @@ from openpyxl import load_workbook
 from recruitment import selection as sel
 from recruitment.models import Application, Intention, Post, PostKind
 from recruitment.phases import INTENTIONS
-from schools.models import Role
 from staffing.workbook import SheetSpec, workbook_bytes
 
-from .factories import SchoolFactory, StaffFactory, UserFactory, membership
-from .step2 import adopted_cycle, close_phase
-from .test_selection_services import auxiliary, published, staff_login, teaching
+from .factories import SchoolFactory, StaffFactory, adopted_cycle
+from .helpers import (
+    at_once,
+    auxiliary,
+    close_phase,
+    messages_of,
+    person,
+    published,
+    teaching,
+    url,
+)
 
 pytestmark = pytest.mark.usefixtures("english_pages", "media_root")
 
@@ -41,21 +47,6 @@ def cycle(office_user, township, school, other_school):
 
 
 @pytest.fixture
-def other_principal(other_school):
-    user = UserFactory(username="other-principal")
-    StaffFactory(school=other_school, name="校长丙", user=user)
-    membership(user, Role.PRINCIPAL, other_school)
-    return user
-
-
-@pytest.fixture
-def foreign_office(foreign_school):
-    user = UserFactory(username="foreign-office")
-    membership(user, Role.TOWNSHIP_OFFICE, foreign_school.township)
-    return user
-
-
-@pytest.fixture
 def posts(cycle, office_user, principal_user, school):
     """夏庄完小's published posts: 1 teaching (12 lessons), 2 auxiliary, 3 teaching (6)."""
     return published(cycle, office_user, principal_user, school, teaching(1), auxiliary(2),
@@ -69,14 +60,6 @@ def other_posts(cycle, office_user, other_school):
                            subject="数学", weekly_lessons=14)
     return published(cycle, office_user, office_user, other_school, maths,
                      auxiliary(2, duty="门卫值守"))
-
-
-def url(name, cycle, *args):
-    return reverse(f"recruitment:{name}", args=[cycle.pk, *args])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def post_data(**values):
@@ -310,7 +293,7 @@ def test_every_staff_member_sees_the_published_posts_only(login, cycle, posts, p
                                                           other_school, office_user):
     hidden = sel.post_save(by=office_user, cycle=cycle, school=other_school,
                            fields=auxiliary(7, duty="图书室管理"))
-    outsider = staff_login(other_school, "外校教师")
+    outsider = person(other_school, "外校教师")
 
     board = login(outsider.user).get(url("posts", cycle))
     detail = login(outsider.user).get(url("post_detail", cycle, hidden.pk))
@@ -324,7 +307,8 @@ def test_every_staff_member_sees_the_published_posts_only(login, cycle, posts, p
 def test_a_principal_also_sees_their_schools_unpublished_posts(login, cycle, principal_user,
                                                                school, other_school,
                                                                office_user):
-    sel.post_save(by=principal_user, cycle=cycle, school=school, fields=auxiliary(1, "宿舍管理"))
+    sel.post_save(by=principal_user, cycle=cycle, school=school,
+                  fields=auxiliary(1, duty="宿舍管理"))
     sel.post_save(by=office_user, cycle=cycle, school=other_school,
                   fields=auxiliary(1, duty="图书室管理"))
 
@@ -723,13 +707,13 @@ def applied(cycle, posts, other_posts, school, other_school, teacher):
     东张甲 (东张完小) at home only; 东张乙 (东张完小) at home then 夏庄完小 second."""
     sel.intention_submit(by=teacher.user, cycle=cycle,
                          choices=[sel.Choice(school, posts[0], [posts[1]])])
-    mover = staff_login(other_school, "外校")
+    mover = person(other_school, "外校")
     sel.intention_submit(by=mover.user, cycle=cycle, choices=[
         sel.Choice(school, None, [posts[1]]), sel.Choice(other_school, None, [other_posts[1]])])
-    home = staff_login(other_school, "东张甲")
+    home = person(other_school, "东张甲")
     sel.intention_submit(by=home.user, cycle=cycle,
                          choices=[sel.Choice(other_school, other_posts[0], [other_posts[1]])])
-    second = staff_login(other_school, "东张乙")
+    second = person(other_school, "东张乙")
     sel.intention_submit(by=second.user, cycle=cycle, choices=[
         sel.Choice(other_school, other_posts[0], [other_posts[1]]),
         sel.Choice(school, None, [posts[1]])])
@@ -900,8 +884,6 @@ def test_the_intentions_export_queries_are_bounded(login, office_user, cycle, ma
 @pytest.mark.django_db(transaction=True)
 def test_an_import_and_a_post_saved_at_once_keep_the_quota(principal_user, office_user,
                                                            township, school, other_school):
-    from .test_vote_races import at_once
-
     cycle = adopted_cycle(office=office_user, township=township, quotas={school.pk: 4})
     data = sheet([1, "教学岗", "三年级", "语文", 12, "", "", 3])
 

@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 
 from schools.demo import SCHOOLS, roster_workbook
 from schools.models import RosterImport, School, Staff
-from tests.rosters import an_id, roster, school_row, staff_row
 
 from .factories import StaffFactory
+from .helpers import messages_of
+from .rosters import an_id, bad_id, roster, school_row, staff_row
 
 pytestmark = pytest.mark.usefixtures("english_pages", "media_root")
 
@@ -31,16 +32,6 @@ def upload(client, township, data, name="花名册.xlsx"):
         reverse("schools:roster_import"),
         {"township": township.pk, "workbook": ContentFile(data, name=name)},
     )
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-def bad_id(n=2):
-    """A resident ID whose checksum digit is wrong."""
-    good = an_id(n)
-    return good[:-1] + ("0" if good[-1] != "0" else "1")
 
 
 def test_a_valid_roster_is_previewed_then_imported_on_confirm(office, township):

@@ -1,4 +1,5 @@
-"""The seeds' scenario end to end, through the services: a centre recruits township-wide,
+"""The seeds' scenario of Step 2, from the adopted plan to the outcome, through the
+services (Step 1's own path is test_cycle_services.py's): a centre recruits township-wide,
 a vice principal not hired at their own school loses the position, a teacher moves to a
 remote school through the office's allocation, and a trainee is assigned after passing.
 The outcome then counts each of them."""
@@ -10,25 +11,13 @@ import pytest
 from recruitment import selection as sel
 from recruitment.models import Proposal
 from recruitment.outcome import outcome, outcome_sheets, result_of
-from recruitment.phases import INTENTIONS, SELECTION, UNHIRED
-from schools.models import Position, Role, SchoolKind
+from recruitment.phases import SELECTION, UNHIRED
+from schools.models import Position, SchoolKind
 
-from .factories import SchoolFactory, StaffFactory, UserFactory, membership
-from .step2 import adopted_cycle, close_phase, open_phase
+from .factories import SchoolFactory, adopted_cycle
+from .helpers import apply, close_phase, open_phase, person, principal_of, to_selection
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-def person(school, name, born=date(1985, 5, 5)):
-    return StaffFactory(school=school, name=name, birth_date=born,
-                        user=UserFactory(username=f"u-{name}"))
-
-
-def principal(school, name):
-    user = UserFactory(username=f"p-{name}")
-    StaffFactory(school=school, user=user)
-    membership(user, Role.PRINCIPAL, school)
-    return user
 
 
 def test_the_seeds_scenario(township, office_user):
@@ -37,7 +26,7 @@ def test_the_seeds_scenario(township, office_user):
     primary = SchoolFactory(township=township, name="夏庄完小", establishment=3)
     remote = SchoolFactory(township=township, name="北赵完小", remote=True, establishment=3)
     cycle = adopted_cycle(office=office_user, township=township, first_step=[middle])
-    heads = {s: principal(s, s.name) for s in (middle, primary, remote)}
+    heads = {s: principal_of(s, s.name) for s in (middle, primary, remote)}
 
     def posts(school, *numbers):
         made = [sel.post_save(by=heads[school], cycle=cycle, school=school, fields=sel.PostFields(
@@ -60,17 +49,12 @@ def test_the_seeds_scenario(township, office_user):
     keeper = person(primary, "本校丁")
     trainee = person(middle, "落聘戊")
 
-    def apply(who, school, teaching, aux):
-        sel.intention_submit(by=who.user, cycle=cycle,
-                             choices=[sel.Choice(school, teaching, [aux])])
-
-    apply(vice, middle, m1, m_aux)
-    apply(star, middle, m1, m_aux)
-    apply(mover, remote, r1, r_aux)
-    apply(keeper, primary, p1, p_aux)
-    apply(trainee, middle, m2, m_aux)
-    close_phase(cycle, office_user, INTENTIONS)
-    open_phase(cycle, office_user, SELECTION)
+    apply(vice, cycle, middle, m1, m_aux)
+    apply(star, cycle, middle, m1, m_aux)
+    apply(mover, cycle, remote, r1, r_aux)
+    apply(keeper, cycle, primary, p1, p_aux)
+    apply(trainee, cycle, middle, m2, m_aux)
+    to_selection(cycle, office_user)
 
     # The centre recruits township-wide: it prefers the primary's backbone teacher.
     sel.ranking_record(by=heads[middle], post=m1, staff=star, rank=1, decision="hire")

@@ -9,50 +9,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from recruitment import selection as sel
 from recruitment.models import Hire, Post, PostKind, Proposal
 from recruitment.phases import INTENTIONS, SELECTION, UNHIRED
-from schools.models import Position, Role, SchoolKind
+from schools.models import Position, Role
 
-from .factories import SchoolFactory, StaffFactory, UserFactory, membership
-from .step2 import adopted_cycle, close_phase, open_phase
+from .factories import (
+    HireFactory,
+    SchoolFactory,
+    StaffFactory,
+    UserFactory,
+    adopted_cycle,
+    applied,
+    membership,
+)
+from .helpers import auxiliary, close_phase, open_phase, person, principal_of, published, teaching
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture
-def centre(township):
-    return SchoolFactory(township=township, name="中心小学", kind=SchoolKind.CENTRAL_PRIMARY,
-                         establishment=6)
 
 
 @pytest.fixture
 def cycle(office_user, township, school, other_school, centre):
     return adopted_cycle(office=office_user, township=township, first_step=[centre],
                          quotas={school.pk: 4})
-
-
-def principal_of(school, name):
-    user = UserFactory(username=f"p-{name}")
-    StaffFactory(school=school, user=user)
-    membership(user, Role.PRINCIPAL, school)
-    return user
-
-
-def teaching(n, lessons=12, seats=1):
-    return sel.PostFields(number=n, kind=PostKind.TEACHING, grade_class="三年级", subject="语文",
-                          weekly_lessons=lessons, seats=seats)
-
-
-def auxiliary(n, duty="实验室管理", seats=1):
-    return sel.PostFields(number=n, kind=PostKind.AUXILIARY, duties=duty, seats=seats)
-
-
-def published(cycle, office, principal, school, *fields):
-    posts = [sel.post_save(by=principal, cycle=cycle, school=school, fields=f) for f in fields]
-    sel.posts_publish(by=office, cycle=cycle, school=school)
-    return [Post.objects.get(pk=p.pk) for p in posts]
-
-
-def staff_login(school, name):
-    return StaffFactory(school=school, name=name, user=UserFactory(username=f"s-{name}"))
 
 
 # --- R1 ------------------------------------------------------------------------------
@@ -190,7 +166,7 @@ def test_the_committee_decides_and_the_principal_confirms(selecting, principal_u
 
 def test_nobody_is_hired_twice_and_no_post_is_overfilled(selecting, principal_user, teacher,
                                                         posts, school):
-    other = staff_login(school, "乙")  # on the staff, but applied for nothing
+    other = person(school, "乙")  # on the staff, but applied for nothing
     sel.ranking_record(by=principal_user, post=posts[0], staff=teacher, rank=1, decision="hire")
     sel.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
     with pytest.raises(ValidationError, match="already hired"):
@@ -202,9 +178,7 @@ def test_nobody_is_hired_twice_and_no_post_is_overfilled(selecting, principal_us
 
 
 def test_a_full_post_is_refused(selecting, principal_user, teacher, posts, office_user):
-    enrol_other = StaffFactory(school=teacher.school)
-    Hire.objects.create(cycle=selecting, staff=enrol_other, post=posts[0], source="selection",
-                        confirmed_by=office_user)
+    HireFactory(post=posts[0], confirmed_by=office_user)  # its only seat, taken
     sel.ranking_record(by=principal_user, post=posts[0], staff=teacher, rank=1, decision="hire")
     with pytest.raises(ValidationError, match="is full"):
         sel.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
@@ -224,8 +198,8 @@ def test_the_centres_select_first(cycle, office_user, other_school, centre):
                                         auxiliary(2))
     [centre_post, centre_aux] = published(cycle, office_user, centre_boss, centre, teaching(1),
                                           auxiliary(2))
-    own = staff_login(other_school, "本校")
-    mover = staff_login(other_school, "进城")
+    own = person(other_school, "本校")
+    mover = person(other_school, "进城")
     sel.intention_submit(by=own.user, cycle=cycle,
                          choices=[sel.Choice(other_school, other_post, [other_aux])])
     sel.intention_submit(by=mover.user, cycle=cycle,
@@ -244,7 +218,7 @@ def test_the_centres_select_first(cycle, office_user, other_school, centre):
 
 def test_cross_school_applicants_go_to_the_office(cycle, office_user, principal_user, school,
                                                   other_school, posts):
-    outsider = staff_login(other_school, "外校")
+    outsider = person(other_school, "外校")
     sel.intention_submit(by=outsider.user, cycle=cycle,
                          choices=[sel.Choice(school, posts[0], [posts[1]])])
     close_phase(cycle, office_user, INTENTIONS)
@@ -266,7 +240,7 @@ def test_cross_school_applicants_go_to_the_office(cycle, office_user, principal_
 
 def test_r3_a_cadre_hired_elsewhere_loses_the_position_that_day(cycle, office_user, centre,
                                                                 other_school):
-    vice = staff_login(other_school, "副校长")
+    vice = person(other_school, "副校长")
     Position.objects.create(staff=vice, school=other_school, title="副校长",
                             start_date=date(2020, 9, 1))
     centre_boss = principal_of(centre, "中心")
@@ -414,13 +388,8 @@ def test_step_2_to_dos_follow_the_phases(cycle, office_user, principal_user, tea
 
 def test_nobody_ranks_or_confirms_their_own_hire(selecting, office_user, principal_user,
                                                  posts, school):
-    from recruitment.models import Application, Intention
-
     me = principal_user.staff_profile
-    intention = Intention.objects.create(cycle=selecting, staff=me)
-    application = Application.objects.create(intention=intention, rank=1, school=school,
-                                             teaching_post=posts[0])
-    application.auxiliary_posts.set([posts[1]])
+    applied(selecting, me, school, posts[0], posts[1])
     with pytest.raises(ValidationError, match="own application"):
         sel.ranking_record(by=principal_user, post=posts[0], staff=me, rank=1, decision="hire")
     liaison = UserFactory(username="liaison-2")

@@ -6,49 +6,17 @@ and the database refuses a second ballot (``ballot_once``); on SQLite, IMMEDIATE
 transactions serialize writers. Either way the same outcomes must hold.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
-from django.utils import translation
+from django.db import IntegrityError, transaction
 
 from recruitment import services
 from recruitment.models import Ballot, Representative, Vote
 from recruitment.phases import DRAFT, VOTE
 
-from .test_cycle_services import TEXT, phase, run, staff_user
+from .helpers import TEXT, at_once, person, phase, run
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
-
-THREAD_TIMEOUT = 60
-
-
-def at_once(*calls):
-    """Run each call in its own thread, all released at the same moment; return what
-    each returned or raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-    language = translation.get_language()  # threads start with the default language
-
-    def worker(index, call):
-        try:
-            connection.ensure_connection()  # connect first, so only the calls race
-            barrier.wait(timeout=THREAD_TIMEOUT)
-            with translation.override(language):
-                outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(THREAD_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return outcomes
 
 
 def open_vote_with(office_user, township, school, *, year, size):
@@ -56,16 +24,16 @@ def open_vote_with(office_user, township, school, *, year, size):
     cycle = services.cycle_create(by=office_user, township=township, school_year=year)
     services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
     services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
-    people = [staff_user(school, f"{year}-代表{i}") for i in range(size)]
-    for person in people:
-        services.representative_add(by=office_user, cycle=cycle, staff=person)
+    people = [person(school, f"{year}-代表{i}") for i in range(size)]
+    for rep in people:
+        services.representative_add(by=office_user, cycle=cycle, staff=rep)
     run(cycle, office_user, DRAFT, 2, 3)
     services.phase_open(by=office_user, phase=phase(cycle, VOTE))
     return cycle, people
 
 
-def cast(cycle, person, choice):
-    return lambda: services.vote_cast(by=person.user, cycle=cycle, choice=choice)
+def cast(cycle, rep, choice):
+    return lambda: services.vote_cast(by=rep.user, cycle=cycle, choice=choice)
 
 
 def test_two_ballots_of_one_representative_at_once_yield_exactly_one(office_user, township,
@@ -76,13 +44,13 @@ def test_two_ballots_of_one_representative_at_once_yield_exactly_one(office_user
     outcomes = at_once(*(cast(cycle, p, choice) for p in people
                          for choice in ("for", "against")))
 
-    for index, person in enumerate(people):
+    for index, rep in enumerate(people):
         pair = outcomes[2 * index: 2 * index + 2]
         cast_ok = [o for o in pair if isinstance(o, Ballot)]
         refused = [o for o in pair if isinstance(o, ValidationError)]
         assert (len(cast_ok), len(refused)) == (1, 1), pair
         assert refused[0].messages == ["You have voted."]
-        [ballot] = Ballot.objects.filter(representative__staff=person)
+        [ballot] = Ballot.objects.filter(representative__staff=rep)
         assert ballot.pk == cast_ok[0].pk
     assert Ballot.objects.count() == len(people)
 
@@ -119,8 +87,8 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(office_user, tow
 
     assert isinstance(closed, Vote), closed
     vote = Vote.objects.get(pk=closed.pk)
-    for person, outcome in zip(people, ballots, strict=True):
-        stored = Ballot.objects.filter(vote=vote, representative__staff=person)
+    for rep, outcome in zip(people, ballots, strict=True):
+        stored = Ballot.objects.filter(vote=vote, representative__staff=rep)
         if isinstance(outcome, Ballot):
             assert stored.get().pk == outcome.pk  # cast before the close: counted below
         else:

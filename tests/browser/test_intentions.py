@@ -8,13 +8,12 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from recruitment.models import Intention
-from tests.conftest import PASSWORD
-from tests.step2 import adopted_cycle
-from tests.test_selection_services import auxiliary, published, teaching
+from tests.factories import adopted_cycle
+from tests.helpers import auxiliary, published, teaching
+
+from .helpers import PHONE, assert_fits_the_phone, log_in_here
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.fixture
@@ -26,20 +25,13 @@ def posts(office_user, principal_user, township, school, other_school):
     return cycle, found
 
 
-def assert_fits_the_phone(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page scrolls sideways: {width}px wide"
-
-
 def test_a_teacher_submits_an_intention_on_a_phone_and_prints_it(page, posts, teacher):
     cycle, (lesson, lab, _dorm) = posts
     intention_url = reverse("recruitment:intention", args=[cycle.pk])
     page.set_viewport_size(PHONE)
 
     page.goto(intention_url)
-    page.get_by_label("Username").fill(teacher.user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_here(page, teacher.user.username)
 
     expect(page).to_have_url(re.compile(re.escape(intention_url) + "$"))
     expect(page.get_by_role("heading", name="My post intention")).to_be_visible()

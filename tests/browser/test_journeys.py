@@ -1,7 +1,6 @@
 """The journeys a person makes in a real browser: log in and see one's home page; the
 office uploads a roster, reads the preview and confirms it."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -9,17 +8,10 @@ from playwright.sync_api import expect
 from schools.demo import SCHOOLS, roster_workbook
 from schools.models import RosterImport, Staff
 from staffing.workbook import XLSX_CONTENT_TYPE
-from tests.conftest import PASSWORD
+
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media_root")]
-
-
-def log_in(page, username):
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_office_logs_in_and_sees_the_township_overview(page, office_user, school):

@@ -6,19 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from recruitment.models import Hire
+from tests.factories import adopted_cycle
 
-from .. import test_allocation_pages as pages
-from .test_journeys import log_in
-
-# The allocation pages' world: phase 6 open, a cross-school applicant ranked "hire".
-cycle, posts, mover, selecting = pages.cycle, pages.posts, pages.mover, pages.selecting
-other_principal = pages.other_principal
+from .helpers import log_in, log_out
 
 pytestmark = pytest.mark.browser
 
 
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
+@pytest.fixture
+def cycle(office_user, township, school, other_school):
+    """The allocation pages' world (conftest's ``posts``, ``mover``, ``selecting``): phase 6
+    open, a cross-school applicant ranked "hire"."""
+    return adopted_cycle(office=office_user, township=township)
 
 
 def test_allocation_from_the_run_to_the_teachers_result(page, office_user, principal_user,

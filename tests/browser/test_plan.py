@@ -6,12 +6,11 @@ from playwright.sync_api import expect
 
 from recruitment import services
 from recruitment.models import PhaseState, PlanRevision
+from tests.helpers import TEXT
 
-from .test_journeys import log_in
+from .helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-TEXT = "葛石镇竞聘上岗方案\n一、指导思想\n公开公平。\n二、岗位设置\n先定岗位，按岗竞聘。"
 
 
 def test_office_opens_phase_1_writes_the_plan_and_sees_revision_1(page, office_user, township,

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from recruitment import selection as sel
 from recruitment.models import Hire, Ranking
-from tests.step2 import adopted_cycle
-from tests.test_committee_pages import apply, auxiliary, published, teaching, to_selection
+from tests.factories import adopted_cycle
+from tests.helpers import apply, auxiliary, published, teaching, to_selection
 
-from .test_journeys import log_in
+from .helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def selecting(office_user, principal_user, township, school, other_school, teach
     """Phase 6 open, the centres' layer closed; the teacher applied for post 1 (+ 2)."""
     cycle = adopted_cycle(office=office_user, township=township)
     post, aux = published(cycle, office_user, principal_user, school, teaching(1),
-                          auxiliary(2))
+                          auxiliary(2, seats=3))
     apply(teacher, cycle, school, post, aux)
     to_selection(cycle, office_user)
     sel.first_layer_close(by=office_user, cycle=cycle)

@@ -9,32 +9,16 @@ from playwright.sync_api import expect
 
 from recruitment import services
 from recruitment.models import Ballot
-from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
-from tests.conftest import PASSWORD
-from tests.test_cycle_services import TEXT, phase, run, staff_user
+
+from .helpers import PHONE, assert_fits_the_phone, log_in_here
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 740}
-
 
 @pytest.fixture
-def voting(office_user, township, school, other_school):
-    """Phase 4 open, three representatives with logins."""
-    cycle = services.cycle_create(by=office_user, township=township, school_year=2026)
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
-    people = [staff_user(school if i < 2 else other_school, f"代表{i}") for i in range(3)]
-    for person in people:
-        services.representative_add(by=office_user, cycle=cycle, staff=person)
-    run(cycle, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(cycle, VOTE))
-    return cycle, people
-
-
-def assert_fits_the_phone(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page scrolls sideways: {width}px wide"
+def voting(voting, reps):
+    """Phase 4 open, three representatives with logins (conftest's)."""
+    return voting, reps
 
 
 def test_a_representative_votes_for_on_a_phone_and_sees_the_adopted_result(
@@ -45,9 +29,7 @@ def test_a_representative_votes_for_on_a_phone_and_sees_the_adopted_result(
     page.set_viewport_size(PHONE)
 
     page.goto(vote_url)
-    page.get_by_label("Username").fill(people[0].user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_here(page, people[0].user.username)
 
     expect(page).to_have_url(re.compile(re.escape(vote_url) + "$"))
     expect(page.get_by_role("heading", name="Revision 1 is being voted")).to_be_visible()

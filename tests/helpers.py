@@ -1,0 +1,154 @@
+"""Plain helpers the test modules share: building a request's arguments, reading a page,
+arranging a world through the services, running calls at the same moment.
+
+Not a test module and not a conftest: the fixtures live in conftest.py, the factories in
+factories.py; this holds functions a test calls with its own arguments."""
+
+import html
+import threading
+from datetime import date
+
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import translation
+
+from recruitment import selection as sel
+from recruitment import services
+from recruitment.models import Phase, PhaseState, Post, PostKind
+from recruitment.phases import INTENTIONS, SELECTION
+from schools.models import Role
+
+from .factories import StaffFactory, UserFactory, membership
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def url(name, cycle, *args):
+    """A cycle's page: ``recruitment:<name>`` with the cycle and ``args``."""
+    return reverse(f"recruitment:{name}", args=[cycle.pk, *args])
+
+
+def school_url(cycle, school, name="school_selection", *args):
+    """A school's page in a cycle (by default its selection page)."""
+    return reverse(f"recruitment:{name}", args=[cycle.pk, school.pk, *args])
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def text(response) -> str:
+    """The page's HTML with its entities read (``'`` rather than ``&#x27;``)."""
+    return html.unescape(response.text)
+
+
+def section(response, anchor: str) -> str:
+    """The HTML of the element with id ``anchor`` up to the next section's end."""
+    return text(response).split(f'id="{anchor}"', 1)[1].split("</section>")[0]
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def person(school, name, born=date(1985, 5, 5)):
+    """A staff member of ``school`` with a login (``s-<name>``)."""
+    return StaffFactory(school=school, name=name, birth_date=born,
+                        user=UserFactory(username=f"s-{name}"))
+
+
+def principal_of(school, name):
+    """A principal of ``school`` (login ``p-<name>``, on its staff as ``<name>校长``)."""
+    user = UserFactory(username=f"p-{name}")
+    StaffFactory(school=school, name=f"{name}校长", user=user)
+    membership(user, Role.PRINCIPAL, school)
+    return user
+
+
+# --- Step 1 through the services -------------------------------------------------------------
+
+TEXT = "葛石镇竞聘上岗方案\n一、指导思想\n公开公平。\n二、岗位设置\n先定岗位，按岗竞聘。\n"
+
+
+def phase(cycle, number) -> Phase:
+    return services.phase_of(cycle, number)
+
+
+def run(cycle, by, *numbers, close=True):
+    """Open (and close) the given phases in turn."""
+    for number in numbers:
+        if phase(cycle, number).state != PhaseState.OPEN:
+            services.phase_open(by=by, phase=phase(cycle, number))
+        if close:
+            services.phase_close(by=by, phase=phase(cycle, number))
+
+
+def open_phase(cycle, by, number):
+    services.phase_open(by=by, phase=phase(cycle, number))
+
+
+def close_phase(cycle, by, number):
+    services.phase_close(by=by, phase=phase(cycle, number))
+
+
+# --- Step 2 through the services -------------------------------------------------------------
+
+
+def teaching(n, *, subject="语文", lessons=12, seats=1):
+    return sel.PostFields(number=n, kind=PostKind.TEACHING, grade_class="三年级",
+                          subject=subject, weekly_lessons=lessons, seats=seats)
+
+
+def auxiliary(n, *, duty="实验室管理", seats=1):
+    return sel.PostFields(number=n, kind=PostKind.AUXILIARY, duties=duty, seats=seats)
+
+
+def published(cycle, office, principal, school, *fields):
+    """``school``'s posts saved by its principal and published by the office."""
+    posts = [sel.post_save(by=principal, cycle=cycle, school=school, fields=f) for f in fields]
+    sel.posts_publish(by=office, cycle=cycle, school=school)
+    return [Post.objects.get(pk=p.pk) for p in posts]
+
+
+def apply(staff, cycle, school, teaching_post, *auxiliary_posts):
+    """``staff`` submits an intention with one choice at ``school``."""
+    return sel.intention_submit(by=staff.user, cycle=cycle,
+                                choices=[sel.Choice(school, teaching_post,
+                                                    list(auxiliary_posts))])
+
+
+def to_selection(cycle, office):
+    """Phase 5 closes, phase 6 opens."""
+    close_phase(cycle, office, INTENTIONS)
+    open_phase(cycle, office, SELECTION)
+
+
+# --- at the same moment ---------------------------------------------------------------------
+
+THREAD_TIMEOUT = 60
+
+
+def at_once(*calls):
+    """Run each call in its own thread, each on its own database connection, all released
+    at the same moment; return what each returned or raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+    language = translation.get_language()  # threads start with the default language
+
+    def worker(index, call):
+        try:
+            connection.ensure_connection()  # connect first, so only the calls race
+            barrier.wait(timeout=THREAD_TIMEOUT)
+            with translation.override(language):
+                outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    return outcomes
