@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from .conftest import PASSWORD
+from .factories import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("english_pages")
 

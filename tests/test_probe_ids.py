@@ -2,7 +2,7 @@
 masked ID, searches by ID as an oracle, full IDs shown or exported without a record,
 the roster telling an office an ID exists elsewhere, and personal pages cached.
 
-The world is the outcome pages' (test_outcome.py): a cycle of 葛石镇 with two schools'
+The world is the outcome pages' (tests/outcome_world.py): a cycle of 葛石镇 with two schools'
 posts; 青年丙 of 东张完小 applies at 夏庄完小, whose principal therefore sees them."""
 
 import io
@@ -17,14 +17,13 @@ from schools import access, resident_id
 from schools.models import FullIdView, Staff
 from schools.services import full_id_reveal, roster_import
 
-from . import test_outcome as outcome_world
+from . import outcome_world
 from .factories import StaffFactory, UserFactory
+from .helpers import apply, url
 from .rosters import roster, school_row, staff_row
-from .test_allocation_pages import apply, url
 
-cycle, posts, people, done = (outcome_world.cycle, outcome_world.posts, outcome_world.people,
-                              outcome_world.done)
-other_principal, foreign_office = outcome_world.other_principal, outcome_world.foreign_office
+# The outcome world's fixtures (tests/outcome_world.py).
+cycle, people, done = outcome_world.cycle, outcome_world.people, outcome_world.done
 
 pytestmark = pytest.mark.usefixtures("english_pages")
 

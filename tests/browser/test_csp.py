@@ -6,16 +6,16 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests import test_outcome as outcome
-from tests.test_allocation_pages import apply, url
+from tests import outcome_world
+from tests.helpers import apply, url
 
-from .test_journeys import log_in
+from .helpers import log_in
 
 pytestmark = pytest.mark.browser
 
 # The outcome page's world: phase 6 closed, a hire by selection and one by allocation.
-cycle, posts, people, done = outcome.cycle, outcome.posts, outcome.people, outcome.done
-other_principal = outcome.other_principal
+cycle, people, done = outcome_world.cycle, outcome_world.people, outcome_world.done
+
 
 # Each document records the violations the browser reports on it (Playwright runs this
 # script outside the page's policy).
