@@ -325,7 +325,11 @@ def layer_refusal(cycle: Cycle, school: School) -> str | None:
 
 
 def cadre_refusal(cycle: Cycle, school: School) -> str | None:
-    """Within a school, middle-level cadres first: hires wait for the office's approval."""
+    """Within a school, middle-level cadres first: hires wait for the office's approval.
+
+    Asked by ``_take``, so every way into a seat of the school waits alike: the
+    committee's confirm, a school confirming the office's proposal (allocation or
+    dispatch) and the placement of a trainee."""
     if CadreProposal.objects.filter(cycle=cycle, school=school,
                                     status=CadreProposal.Status.PROPOSED).exists():
         return _("The school's proposed middle-level cadres are waiting for the office's "
@@ -356,8 +360,10 @@ def _seats_taken(post: Post) -> int:
 def _take(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
           extra: list[Post]) -> Hire:
     """Hire ``staff`` to ``post``: the post's seats counted under a row lock, the person
-    once per cycle (database constraint); auxiliary duties added where seats are free."""
+    once per cycle (database constraint); auxiliary duties added where seats are free.
+    Nobody is hired at a school whose cadre proposals await the office (R3)."""
     locked = Post.objects.select_for_update().get(pk=post.pk)
+    _refuse(cadre_refusal(cycle, post.school))
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
     _refuse(full_refusal(locked, _seats_taken(locked)))
