@@ -238,11 +238,12 @@ def main_post(choice) -> Post:
 
 @transaction.atomic
 def intention_submit(*, by, cycle: Cycle, choices: list[Choice]) -> Intention:
-    """A staff member submits or changes their intention until the deadline (R2)."""
+    """A staff member submits or changes their intention until the deadline, the day
+    included, while phase 5 is open (R2)."""
     staff = Staff.objects.select_related("school").filter(user=by).first()
     if staff is None or staff.school.township_id != cycle.township_id:
         raise PermissionDenied
-    _require_phase(cycle, INTENTIONS)
+    _refuse(workflow.submission_refusal(phase_of(cycle, INTENTIONS)))
     problems = intention_problems(cycle, choices)
     if problems:
         raise ValidationError(problems)

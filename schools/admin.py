@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from staffing.admin import SafeLookupsMixin
+
 from . import access, services
 from .forms import StaffAdminForm
 from .models import County, Membership, Position, RosterImport, School, Staff, Township
@@ -24,8 +26,9 @@ admin.site.site_header = _("Teacher staffing administration")
 admin.site.site_title = _("Teacher staffing")
 
 
-class ScopedMixin:
-    """Superusers as Django grants them; office staff within their townships.
+class ScopedMixin(SafeLookupsMixin):
+    """Superusers as Django grants them; office staff within their townships; junk in
+    a list filter or an object id is a wrong lookup (``SafeLookupsMixin``).
 
     ``township_lookup`` is the path from the model to its township.
     """

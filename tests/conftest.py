@@ -1,6 +1,8 @@
 """The smallest world most tests need: one township with two schools, a school in a
 second township, and a login for every role."""
 
+from datetime import date
+
 import pytest
 
 from schools.models import Role
@@ -96,3 +98,15 @@ def media_root(settings, tmp_path):
     """Uploaded files (roster workbooks) go to a directory of this test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+# The tests drive cycles of school year 2026 (and later) through their phases in one go,
+# on whatever day they run. For them the deadlines' "today" is before every one of
+# those deadlines; the tests of the deadline itself (tests/test_probe_deadlines.py) and
+# of the demo pin the day they need.
+BEFORE_THE_DEADLINES = date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def before_the_deadlines(monkeypatch):
+    monkeypatch.setattr("recruitment.workflow.today", lambda: BEFORE_THE_DEADLINES)
