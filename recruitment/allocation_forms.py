@@ -4,6 +4,8 @@ services (``dispatching``, ``selection``) check the rules and give the reasons."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staffing.ids import IdField
+
 from .models import Proposal, UnhiredReason
 
 REASON_MAX_LENGTH = 1000
@@ -44,12 +46,12 @@ class ProposalFilterForm(forms.Form):
 class PairForm(forms.Form):
     """A staff member and a post (ids; the page scopes them to the cycle)."""
 
-    staff = forms.IntegerField(label=_("Staff member"), min_value=1)
-    post = forms.IntegerField(label=_("Post"), min_value=1)
+    staff = IdField(label=_("Staff member"))
+    post = IdField(label=_("Post"))
 
 
 class StaffForm(forms.Form):
-    staff = forms.IntegerField(min_value=1)
+    staff = IdField()
 
 
 class ScoreForm(forms.Form):
@@ -57,11 +59,11 @@ class ScoreForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    post = forms.IntegerField(label=_("Post"), min_value=1)
+    post = IdField(label=_("Post"))
 
 
 class ExplainForm(forms.Form):
-    staff = forms.IntegerField(min_value=1)
+    staff = IdField()
     reason = forms.CharField(
         label=_("Why no post is needed (retiring, long sick leave, …)"),
         max_length=UnhiredReason._meta.get_field("reason").max_length,

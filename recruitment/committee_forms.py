@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staffing.ids import IdField
+
 from .models import CadreProposal, CommitteeRole, Decision
 
 REASON_MAX_LENGTH = 1000
@@ -14,7 +16,7 @@ class CommitteeMemberForm(forms.Form):
     """A login of the township and the role they take on the school's committee; the
     choices offered are the school's liaisons, principal and staff with a login."""
 
-    user = forms.IntegerField(label=_("Member"), widget=forms.Select)
+    user = IdField(label=_("Member"), widget=forms.Select)
     role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices)
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -28,7 +30,7 @@ class CommitteeMemberForm(forms.Form):
 class RankingForm(forms.Form):
     """The committee's rank of one applicant for one post, and its decision."""
 
-    staff = forms.IntegerField(widget=forms.HiddenInput)
+    staff = IdField(widget=forms.HiddenInput)
     rank = forms.IntegerField(label=_("Rank"), required=False, min_value=1, max_value=RANK_MAX)
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
 
@@ -36,13 +38,13 @@ class RankingForm(forms.Form):
 class StaffForm(forms.Form):
     """One staff member the action is about (the principal's confirmation of a hire)."""
 
-    staff = forms.IntegerField(widget=forms.HiddenInput)
+    staff = IdField(widget=forms.HiddenInput)
 
 
 class CadreProposeForm(forms.Form):
     """A middle-level cadre proposed among those hired at the school (R3)."""
 
-    staff = forms.IntegerField(label=_("Hired staff member"), widget=forms.Select)
+    staff = IdField(label=_("Hired staff member"), widget=forms.Select)
     # Not required here: the service refuses a blank position, in its words.
     title = forms.CharField(
         label=_("Position"), required=False,

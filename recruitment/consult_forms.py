@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
+from staffing.ids import IdField
 
 from .models import Ballot, StaffOpinion
 
@@ -76,4 +77,4 @@ class BallotForm(forms.Form):
     """The choice, and the vote it was confirmed for (so a stale confirmation is refused)."""
 
     choice = forms.ChoiceField(choices=Ballot.Choice.choices)
-    vote = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    vote = IdField(required=False, widget=forms.HiddenInput)

@@ -6,11 +6,10 @@ opens on a cycle whose plan is adopted, so Step 2 is ready to open.
 """
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from schools.models import Position, Staff, Township
 
-from . import services
+from . import services, workflow
 from .models import Cycle, Phase, PhaseState
 from .phases import DRAFT, OPINIONS, REVIEW, VOTE
 
@@ -37,14 +36,25 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
+def _calendar_from(cycle: Cycle, office, today) -> None:
+    """The seeds' calendar moved to start today: the demo runs Step 1 and phase 5
+    today, and submissions are refused after a phase's deadline, so no deadline of
+    the demo may lie in the past (the office moves phase dates the same way)."""
+    shift = today - Phase.objects.get(cycle=cycle, number=DRAFT).start_date
+    for phase in Phase.objects.filter(cycle=cycle).order_by("number"):
+        services.phase_dates_set(by=office, phase=phase, start_date=phase.start_date + shift,
+                                 deadline=phase.deadline + shift)
+
+
 def seed_cycle(township: Township) -> list:
     """The current school year's cycle with an adopted plan (once; a second run skips)."""
-    today = timezone.localdate()
+    today = workflow.today()
     year = today.year if today.month >= 7 else today.year - 1
     if Cycle.objects.filter(township=township, school_year=year).exists():
         return []
     office = _user("office")
     cycle = services.cycle_create(by=office, township=township, school_year=year)
+    _calendar_from(cycle, office, today)
 
     def step(number, *, close=True):
         phase = Phase.objects.get(cycle=cycle, number=number)

@@ -123,7 +123,7 @@ def intention_refusal(cycle: Cycle, phase=None) -> str | None:
     """Why intentions cannot be submitted or changed now, else None."""
     if cycle.adopted_revision_id is None:
         return _("The plan has not been adopted by the congress.")
-    return workflow.acting_refusal(phase or intentions_phase(cycle))
+    return workflow.submission_refusal(phase or intentions_phase(cycle))
 
 
 # --- the posts board -----------------------------------------------------------------

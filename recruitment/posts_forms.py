@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schools.models import School
+from staffing.ids import optional_id
 from staffing.workbook import XLSX_CONTENT_TYPE
 
 from . import selection
@@ -210,23 +211,24 @@ class IntentionForm:
                       data.get(f"{prefix}-teaching", ""), data.getlist(f"{prefix}-auxiliary"))
             if any(values):
                 raw[index] = values
-        post_ids = {_id(v) for values in raw.values() for v in (values[2], *values[3])} - {None}
+        post_ids = {optional_id(v) for values in raw.values()
+                    for v in (values[2], *values[3])} - {None}
         posts = {post.pk: post for post in Post.objects.filter(cycle=self.cycle,
                                                                 pk__in=post_ids)}
         slots = []
         for index, (school_id, shown_id, teaching_id, auxiliary_ids) in raw.items():
             slot = Slot(index)
             if school_id:
-                slot.school = schools.get(_id(school_id))
+                slot.school = schools.get(optional_id(school_id))
                 if slot.school is None:
                     slot.errors.append(_("Choose a school from the list."))
-            slot.shown = schools.get(_id(shown_id))
+            slot.shown = schools.get(optional_id(shown_id))
             chosen = [teaching_id, *auxiliary_ids]
-            if any(v and _id(v) not in posts for v in chosen):
+            if any(v and optional_id(v) not in posts for v in chosen):
                 slot.errors.append(_("Choose posts from the lists."))
             if slot.school is not None and slot.shown == slot.school:
-                slot.teaching = posts.get(_id(teaching_id))
-                slot.auxiliary = [posts[i] for i in map(_id, auxiliary_ids) if i in posts]
+                slot.teaching = posts.get(optional_id(teaching_id))
+                slot.auxiliary = [posts[i] for i in map(optional_id, auxiliary_ids) if i in posts]
             slots.append(slot)
         return slots
 
@@ -258,9 +260,3 @@ class IntentionForm:
         return {slot.school.pk for slot in self.slots if slot.school is not None}
 
 
-def _id(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None

@@ -238,11 +238,12 @@ def main_post(choice) -> Post:
 
 @transaction.atomic
 def intention_submit(*, by, cycle: Cycle, choices: list[Choice]) -> Intention:
-    """A staff member submits or changes their intention until the deadline (R2)."""
+    """A staff member submits or changes their intention until the deadline, the day
+    included, while phase 5 is open (R2)."""
     staff = Staff.objects.select_related("school").filter(user=by).first()
     if staff is None or staff.school.township_id != cycle.township_id:
         raise PermissionDenied
-    _require_phase(cycle, INTENTIONS)
+    _refuse(workflow.submission_refusal(phase_of(cycle, INTENTIONS)))
     problems = intention_problems(cycle, choices)
     if problems:
         raise ValidationError(problems)
@@ -325,7 +326,11 @@ def layer_refusal(cycle: Cycle, school: School) -> str | None:
 
 
 def cadre_refusal(cycle: Cycle, school: School) -> str | None:
-    """Within a school, middle-level cadres first: hires wait for the office's approval."""
+    """Within a school, middle-level cadres first: hires wait for the office's approval.
+
+    Asked by ``_take``, so every way into a seat of the school waits alike: the
+    committee's confirm, a school confirming the office's proposal (allocation or
+    dispatch) and the placement of a trainee."""
     if CadreProposal.objects.filter(cycle=cycle, school=school,
                                     status=CadreProposal.Status.PROPOSED).exists():
         return _("The school's proposed middle-level cadres are waiting for the office's "
@@ -356,8 +361,10 @@ def _seats_taken(post: Post) -> int:
 def _take(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
           extra: list[Post]) -> Hire:
     """Hire ``staff`` to ``post``: the post's seats counted under a row lock, the person
-    once per cycle (database constraint); auxiliary duties added where seats are free."""
+    once per cycle (database constraint); auxiliary duties added where seats are free.
+    Nobody is hired at a school whose cadre proposals await the office (R3)."""
     locked = Post.objects.select_for_update().get(pk=post.pk)
+    _refuse(cadre_refusal(cycle, post.school))
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
     _refuse(full_refusal(locked, _seats_taken(locked)))

@@ -171,6 +171,13 @@ def _require_open(cycle: Cycle, number: int) -> Phase:
     return phase
 
 
+def _require_submissions(cycle: Cycle, number: int) -> Phase:
+    """Open, and its deadline not passed (``workflow.submission_refusal``)."""
+    phase = phase_of(cycle, number)
+    _refuse(workflow.submission_refusal(phase))
+    return phase
+
+
 # --- phase 1: the plan ---------------------------------------------------------------
 
 
@@ -265,7 +272,7 @@ def review_comment_add(*, by, revision: PlanRevision, section: int, body: str) -
     """A principal or kindergarten head comments on one section of the current draft."""
     cycle = revision.cycle
     school = _principal_school(by, cycle.township_id)
-    _require_open(cycle, REVIEW)
+    _require_submissions(cycle, REVIEW)
     if cycle.revisions.order_by("-number").values_list("pk", flat=True).first() != revision.pk:
         raise ValidationError(_("Comment on the current draft; this revision was replaced."))
     sections = plan_sections(revision.text)
@@ -313,7 +320,7 @@ def _own_staff(user, cycle: Cycle) -> Staff:
 def opinion_submit(*, by, cycle: Cycle, body: str) -> StaffOpinion:
     """Any staff member of the township sends an opinion on the current draft."""
     staff = _own_staff(by, cycle)
-    _require_open(cycle, OPINIONS)
+    _require_submissions(cycle, OPINIONS)
     if not body.strip():
         raise ValidationError(_("The opinion is empty."))
     revision = cycle.revisions.order_by("-number").first()
@@ -332,7 +339,7 @@ def opinions_report(*, by, cycle: Cycle, school: School) -> OpinionReport:
     """
     if school.pk not in access.scope_of(by).principal_school_ids:
         raise PermissionDenied
-    _require_open(cycle, OPINIONS)
+    _require_submissions(cycle, OPINIONS)
     School.objects.select_for_update().filter(pk=school.pk).first()  # one report at a time
     new = list(
         StaffOpinion.objects.select_for_update()
@@ -352,7 +359,7 @@ def opinions_report(*, by, cycle: Cycle, school: School) -> OpinionReport:
 def opinions_report_check(cycle: Cycle, school: School) -> str | None:
     """May ``school``'s opinions be reported now? (For pages: why not.) ``opinions_report``
     decides again under its lock."""
-    refusal = workflow.acting_refusal(phase_of(cycle, OPINIONS))
+    refusal = workflow.submission_refusal(phase_of(cycle, OPINIONS))
     if refusal:
         return refusal
     new = StaffOpinion.objects.filter(cycle=cycle, school=school, report__isnull=True)
@@ -428,7 +435,7 @@ def open_vote(cycle: Cycle) -> Vote | None:
 
 def vote_cast_check(user, cycle: Cycle) -> str | None:
     """May ``user`` vote now? (For pages: the reason a ballot cannot be cast.)"""
-    refusal = workflow.acting_refusal(phase_of(cycle, VOTE))
+    refusal = workflow.submission_refusal(phase_of(cycle, VOTE))
     if refusal:
         return refusal
     vote = open_vote(cycle)

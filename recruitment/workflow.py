@@ -5,6 +5,9 @@ they change anything; pages call the same functions to show a disabled button wi
 reason. Each function returns ``None`` when allowed, else the reason to show.
 """
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -78,6 +81,29 @@ def acting_refusal(phase: Phase) -> str | None:
     if phase.state == PhaseState.NOT_STARTED:
         return _("%(phase)s has not opened yet.") % {"phase": _label(phase.number)}
     return _("%(phase)s is closed.") % {"phase": _label(phase.number)}
+
+
+def today() -> date:
+    """The day deadlines are read against: the date in settings.TIME_ZONE (the
+    township's), not the server's."""
+    return timezone.localdate()
+
+
+def submission_refusal(phase: Phase) -> str | None:
+    """May participants hand something in to ``phase`` now — a principal's review
+    comment, a staff opinion, a school's opinion report, a ballot, an intention?
+
+    While the phase is open and until its deadline, the deadline day included. After
+    it they are refused; the office extends the deadline (the phase's dates) to let
+    them in again. The office's and the committees' own work in the phase (answers,
+    decisions, posts, selection, closing the vote or the phase) asks ``acting_refusal``
+    and goes on until the office closes the phase.
+    """
+    refusal = acting_refusal(phase)
+    if refusal is None and today() > phase.deadline:
+        return _("The deadline of %(phase)s was %(deadline)s; the office can extend it.") % {
+            "phase": _label(phase.number), "deadline": phase.deadline.isoformat()}
+    return refusal
 
 
 def revise_refusal(phases: dict[int, Phase], cycle: Cycle) -> str | None:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from staffing.admin import SafeLookupsMixin
+
 from . import access, services
 from .forms import StaffAdminForm
 from .models import (
@@ -40,8 +42,9 @@ admin.site.site_header = _("Teacher staffing administration")
 admin.site.site_title = _("Teacher staffing")
 
 
-class ScopedMixin:
-    """Superusers as Django grants them; office staff within their townships.
+class ScopedMixin(SafeLookupsMixin):
+    """Superusers as Django grants them; office staff within their townships; junk in
+    a list filter or an object id is a wrong lookup (``SafeLookupsMixin``).
 
     ``township_lookup`` is the path from the model to its township.
     """

@@ -22,6 +22,7 @@ from schools import services as school_services
 from staffing import workbook as wb
 from staffing.charts import Series, grouped_bars
 from staffing.history import history_of
+from staffing.ids import optional_id
 
 from .. import access, dispatching, selection, workflow
 from ..allocation_forms import (
@@ -217,12 +218,11 @@ def dispatch(request, pk):
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
     phase = phase_of(cycle, SELECTION)
-    chosen = request.GET.get("staff", "")
     return render(request, "recruitment/allocation/dispatch.html", _context(
         request, cycle, "dispatch", office=True, phase=phase,
         refusal=workflow.acting_refusal(phase),
         board=dispatching.dispatch_board(cycle, page=request.GET.get("page")),
-        chosen=int(chosen) if chosen.isdigit() else None))
+        chosen=optional_id(request.GET.get("staff"))))
 
 
 @login_required
@@ -257,6 +257,11 @@ def unhired(request, pk):
     status, and why the phase cannot close yet."""
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
+    if cycle.adopted_revision_id is None:  # nothing to train or place by yet
+        return render(request, "recruitment/allocation/unhired.html", _context(
+            request, cycle, "unhired", office=True, board=None,
+            phase=phase_of(cycle, UNHIRED),
+            refusal=_("The plan has not been adopted by the congress.")))
     board = dispatching.unhired_board(cycle, page=request.GET.get("page"))
     return render(request, "recruitment/allocation/unhired.html", _context(
         request, cycle, "unhired", office=True, board=board, phase=board.phase,

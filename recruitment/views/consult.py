@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schools.models import School
+from staffing.ids import optional_id, parse_id
 
 from .. import access, selectors, services, workflow
 from ..consult_forms import (
@@ -95,7 +96,7 @@ def opinions(request, pk):
     context = {
         "cycle": cycle,
         "phase": phase,
-        "refusal": workflow.acting_refusal(phase),
+        "refusal": workflow.submission_refusal(phase),  # the staff's opinion form
         "staff": staff,
         "office": access.is_cycle_office(user, cycle),
     }
@@ -116,7 +117,8 @@ def _principal_context(request, cycle) -> dict:
     schools = selectors.principal_schools_of(request.user, cycle)
     if not schools:
         return {}
-    chosen = next((s for s in schools if str(s.pk) == request.GET.get("school")), schools[0])
+    asked = optional_id(request.GET.get("school"))
+    chosen = next((s for s in schools if s.pk == asked), schools[0])
     return {
         "principal_schools": schools,
         "principal_school": chosen,
@@ -153,7 +155,7 @@ def opinions_report(request, pk):
     """A principal reports their school's new opinions in one step (only their own)."""
     cycle = access.cycle_get(request.user, pk)
     school = get_object_or_404(School, township_id=cycle.township_id,
-                               pk=request.POST.get("school") or 0)
+                               pk=parse_id(request.POST.get("school")))
     if school not in selectors.principal_schools_of(request.user, cycle):
         raise PermissionDenied
     try:
@@ -235,7 +237,7 @@ def representatives(request, pk):
 def representative_add(request, pk):
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    staff = selectors.staff_of_township_get(cycle, request.POST.get("staff") or 0)
+    staff = selectors.staff_of_township_get(cycle, parse_id(request.POST.get("staff")))
     try:
         services.representative_add(by=request.user, cycle=cycle, staff=staff)
     except ValidationError as exc:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schools import access as school_access
 from staffing import workbook as wb
+from staffing.ids import optional_id
 
 from .. import access, selectors, services, workflow
 from ..forms import (
@@ -44,14 +45,6 @@ def _require_office(user, cycle) -> None:
 
 def _refused(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def _positive_int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _phase_name(number: int) -> str:
@@ -209,7 +202,7 @@ def plan(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     _require_drafts(user, cycle)
-    number = _positive_int(request.GET.get("revision"))
+    number = optional_id(request.GET.get("revision"))  # parsed like an id
     if number is not None:
         revision = selectors.revision_get(cycle, number)
     else:
@@ -341,15 +334,17 @@ def review(request, pk):
     _require_review_reader(user, cycle)
     phase = selectors.phase_get(cycle, REVIEW)
     refusal = workflow.acting_refusal(phase)
+    comment_refusal = workflow.submission_refusal(phase)  # the office answers past it
     office = access.is_cycle_office(user, cycle)
     commenter = bool(selectors.principal_schools_of(user, cycle))
     return render(request, "recruitment/plan/review.html", {
         "cycle": cycle,
         "phase": phase,
         "refusal": refusal,
+        "deadline_refusal": None if refusal else comment_refusal,
         "board": selectors.review_board(cycle),
         "office": office,
-        "may_comment": commenter and refusal is None,
+        "may_comment": commenter and comment_refusal is None,
         "may_answer": office and refusal is None,
     })
 

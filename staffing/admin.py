@@ -1,0 +1,50 @@
+"""What every ModelAdmin of the project shares: junk in a list filter or an object id
+is a wrong lookup, never a 500.
+
+Django's admin turns a filter it cannot build into ``IncorrectLookupParameters`` (the
+changelist redirects with ``?e=1``), but a value it can build and the database cannot
+bind — a 25-digit ``?school=`` (``OverflowError`` on SQLite, ``DataError`` on
+PostgreSQL), a NUL byte (``ValueError`` from the PostgreSQL driver) — only fails when
+the query runs, past that net. Every project ModelAdmin (through ``schools.admin``'s
+``ScopedMixin``) and the logins' admin registered here catch it there.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.db import DataError, transaction
+
+UNBINDABLE = (OverflowError, DataError, ValueError)
+
+
+class SafeLookupsMixin:
+    def get_changelist_instance(self, request):
+        try:
+            with transaction.atomic():  # a savepoint: PostgreSQL's error ends only it
+                return super().get_changelist_instance(request)
+        except UNBINDABLE as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_object(self, request, object_id, from_field=None):
+        """None (the admin's "does not exist" redirect) for an id the database cannot
+        bind."""
+        try:
+            with transaction.atomic():
+                return super().get_object(request, object_id, from_field)
+        except UNBINDABLE:
+            return None
+
+
+class SafeUserAdmin(SafeLookupsMixin, UserAdmin):
+    pass
+
+
+class SafeGroupAdmin(SafeLookupsMixin, GroupAdmin):
+    pass
+
+
+for model, model_admin in ((User, SafeUserAdmin), (Group, SafeGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
