@@ -31,9 +31,10 @@ class Cycle(models.Model):
         verbose_name=_("adopted plan"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -63,7 +64,8 @@ class PhaseState(models.TextChoices):
 class Phase(models.Model):
     """One of the ten phases of a cycle; its state moves only through services."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phases")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phases",
+                              verbose_name=_("cycle"))
     number = models.PositiveSmallIntegerField(_("phase"))  # 1..10, see recruitment/phases.py
     state = models.CharField(
         _("state"), max_length=12, choices=PhaseState.choices, default=PhaseState.NOT_STARTED
@@ -105,7 +107,8 @@ class PlanRevision(models.Model):
     and the adopted one is frozen by being the cycle's ``adopted_revision``.
     """
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="revisions")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="revisions",
+                              verbose_name=_("cycle"))
     number = models.PositiveIntegerField(_("revision"))
     text = models.TextField(_("text"))
     note = models.CharField(_("what changed"), max_length=200, blank=True)
@@ -147,8 +150,10 @@ class PlanRevision(models.Model):
 class PlanSchool(models.Model):
     """A revision's structured part for one school: posts it may set, recruitment step."""
 
-    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="schools")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="schools",
+                                 verbose_name=_("revision"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("school"))
     post_count = models.PositiveIntegerField(_("posts it may set"))
     # Two-step staffing: the centres (and the office) recruit township-wide first.
     first_step = models.BooleanField(_("recruits township-wide first"), default=False)
@@ -173,14 +178,16 @@ class ReviewComment(models.Model):
         ADOPTED = "adopted", _("adopted")
         NOT_ADOPTED = "not_adopted", _("not adopted")
 
-    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="comments",
+                                 verbose_name=_("revision"))
     section = models.PositiveSmallIntegerField(_("section"))
     section_title = models.CharField(_("section title"), max_length=200)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("author"),
     )
-    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, related_name="+",
+                               verbose_name=_("school"))
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     status = models.CharField(
@@ -206,8 +213,10 @@ class ReviewComment(models.Model):
 class OpinionReport(models.Model):
     """Phase 3: a principal hands their school's staff opinions to the office at once."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="opinion_reports")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="opinion_reports",
+                              verbose_name=_("cycle"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("school"))
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("reported by"),
@@ -232,14 +241,19 @@ class StaffOpinion(models.Model):
         ADOPTED = "adopted", _("adopted")
         DECLINED = "declined", _("declined")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="opinions")
-    revision = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="opinions")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="opinions")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="opinions",
+                              verbose_name=_("cycle"))
+    revision = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="opinions",
+                                 verbose_name=_("revision"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="opinions",
+                              verbose_name=_("staff member"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("school"))
     body = models.TextField(_("opinion"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     report = models.ForeignKey(
-        OpinionReport, on_delete=models.PROTECT, null=True, blank=True, related_name="opinions"
+        OpinionReport, on_delete=models.PROTECT, null=True, blank=True, related_name="opinions",
+        verbose_name=_("opinion report"),
     )
     status = models.CharField(
         _("decision"), max_length=12, choices=Status.choices, default=Status.PENDING
@@ -265,11 +279,13 @@ class StaffOpinion(models.Model):
 class Representative(models.Model):
     """Phase 4: a staff-congress representative (教代会代表) named for this cycle."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="representatives")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="representatives",
+                              verbose_name=_("cycle"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
     named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
-    named_at = models.DateTimeField(auto_now_add=True)
+                                 related_name="+", verbose_name=_("named by"))
+    named_at = models.DateTimeField(_("named at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -291,20 +307,23 @@ class Vote(models.Model):
         ADOPTED = "adopted", pgettext_lazy("plan", "adopted")
         REJECTED = "rejected", pgettext_lazy("plan", "rejected")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="votes")
-    revision = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="votes")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="votes",
+                              verbose_name=_("cycle"))
+    revision = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="votes",
+                                 verbose_name=_("revision"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
-    opened_at = models.DateTimeField(auto_now_add=True)
+                                  related_name="+", verbose_name=_("opened by"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("closed by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Counted when the vote closes, so the result stays as announced.
-    representatives = models.PositiveIntegerField(default=0)
-    votes_for = models.PositiveIntegerField(default=0)
-    votes_against = models.PositiveIntegerField(default=0)
-    abstentions = models.PositiveIntegerField(default=0)
-    result = models.CharField(max_length=10, choices=Result.choices, blank=True)
+    representatives = models.PositiveIntegerField(_("representatives counted"), default=0)
+    votes_for = models.PositiveIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveIntegerField(_("votes against"), default=0)
+    abstentions = models.PositiveIntegerField(_("abstentions"), default=0)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -334,9 +353,11 @@ class Ballot(models.Model):
         AGAINST = "against", _("against")
         ABSTAIN = "abstain", _("abstain")
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots",
+                             verbose_name=_("congress vote"))
     representative = models.ForeignKey(
-        Representative, on_delete=models.PROTECT, related_name="ballots"
+        Representative, on_delete=models.PROTECT, related_name="ballots",
+        verbose_name=_("representative"),
     )
     choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
     cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
@@ -364,7 +385,8 @@ class PostKind(models.TextChoices):
 class Post(models.Model):
     """A numbered post (岗位序号) a school sets for the cycle (R1)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="posts")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="posts",
+                              verbose_name=_("cycle"))
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="posts",
                                verbose_name=_("school"))
     number = models.PositiveIntegerField(_("post number"))
@@ -398,8 +420,10 @@ class Post(models.Model):
 class Intention(models.Model):
     """A staff member's post-intention form (岗位意向书) in a cycle (R2)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="intentions")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="intentions")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="intentions",
+                              verbose_name=_("cycle"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="intentions",
+                              verbose_name=_("staff member"))
     # R2: a teaching post of at least the plan's weekly lessons makes teaching staff;
     # auxiliary posts only (or too few lessons) make support staff (教辅人员).
     support_staff = models.BooleanField(_("support staff"), default=False)
@@ -424,9 +448,10 @@ class Application(models.Model):
     plus one or more auxiliary posts ("1+X")."""
 
     intention = models.ForeignKey(Intention, on_delete=models.CASCADE,
-                                  related_name="applications")
+                                  related_name="applications", verbose_name=_("intention"))
     rank = models.PositiveSmallIntegerField(_("rank"))
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("school"))
     teaching_post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("teaching post"))
     auxiliary_posts = models.ManyToManyField(Post, related_name="+",
@@ -455,8 +480,10 @@ class CommitteeRole(models.TextChoices):
 class CommitteeMember(models.Model):
     """A member of a school's hiring committee (聘任委员会) for the cycle."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="committee_members")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="committee_members",
+                              verbose_name=_("cycle"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("school"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="+", verbose_name=_("member"))
     role = models.CharField(_("role"), max_length=12, choices=CommitteeRole.choices)
@@ -482,14 +509,17 @@ class Decision(models.TextChoices):
 class Ranking(models.Model):
     """The committee's rank of one applicant for one post, and its decision."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="rankings")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="rankings",
+                             verbose_name=_("post"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
                                 default=Decision.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -514,8 +544,10 @@ class HireSource(models.TextChoices):
 class Hire(models.Model):
     """Joins one staff member to one post in one cycle: the database refuses a second."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="hires")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="hires")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="hires",
+                              verbose_name=_("cycle"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="hires",
+                              verbose_name=_("staff member"))
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="hires",
                              verbose_name=_("post"))
     extra_posts = models.ManyToManyField(Post, blank=True, related_name="extra_hires",
@@ -546,18 +578,22 @@ class CadreProposal(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("not approved")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="cadre_proposals")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="cadre_proposals",
+                              verbose_name=_("cycle"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("school"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
     title = models.CharField(_("position"), max_length=30)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -579,15 +615,17 @@ class ViceAssessment(models.Model):
         KEEP = "keep", _("passed: stays one more year")
         REMOVE = "remove", _("failed or unfit: removed")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="vice_assessments")
-    position = models.ForeignKey("schools.Position", on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="vice_assessments",
+                              verbose_name=_("cycle"))
+    position = models.ForeignKey("schools.Position", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("leadership position"))
     result = models.CharField(_("result"), max_length=8, choices=Result.choices)
     reason = models.TextField(_("reason"), blank=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    assessed_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("assessed by"))
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
     vacancy = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+                                related_name="+", verbose_name=_("vacancy opened"))
 
     class Meta:
         verbose_name = _("vice-principal assessment")
@@ -603,13 +641,14 @@ class ViceAssessment(models.Model):
 class AllocationRun(models.Model):
     """One run of the allocation engine by the office: its input and what it proposed."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="allocation_runs")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="allocation_runs",
+                              verbose_name=_("cycle"))
     own_staff_first = models.BooleanField(_("own staff first"))
-    input = models.JSONField()
-    result = models.JSONField()
+    input = models.JSONField(_("engine input"))
+    result = models.JSONField(_("engine result"))
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    run_at = models.DateTimeField(auto_now_add=True)
+                               related_name="+", verbose_name=_("run by"))
+    run_at = models.DateTimeField(_("run at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("allocation run")
@@ -629,20 +668,24 @@ class Proposal(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         DECLINED = "declined", _("declined")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="proposals")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="proposals",
+                              verbose_name=_("cycle"))
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, null=True, blank=True,
-                            related_name="proposals")
-    source = models.CharField(max_length=12, choices=HireSource.choices)
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="proposals")
+                            related_name="proposals", verbose_name=_("allocation run"))
+    source = models.CharField(_("proposed through"), max_length=12, choices=HireSource.choices)
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="proposals",
+                             verbose_name=_("post"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     history = HistoricalRecords()
 
@@ -661,15 +704,18 @@ class Proposal(models.Model):
 class TrainingEnrolment(models.Model):
     """R7: an unhired staff member in the teaching-research office's training class."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="trainees")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="trainees",
+                              verbose_name=_("cycle"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    enrolled_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("enrolled by"))
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     score = models.PositiveSmallIntegerField(_("test score"), null=True, blank=True)
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
-    scored_at = models.DateTimeField(null=True, blank=True)
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("scored by"))
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -686,12 +732,14 @@ class TrainingEnrolment(models.Model):
 class UnhiredReason(models.Model):
     """R7: why someone unhired needs no post this cycle (retiring, long sick leave, …)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="unhired_reasons")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="unhired_reasons",
+                              verbose_name=_("cycle"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("staff member"))
     reason = models.CharField(_("reason"), max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,22 +1,20 @@
-"""The roster workbook (教职工花名册) of spec/roster.md: validate, plan, write, export.
+"""The roster workbook (教职工花名册) of spec/roster.md: read, validate, plan, export.
 
 ``roster_plan`` reads both sheets, checks every row and works out what would change,
-with a fixed number of queries whatever the row count. ``roster_apply`` writes a clean
-plan in bulk inside one transaction, with history. The service ``roster_import`` in
-``services.py`` joins them for the command, the browser page and the demo data.
+with a fixed number of queries whatever the row count; it writes nothing. The services
+``roster_apply`` (a clean plan written in bulk inside one transaction, with history) and
+``roster_import`` (both joined, for the command, the browser page and the demo data) are
+in ``services.py``, which also opens and ends the leadership positions the plan names.
 """
 
 import contextlib
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from import_export import fields, resources
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from staffing import workbook as wb
 from staffing.workbook import RowError, ValueProblem
@@ -58,7 +56,7 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3}[- ]?)?\d{7,8}([- ]\d{1,6})?$")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff\u00b7\s\u3000]+$")
 # Stored untranslated in history; pages translate it when they show it.
-_IMPORT_REASON = gettext_noop("roster import")
+IMPORT_REASON = gettext_noop("roster import")
 
 
 @dataclass
@@ -349,58 +347,6 @@ def _assign(obj, wanted: dict) -> dict:
             diff[key] = (old, new)
             setattr(obj, key, new)
     return diff
-
-
-@transaction.atomic
-def roster_apply(plan: RosterPlan, *, by=None) -> None:
-    """Write a clean plan: a handful of bulk statements per sheet, with history."""
-    assert plan.ok, "a plan with errors is never written"
-    history = {"default_user": by, "default_change_reason": _IMPORT_REASON}
-    if plan.schools_new:
-        bulk_create_with_history(plan.schools_new, School, batch_size=500, **history)
-        _refetch_pks(plan.schools_new, School, "name", township=plan.township)
-    if plan.schools_changed:
-        bulk_update_with_history([s for s, _f in plan.schools_changed], School,
-                                 list(SCHOOL_FIELDS), batch_size=500, **history)
-    if plan.staff_new:
-        bulk_create_with_history(plan.staff_new, Staff, batch_size=500, **history)
-        _refetch_pks(plan.staff_new, Staff, "resident_id")
-    if plan.staff_changed:
-        bulk_update_with_history([s for s, _f in plan.staff_changed], Staff,
-                                 list(STAFF_FIELDS), batch_size=500, **history)
-    today = timezone.localdate()
-    if plan.positions_to_close:
-        for position in plan.positions_to_close:
-            position.end_date = max(today, position.start_date)
-            position.end_reason = _IMPORT_REASON
-        bulk_update_with_history(plan.positions_to_close, Position,
-                                 ["end_date", "end_reason"], batch_size=500, **history)
-    if plan.positions_to_open:
-        staff_by_id = {s.resident_id: s for s in plan.staff_new}
-        staff_by_id.update({s.resident_id: s for s, _f in plan.staff_changed})
-        missing = [n for n, _t in plan.positions_to_open if n not in staff_by_id]
-        if missing:
-            staff_by_id.update(
-                {s.resident_id: s for s in Staff.objects.filter(resident_id__in=missing)}
-            )
-        bulk_create_with_history(
-            [
-                Position(staff=staff_by_id[n], school_id=staff_by_id[n].school_id, title=t,
-                         start_date=today)
-                for n, t in plan.positions_to_open
-            ],
-            Position, batch_size=500, **history,
-        )
-
-
-def _refetch_pks(objs, model, key: str, **filters) -> None:
-    """Backends that do not return ids from a bulk insert get them in one query."""
-    if all(o.pk for o in objs):
-        return
-    keys = [getattr(o, key) for o in objs]
-    pks = dict(model.objects.filter(**{f"{key}__in": keys}, **filters).values_list(key, "pk"))
-    for obj in objs:
-        obj.pk = pks[getattr(obj, key)]
 
 
 # --- export --------------------------------------------------------------------------

@@ -1,7 +1,15 @@
-"""Services of the schools app: every change to organisations, people and logins."""
+"""Services of the schools app: every change to organisations, people, their leadership
+positions and logins.
+
+Other apps change schools' data only through these: recruitment ends and opens leadership
+positions with ``positions_end``, ``positions_open`` and ``position_change``, as the roster
+import does. ``roster_import`` joins ``roster.roster_plan`` (read and validate) and
+``roster_apply`` (write in bulk, with history).
+"""
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,12 +20,23 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from staffing import workbook as wb
 
 from . import access
-from .models import County, FullIdView, Membership, Role, RosterImport, Staff, Township
-from .roster import RosterPlan, roster_apply, roster_plan
+from .models import (
+    County,
+    FullIdView,
+    Membership,
+    Position,
+    Role,
+    RosterImport,
+    School,
+    Staff,
+    Township,
+)
+from .roster import IMPORT_REASON, SCHOOL_FIELDS, STAFF_FIELDS, RosterPlan, roster_plan
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +73,110 @@ def roster_import(*, by, township: Township, data: bytes, dry_run: bool = False)
         roster_apply(plan, by=by)
         log.info("roster_imported township=%s summary=%s", township.pk, plan.summary())
     return RosterResult(plan=plan, written=written)
+
+
+@transaction.atomic
+def roster_apply(plan: RosterPlan, *, by=None) -> None:
+    """Write a clean plan: a handful of bulk statements per sheet, with history."""
+    assert plan.ok, "a plan with errors is never written"
+    history = {"default_user": by, "default_change_reason": IMPORT_REASON}
+    if plan.schools_new:
+        bulk_create_with_history(plan.schools_new, School, batch_size=500, **history)
+        _refetch_pks(plan.schools_new, School, "name", township=plan.township)
+    if plan.schools_changed:
+        bulk_update_with_history([s for s, _f in plan.schools_changed], School,
+                                 list(SCHOOL_FIELDS), batch_size=500, **history)
+    if plan.staff_new:
+        bulk_create_with_history(plan.staff_new, Staff, batch_size=500, **history)
+        _refetch_pks(plan.staff_new, Staff, "resident_id")
+    if plan.staff_changed:
+        bulk_update_with_history([s for s, _f in plan.staff_changed], Staff,
+                                 list(STAFF_FIELDS), batch_size=500, **history)
+    positions_end(by=by, positions=plan.positions_to_close, reason=IMPORT_REASON,
+                  history_reason=IMPORT_REASON)
+    if plan.positions_to_open:
+        staff_by_id = {s.resident_id: s for s in plan.staff_new}
+        staff_by_id.update({s.resident_id: s for s, _f in plan.staff_changed})
+        missing = [n for n, _t in plan.positions_to_open if n not in staff_by_id]
+        if missing:
+            staff_by_id.update(
+                {s.resident_id: s for s in Staff.objects.filter(resident_id__in=missing)}
+            )
+        positions_open(by=by, holders=[(staff_by_id[n], t) for n, t in plan.positions_to_open],
+                       history_reason=IMPORT_REASON)
+
+
+def _refetch_pks(objs, model, key: str, **filters) -> None:
+    """Backends that do not return ids from a bulk insert get them in one query."""
+    if all(o.pk for o in objs):
+        return
+    keys = [getattr(o, key) for o in objs]
+    pks = dict(model.objects.filter(**{f"{key}__in": keys}, **filters).values_list(key, "pk"))
+    for obj in objs:
+        obj.pk = pks[getattr(obj, key)]
+
+
+# --- leadership positions (R3, R4 and the roster's 现任职务) ------------------------------
+
+
+def positions_end(*, by, positions: Sequence[Position], reason: str,
+                  history_reason: str | None = None) -> int:
+    """End each position today, never before it started (position_ends_after_start): one
+    bulk_update_with_history whatever the count. Callers lock the rows they pass.
+
+    ``reason`` is the position's ``end_reason`` (an untranslated msgid, as R3_REASON);
+    ``history_reason``, when given, is the history record's change reason. Returns how
+    many positions ended.
+    """
+    if not positions:
+        return 0
+    today = timezone.localdate()
+    for position in positions:
+        position.end_date = max(today, position.start_date)
+        position.end_reason = reason
+    bulk_update_with_history(positions, Position, ["end_date", "end_reason"], batch_size=500,
+                             default_user=by, default_change_reason=history_reason)
+    return len(positions)
+
+
+def positions_open(*, by, holders: Sequence[tuple[Staff, str]],
+                   history_reason: str | None = None) -> list[Position]:
+    """Open a position today at each holder's school, in one bulk_create_with_history; a
+    holder has no open position (position_one_open_per_staff)."""
+    today = timezone.localdate()
+    return _positions_create(
+        by=by,
+        positions=[Position(staff=staff, school_id=staff.school_id, title=title,
+                            start_date=today) for staff, title in holders],
+        history_reason=history_reason,
+    )
+
+
+@transaction.atomic
+def position_change(*, by, staff: Staff, school: School, title: str,
+                    end_reason: str) -> Position:
+    """Appoint from today: the same position is kept; another open one ends first (with
+    ``end_reason``), since a staff member holds one position at a time."""
+    current = Position.objects.select_for_update().filter(staff=staff,
+                                                          end_date__isnull=True).first()
+    if current is not None and current.school_id == school.pk and current.title == title:
+        return current
+    if current is not None:
+        positions_end(by=by, positions=[current], reason=end_reason)
+    [position] = _positions_create(
+        by=by,
+        positions=[Position(staff=staff, school=school, title=title,
+                            start_date=timezone.localdate())],
+    )
+    return position
+
+
+def _positions_create(*, by, positions: list[Position],
+                      history_reason: str | None = None) -> list[Position]:
+    if not positions:
+        return []
+    return bulk_create_with_history(positions, Position, batch_size=500, default_user=by,
+                                    default_change_reason=history_reason)
 
 
 def township_for_import(*, name: str | None, county: str | None = None) -> Township:

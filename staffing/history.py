@@ -72,7 +72,7 @@ def history_of(
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=_who(record.history_user),
+                who=display_name(record.history_user),
                 action=str(_ACTIONS[record.history_type]),
                 # Reasons are stored as untranslated msgids (gettext_noop) by services.
                 reason=_(record.history_change_reason) if record.history_change_reason else "",
@@ -89,7 +89,9 @@ _ACTIONS = {
 }
 
 
-def _who(user) -> str:
+def display_name(user) -> str:
+    """How a page names a login: its full name, else its username; "" for none (a change
+    made by a command or the demo data)."""
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
