@@ -15,7 +15,15 @@ from schools.models import Position, School, Staff
 from schools.resident_id import age_on
 from staffing.workbook import SheetSpec
 
-from .models import CadreProposal, Cycle, Hire, Post, TrainingEnrolment, UnhiredReason
+from .models import (
+    CadreProposal,
+    Cycle,
+    Hire,
+    HireSource,
+    Post,
+    TrainingEnrolment,
+    UnhiredReason,
+)
 from .phases import INTENTIONS
 from .selection import R3_REASON, R4_REASON
 
@@ -134,8 +142,8 @@ def result_of(cycle: Cycle, staff: Staff) -> PersonResult:
 OUTCOME_HEADERS = ["学校", "岗位数", "已聘", "本校留任", "调入", "调出", "新任中层干部",
                    "失去职务", "未聘"]
 PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位序号", "岗位", "方式"]
-SOURCE_WORDS = {"selection": "学校选聘", "allocation": "统一调配", "dispatch": "调度会调配",
-                "training": "培训后分配"}
+SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "统一调配",
+                HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训后分配"}
 
 
 def outcome_sheets(result: Outcome) -> list[SheetSpec]:

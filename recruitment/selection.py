@@ -27,6 +27,7 @@ from .models import (
     Hire,
     HireSource,
     Intention,
+    PhaseState,
     PlanRevision,
     PlanSchool,
     Post,
@@ -111,7 +112,7 @@ def post_problems(fields: PostFields) -> list[tuple[str, str]]:
 
 def _posts_editable(cycle: Cycle) -> None:
     adopted_plan(cycle)
-    if phase_of(cycle, INTENTIONS).state == "closed":
+    if phase_of(cycle, INTENTIONS).state == PhaseState.CLOSED:
         raise ValidationError(_("Intentions have closed: posts can no longer change."))
 
 
@@ -421,7 +422,7 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
     _require_phase(cycle, SELECTION)
     _refuse(layer_refusal(cycle, post.school) or cadre_refusal(cycle, post.school))
     ranking = Ranking.objects.filter(post=post, staff=staff).first()
-    if ranking is None or ranking.decision != "hire":
+    if ranking is None or ranking.decision != Decision.HIRE:
         raise ValidationError(_("The committee has not decided to hire %(name)s.")
                               % {"name": staff})
     first_step = PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
@@ -476,8 +477,8 @@ def proposal_decide(*, by, proposal: Proposal, confirm: bool, reason: str = "") 
                                                                    "cycle").get(pk=proposal.pk)
     if proposal.post.school_id not in access.scope_of(by).principal_school_ids:
         raise PermissionDenied
-    if proposal.status != Proposal.Status.PROPOSED:
-        raise ValidationError(_("This proposal was already answered."))
+    workflow.status_move(proposal, workflow.PROPOSAL_FLOW,
+                         Proposal.Status.CONFIRMED if confirm else Proposal.Status.DECLINED)
     cycle = proposal.cycle
     _require_phase(cycle, SELECTION)
     if confirm:
@@ -487,7 +488,6 @@ def proposal_decide(*, by, proposal: Proposal, confirm: bool, reason: str = "") 
               source=proposal.source, extra=extra)
     elif not reason.strip():
         raise ValidationError(_("Give a reason for declining."))
-    proposal.status = Proposal.Status.CONFIRMED if confirm else Proposal.Status.DECLINED
     proposal.decided_by, proposal.decided_at, proposal.reason = by, timezone.now(), reason
     _save(proposal, by)
     return proposal
@@ -610,10 +610,9 @@ def cadre_decide(*, by, proposal: CadreProposal, approve: bool) -> CadreProposal
     """The office approves (the position starts today) or rejects a proposed cadre."""
     require_cycle_office(by, proposal.cycle)
     proposal = CadreProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != CadreProposal.Status.PROPOSED:
-        raise ValidationError(_("This proposal was already decided."))
-    proposal.status = (CadreProposal.Status.APPROVED if approve
-                       else CadreProposal.Status.REJECTED)
+    workflow.status_move(proposal, workflow.CADRE_PROPOSAL_FLOW,
+                         CadreProposal.Status.APPROVED if approve
+                         else CadreProposal.Status.REJECTED)
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     _save(proposal, by)
     if approve:
@@ -650,7 +649,7 @@ def vice_assess(*, by, cycle: Cycle, position: Position, keep: bool, reason: str
 
     if position.school_id not in access.scope_of(by).principal_school_ids:
         raise PermissionDenied
-    if not any(phase_of(cycle, n).state == "open" for n in (INTENTIONS, SELECTION)):
+    if not any(phase_of(cycle, n).state == PhaseState.OPEN for n in (INTENTIONS, SELECTION)):
         raise ValidationError(_("Vice principals are assessed while phase 5 or 6 is open."))
     if not vices_due(cycle, position.school).filter(pk=position.pk).exists():
         raise ValidationError(_("This vice principal is not due for the term assessment."))
@@ -708,8 +707,8 @@ def allocation_input(cycle: Cycle, *, own_staff_first: bool) -> dict:
             preferences.setdefault(staff.pk, []).append(post.pk)
     priorities: dict[str, list[str]] = {}
     for ranking in (Ranking.objects.filter(post__cycle=cycle, staff_id__in=preferences)
-                    .exclude(decision="not_hire").order_by("post", F("rank").asc(nulls_last=True),
-                                                           "pk")):
+                    .exclude(decision=Decision.NOT_HIRE)
+                    .order_by("post", F("rank").asc(nulls_last=True), "pk")):
         priorities.setdefault(f"P{ranking.post_id}", []).append(f"T{ranking.staff_id}")
     return {
         "posts": [{"id": f"P{p.pk}", "school": f"S{p.school_id}", "seats": max(free[p.pk], 0)}

@@ -297,8 +297,9 @@ def review_comment_answer(*, by, comment: ReviewComment, adopted: bool,
     if not reason.strip():
         raise ValidationError(_("Give a reason with the answer."))
     comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
-    comment.status = (ReviewComment.Status.ADOPTED if adopted
-                      else ReviewComment.Status.NOT_ADOPTED)
+    workflow.status_move(comment, workflow.REVIEW_COMMENT_FLOW,
+                         ReviewComment.Status.ADOPTED if adopted
+                         else ReviewComment.Status.NOT_ADOPTED)
     comment.reason = reason.strip()
     comment.answered_by = by
     comment.answered_at = timezone.now()
@@ -378,7 +379,8 @@ def opinion_decide(*, by, opinion: StaffOpinion, adopted: bool, reason: str) -> 
         raise ValidationError(_("The school has not reported this opinion yet."))
     if not reason.strip():
         raise ValidationError(_("Give a reason with the decision."))
-    opinion.status = StaffOpinion.Status.ADOPTED if adopted else StaffOpinion.Status.DECLINED
+    workflow.status_move(opinion, workflow.STAFF_OPINION_FLOW,
+                         StaffOpinion.Status.ADOPTED if adopted else StaffOpinion.Status.DECLINED)
     opinion.reason = reason.strip()
     opinion.decided_by = by
     opinion.decided_at = timezone.now()

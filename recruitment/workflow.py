@@ -1,17 +1,24 @@
-"""Which phase transitions and phase actions are allowed, and if not, why.
+"""Which phase transitions, phase actions and status moves are allowed, and if not, why.
 
-The one place that knows the rules of the cycle's order. Services call these before
-they change anything; pages call the same functions to show a disabled button with its
-reason. Each function returns ``None`` when allowed, else the reason to show.
+The one place that knows the rules of the cycle's order, and the status flows of what is
+answered in it: proposals, cadre proposals, review comments and staff opinions. Services
+call these before they change anything; pages call the same functions to show a disabled
+button with its reason. Each function returns ``None`` when allowed, else the reason to
+show. A status changes only through ``status_move``.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.db.models import TextChoices
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from .models import Cycle, Phase, PhaseState
+from .models import CadreProposal, Cycle, Phase, PhaseState, Proposal, ReviewComment, StaffOpinion
 from .phases import DRAFT, INTENTIONS, OPINIONS, PHASES, REVIEW, SELECTION, UNHIRED, VOTE
 
 
@@ -123,3 +130,82 @@ def adopted(*, representatives: int, ballots: int, votes_for: int, cycle: Cycle)
     turnout_ok = ballots * cycle.turnout_den >= cycle.turnout_num * representatives
     majority_ok = votes_for * cycle.majority_den > cycle.majority_num * representatives
     return turnout_ok and majority_ok
+
+
+# --- status flows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusFlow:
+    """The moves a status may make: ``moves`` maps a state to the states it may move to.
+
+    A state absent from ``moves`` is final: nothing more happens to the object, and
+    ``final_refusal`` says so. A flow whose every state has moves needs no such text.
+    """
+
+    states: type[TextChoices]
+    moves: Mapping[str, frozenset[str]]
+    final_refusal: str | Promise = ""
+
+    def __post_init__(self):
+        known = set(self.states.values)
+        named = set(self.moves).union(*self.moves.values())
+        if not named <= known:
+            raise ValueError(f"not states of {self.states.__name__}: {sorted(named - known)}")
+        if set(self.moves) != known and not self.final_refusal:
+            raise ValueError(f"{self.states.__name__} has a final state: say why it is final")
+
+    def refusal(self, current: str, target: str) -> str | None:
+        """May an object in ``current`` move to ``target``? ``None``, else why not."""
+        allowed = self.moves.get(current)
+        if not allowed:
+            return str(self.final_refusal)
+        if target not in allowed:
+            return _("“%(current)s” cannot move to “%(target)s”.") % {
+                "current": self.states(current).label, "target": self.states(target).label}
+        return None
+
+    def is_open(self, current: str) -> bool:
+        """May an object in ``current`` still be answered (a page's button)?"""
+        return bool(self.moves.get(current))
+
+
+def _to(*states: str) -> frozenset[str]:
+    return frozenset(states)
+
+
+# The office's proposal (allocation, dispatch) is answered once by the school (R6).
+PROPOSAL_FLOW = StatusFlow(
+    Proposal.Status,
+    {Proposal.Status.PROPOSED: _to(Proposal.Status.CONFIRMED, Proposal.Status.DECLINED)},
+    gettext_lazy("This proposal was already answered."))
+
+# A principal's cadre proposal is decided once by the office.
+CADRE_PROPOSAL_FLOW = StatusFlow(
+    CadreProposal.Status,
+    {CadreProposal.Status.PROPOSED: _to(CadreProposal.Status.APPROVED,
+                                        CadreProposal.Status.REJECTED)},
+    gettext_lazy("This proposal was already decided."))
+
+# The office's answer to a review comment may be revised while phase 2 is open: the review
+# board shows each answer given.
+REVIEW_COMMENT_FLOW = StatusFlow(
+    ReviewComment.Status,
+    {state: _to(ReviewComment.Status.ADOPTED, ReviewComment.Status.NOT_ADOPTED)
+     for state in ReviewComment.Status})
+
+# The office's decision on a reported opinion may be revised while phase 3 is open.
+STAFF_OPINION_FLOW = StatusFlow(
+    StaffOpinion.Status,
+    {state: _to(StaffOpinion.Status.ADOPTED, StaffOpinion.Status.DECLINED)
+     for state in StaffOpinion.Status})
+
+
+def status_move(obj, flow: StatusFlow, target: str) -> None:
+    """Move ``obj.status`` to ``target`` if ``flow`` allows it, else raise the refusal as a
+    ``ValidationError`` and leave it unchanged. The calling service saves ``obj`` with its
+    history, under the lock it took."""
+    refusal = flow.refusal(obj.status, target)
+    if refusal:
+        raise ValidationError(refusal)
+    obj.status = target

@@ -35,7 +35,7 @@ from ..allocation_forms import (
     ScoreForm,
     StaffForm,
 )
-from ..models import PhaseState, Proposal
+from ..models import PhaseState
 from ..outcome import AGE_BANDS, outcome, result_of
 from ..phases import SELECTION, UNHIRED
 from ..services import phase_of
@@ -153,7 +153,7 @@ def proposals(request, pk):
         status=filter_form.status_value())
     page = dispatching.page_of(items, request.GET.get("page"), dispatching.PROPOSALS_PER_PAGE)
     for proposal in page:
-        proposal.decidable = (proposal.status == Proposal.Status.PROPOSED
+        proposal.decidable = (workflow.PROPOSAL_FLOW.is_open(proposal.status)
                               and dispatching.may_decide(user, proposal))
     context.update(page=page, filter_form=filter_form,
                    filtered=bool(filter_form.status_value()))
@@ -171,7 +171,7 @@ def proposal(request, pk, proposal_pk):
     if not (context["office"] or item.post.school_id in context["led_school_ids"]):
         raise PermissionDenied
     context.update(proposal=item, history=history_of(item),
-                   decidable=(item.status == Proposal.Status.PROPOSED
+                   decidable=(workflow.PROPOSAL_FLOW.is_open(item.status)
                               and dispatching.may_decide(user, item)))
     return render(request, "recruitment/allocation/proposal.html", context)
 
