@@ -7,11 +7,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from recruitment import rules
 from schools.models import School
 from staffing.ids import optional_id
 from staffing.workbook import XLSX_CONTENT_TYPE
 
-from . import selection
 from .models import Post, PostKind
 
 TEXT_MAX_LENGTH = 1_000
@@ -55,20 +55,20 @@ class PostForm(forms.Form):
                                                                  "takes; counted in the quota."))
 
     @classmethod
-    def initial_from(cls, fields: selection.PostFields) -> dict:
+    def initial_from(cls, fields: rules.PostFields) -> dict:
         return dict(vars(fields))
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        for name, reason in selection.post_problems(self.fields_value()):
+        for name, reason in rules.post_problems(self.fields_value()):
             self.add_error(name if name in self.fields else None, reason)
         return cleaned
 
-    def fields_value(self) -> selection.PostFields:
+    def fields_value(self) -> rules.PostFields:
         data = self.cleaned_data
-        return selection.PostFields(
+        return rules.PostFields(
             number=data["number"], kind=data["kind"], grade_class=data["grade_class"].strip(),
             subject=data["subject"].strip(),
             weekly_lessons=data["weekly_lessons"] if data["kind"] == PostKind.TEACHING else 0,
@@ -250,9 +250,9 @@ class IntentionForm:
                 slot.shown = slot.school
         return not any(slot.errors for slot in self.slots)
 
-    def choices(self) -> list[selection.Choice]:
+    def choices(self) -> list[rules.Choice]:
         """The choices in their rank; a choice without a school is left out."""
-        return [selection.Choice(slot.school, slot.teaching, list(slot.auxiliary))
+        return [rules.Choice(slot.school, slot.teaching, list(slot.auxiliary))
                 for slot in self.slots if slot.school is not None]
 
     @property

@@ -18,13 +18,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access
+from recruitment.selectors import allocation as allocation_selectors
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import cycle as cycle_selectors
+from recruitment.selectors import outcome as outcome_selectors
+from recruitment.selectors import plan as plan_selectors
+from recruitment.selectors import unhired as unhired_selectors
+from recruitment.services import allocation as allocation_services
+from recruitment.services import unhired as unhired_services
 from schools import services as school_services
 from staffing import workbook as wb
 from staffing.charts import Series, grouped_bars
 from staffing.history import history_of
 from staffing.ids import optional_id
 
-from .. import access, dispatching, selection, workflow
+from .. import workflow
 from ..allocation_forms import (
     AllocationRunForm,
     ExplainForm,
@@ -36,9 +45,7 @@ from ..allocation_forms import (
     StaffForm,
 )
 from ..models import PhaseState
-from ..outcome import AGE_BANDS, outcome, result_of
 from ..phases import SELECTION, UNHIRED
-from ..services import phase_of
 from .consult import _form_refused, _refused, _require_office
 
 
@@ -46,7 +53,7 @@ def _context(request, cycle, here: str, *, office: bool | None = None, **extra) 
     """The login's parts of these pages (the navigation and the checks), and ``extra``.
     ``office``: already known (a page that required it)."""
     user = request.user
-    led = dispatching.schools_led(user, cycle)
+    led = access.schools_led(user, cycle)
     return {
         "cycle": cycle,
         "here": here,
@@ -76,11 +83,11 @@ def allocation(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     _require_office(user, cycle)
-    phase = phase_of(cycle, SELECTION)
+    phase = common_selectors.phase_of(cycle, SELECTION)
     form = AllocationRunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = dispatching.allocation_preview(
+            run = allocation_services.allocation_preview(
                 by=user, cycle=cycle, own_staff_first=form.cleaned_data["own_staff_first"])
         except ValidationError as exc:
             _refused(request, exc)
@@ -91,9 +98,20 @@ def allocation(request, pk):
             "then send it to the schools.") % {"placed": placed,
                                                 "total": len(run.result["assignment"])})
         return redirect("recruitment:allocation_run", pk=cycle.pk, run_pk=run.pk)
-    return render(request, "recruitment/allocation/allocation.html", _context(
-        request, cycle, "allocation", office=True, phase=phase,
-        refusal=workflow.acting_refusal(phase), form=form, runs=dispatching.runs_of(cycle)))
+    return render(
+        request,
+        "recruitment/allocation/allocation.html",
+        _context(
+            request,
+            cycle,
+            "allocation",
+            office=True,
+            phase=phase,
+            refusal=workflow.acting_refusal(phase),
+            form=form,
+            runs=allocation_selectors.runs_of(cycle),
+        ),
+    )
 
 
 @login_required
@@ -103,9 +121,9 @@ def allocation_run(request, pk, run_pk):
     left unplaced, and "send to schools"."""
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    run = dispatching.run_get(cycle, run_pk)
+    run = access.run_get(cycle, run_pk)
     return render(request, "recruitment/allocation/run.html", _context(
-        request, cycle, "allocation", office=True, review=dispatching.run_review(run),
+        request, cycle, "allocation", office=True, review=allocation_selectors.run_review(run),
         plan=cycle.adopted_revision))
 
 
@@ -114,9 +132,9 @@ def allocation_run(request, pk, run_pk):
 def allocation_send(request, pk, run_pk):
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    run = dispatching.run_get(cycle, run_pk)
+    run = access.run_get(cycle, run_pk)
     try:
-        sent = dispatching.allocation_send(by=request.user, run=run)
+        sent = allocation_services.allocation_send(by=request.user, run=run)
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -148,13 +166,15 @@ def proposals(request, pk):
     if not (context["office"] or context["leader"]):
         raise PermissionDenied
     filter_form = ProposalFilterForm(request.GET)
-    items = dispatching.proposals_of(
+    items = allocation_selectors.proposals_of(
         cycle, school_ids=None if context["office"] else context["led_school_ids"],
         status=filter_form.status_value())
-    page = dispatching.page_of(items, request.GET.get("page"), dispatching.PROPOSALS_PER_PAGE)
+    page = common_selectors.page_of(
+        items, request.GET.get("page"), allocation_selectors.PROPOSALS_PER_PAGE
+    )
     for proposal in page:
         proposal.decidable = (workflow.PROPOSAL_FLOW.is_open(proposal.status)
-                              and dispatching.may_decide(user, proposal))
+                              and access.may_decide_proposal(user, proposal))
     context.update(page=page, filter_form=filter_form,
                    filtered=bool(filter_form.status_value()))
     return render(request, "recruitment/allocation/proposals.html", context)
@@ -166,13 +186,13 @@ def proposal(request, pk, proposal_pk):
     """One proposal, its answer and its history."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    item = dispatching.proposal_get(cycle, proposal_pk)
+    item = access.proposal_get(cycle, proposal_pk)
     context = _context(request, cycle, "proposals")
     if not (context["office"] or item.post.school_id in context["led_school_ids"]):
         raise PermissionDenied
     context.update(proposal=item, history=history_of(item),
                    decidable=(workflow.PROPOSAL_FLOW.is_open(item.status)
-                              and dispatching.may_decide(user, item)))
+                              and access.may_decide_proposal(user, item)))
     return render(request, "recruitment/allocation/proposal.html", context)
 
 
@@ -183,15 +203,15 @@ def proposal_decide(request, pk, proposal_pk):
     reason (R6)."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    item = dispatching.proposal_get(cycle, proposal_pk)
-    if not dispatching.may_decide(user, item):
+    item = access.proposal_get(cycle, proposal_pk)
+    if not access.may_decide_proposal(user, item):
         raise PermissionDenied
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form)
     else:
         try:
-            selection.proposal_decide(by=user, proposal=item, confirm=form.confirmed,
+            allocation_services.proposal_decide(by=user, proposal=item, confirm=form.confirmed,
                                       reason=form.cleaned_data["reason"].strip())
         except ValidationError as exc:
             _refused(request, exc)
@@ -217,11 +237,11 @@ def dispatch(request, pk):
     pairs them."""
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    phase = phase_of(cycle, SELECTION)
+    phase = common_selectors.phase_of(cycle, SELECTION)
     return render(request, "recruitment/allocation/dispatch.html", _context(
         request, cycle, "dispatch", office=True, phase=phase,
         refusal=workflow.acting_refusal(phase),
-        board=dispatching.dispatch_board(cycle, page=request.GET.get("page")),
+        board=unhired_selectors.dispatch_board(cycle, page=request.GET.get("page")),
         chosen=optional_id(request.GET.get("staff"))))
 
 
@@ -234,10 +254,10 @@ def dispatch_pair(request, pk):
     if not form.is_valid():
         messages.error(request, _("Nothing was proposed: choose a staff member and a post."))
         return redirect(_back("dispatch", cycle, request))
-    staff = dispatching.township_staff_get(cycle, form.cleaned_data["staff"])
-    post = dispatching.township_post_get(cycle, form.cleaned_data["post"])
+    staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
+    post = access.township_post_get(cycle, form.cleaned_data["post"])
     try:
-        dispatching.dispatch_propose(by=request.user, cycle=cycle, staff=staff, post=post)
+        allocation_services.dispatch_propose(by=request.user, cycle=cycle, staff=staff, post=post)
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -260,9 +280,13 @@ def unhired(request, pk):
     if cycle.adopted_revision_id is None:  # nothing to train or place by yet
         return render(request, "recruitment/allocation/unhired.html", _context(
             request, cycle, "unhired", office=True, board=None,
-            phase=phase_of(cycle, UNHIRED),
+            phase=common_selectors.phase_of(cycle, UNHIRED),
             refusal=_("The plan has not been adopted by the congress.")))
-    board = dispatching.unhired_board(cycle, page=request.GET.get("page"))
+    phase = common_selectors.phase_of(cycle, UNHIRED)
+    close_refusal = (cycle_selectors.phase_close_check(phase)
+                     if phase.state == PhaseState.OPEN else None)
+    board = unhired_selectors.unhired_board(cycle, close_refusal=close_refusal,
+                                            page=request.GET.get("page"))
     return render(request, "recruitment/allocation/unhired.html", _context(
         request, cycle, "unhired", office=True, board=board, phase=board.phase,
         refusal=board.refusal))
@@ -276,7 +300,7 @@ def _staff_action(request, pk, form_class, action, success):
     if not form.is_valid():
         _form_refused(request, form)
         return redirect(_back("unhired", cycle, request))
-    staff = dispatching.township_staff_get(cycle, form.cleaned_data["staff"])
+    staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
     try:
         action(request.user, cycle, staff, form)
     except ValidationError as exc:
@@ -287,11 +311,11 @@ def _staff_action(request, pk, form_class, action, success):
 
 
 def _enrol(user, cycle, staff, form):
-    selection.training_enrol(by=user, cycle=cycle, staff=staff)
+    unhired_services.training_enrol(by=user, cycle=cycle, staff=staff)
 
 
 def _explain(user, cycle, staff, form):
-    selection.unhired_explain(by=user, cycle=cycle, staff=staff,
+    unhired_services.unhired_explain(by=user, cycle=cycle, staff=staff,
                               reason=form.cleaned_data["reason"])
 
 
@@ -314,13 +338,13 @@ def unhired_explain(request, pk):
 def training_score(request, pk, enrolment_pk):
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    enrolment = dispatching.enrolment_get(cycle, enrolment_pk)
+    enrolment = access.enrolment_get(cycle, enrolment_pk)
     form = ScoreForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form)
     else:
         try:
-            selection.training_score(by=request.user, enrolment=enrolment,
+            unhired_services.training_score(by=request.user, enrolment=enrolment,
                                      score=form.cleaned_data["score"])
         except ValidationError as exc:
             _refused(request, exc)
@@ -336,14 +360,14 @@ def training_score(request, pk, enrolment_pk):
 def trainee_assign(request, pk, enrolment_pk):
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    enrolment = dispatching.enrolment_get(cycle, enrolment_pk)
+    enrolment = access.enrolment_get(cycle, enrolment_pk)
     form = PostForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was assigned: choose a post."))
         return redirect(_back("unhired", cycle, request, f"#staff-{enrolment.staff_id}"))
-    post = dispatching.township_post_get(cycle, form.cleaned_data["post"])
+    post = access.township_post_get(cycle, form.cleaned_data["post"])
     try:
-        dispatching.trainee_place(by=request.user, enrolment=enrolment, post=post)
+        unhired_services.trainee_place(by=request.user, enrolment=enrolment, post=post)
     except ValidationError as exc:
         _refused(request, exc)
         return redirect(_back("unhired", cycle, request, f"#staff-{enrolment.staff_id}"))
@@ -359,11 +383,11 @@ def enrolment(request, pk, enrolment_pk):
     """One trainee: enrolment, test score and the history of both."""
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    item = dispatching.enrolment_get(cycle, enrolment_pk)
+    item = access.enrolment_get(cycle, enrolment_pk)
     return render(request, "recruitment/allocation/enrolment.html", _context(
         request, cycle, "unhired", office=True, enrolment=item, history=history_of(item),
-        pass_mark=selection.adopted_plan(cycle).training_pass_mark,
-        hire=result_of(cycle, item.staff).hire))
+        pass_mark=plan_selectors.adopted_plan(cycle).training_pass_mark,
+        hire=outcome_selectors.result_of(cycle, item.staff).hire))
 
 
 # --- the outcome ---------------------------------------------------------------------
@@ -374,8 +398,8 @@ def _outcome_for(request, cycle):
     context = _context(request, cycle, "outcome")
     if not (context["office"] or context["leader"]):
         raise PermissionDenied
-    schools = dispatching.outcome_schools(request.user, cycle, office=context["office"])
-    return context, outcome(cycle, schools=schools)
+    schools = access.outcome_schools(request.user, cycle, office=context["office"])
+    return context, outcome_selectors.outcome(cycle, schools=schools)
 
 
 def _charts(row, where: str) -> list:
@@ -384,12 +408,17 @@ def _charts(row, where: str) -> list:
     subjects = sorted(set(row.subjects_before) | set(row.subjects_after),
                       key=lambda s: (-(row.subjects_before[s] + row.subjects_after[s]), s))
     return [
-        grouped_bars(AGE_BANDS, [Series(before, row.ages_before), Series(after, row.ages_after)],
-                     title=_("Age structure, %(where)s") % {"where": where}),
-        grouped_bars(subjects, [Series(before, row.subjects_before),
-                                Series(after, row.subjects_after)],
-                     title=_("Subjects, %(where)s") % {"where": where},
-                     width=max(560, 44 + 64 * len(subjects))),
+        grouped_bars(
+            outcome_selectors.AGE_BANDS,
+            [Series(before, row.ages_before), Series(after, row.ages_after)],
+            title=_("Age structure, %(where)s") % {"where": where},
+        ),
+        grouped_bars(
+            subjects,
+            [Series(before, row.subjects_before), Series(after, row.subjects_after)],
+            title=_("Subjects, %(where)s") % {"where": where},
+            width=max(560, 44 + 64 * len(subjects)),
+        ),
     ]
 
 
@@ -406,7 +435,7 @@ def outcome_page(request, pk):
         if not context["office"] or str(row.school.pk) == chosen:
             charts.append((row.school.name, _charts(row, row.school.name)))
     context.update(result=result, charts=charts, chosen=chosen,
-                   final=phase_of(cycle, UNHIRED).state == PhaseState.CLOSED)
+                   final=common_selectors.phase_of(cycle, UNHIRED).state == PhaseState.CLOSED)
     return render(request, "recruitment/allocation/outcome.html", context)
 
 
@@ -416,7 +445,7 @@ def outcome_export(request, pk):
     """The outcome as a workbook: sheets 结果 (per school, then the township) and 人员."""
     cycle = access.cycle_get(request.user, pk)
     context, result = _outcome_for(request, cycle)
-    sheets = dispatching.outcome_export_sheets(result, full_ids=context["office"])
+    sheets = outcome_selectors.outcome_export_sheets(result, full_ids=context["office"])
     data = wb.workbook_bytes(sheets)
     name = f"竞聘结果-{cycle.township.name}-{cycle.school_year}.xlsx"
     if context["office"]:
@@ -434,7 +463,7 @@ def my_result(request, pk):
     staff = access.own_staff(request.user, cycle)
     context = _context(request, cycle, "my_result", staff=staff)
     if staff is not None:
-        context["own"] = dispatching.own_result(cycle, staff)
+        context["own"] = outcome_selectors.own_result(cycle, staff)
     return render(request, "recruitment/allocation/my_result.html", context)
 
 

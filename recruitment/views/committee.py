@@ -28,10 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access, rules
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import selection as selection_selectors
+from recruitment.services import selection as selection_services
 from schools.models import School
 from staffing.history import history_of
 
-from .. import access, committee, selection
 from ..committee_forms import (
     CadreDecisionForm,
     CadreProposeForm,
@@ -43,7 +46,6 @@ from ..committee_forms import (
 )
 from ..models import CommitteeRole, Decision
 from ..phases import SELECTION
-from ..services import phase_of
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -70,7 +72,7 @@ def _committee_school(request, pk, school_pk):
     """The cycle and one of its schools, for the school's committee and the office."""
     cycle = access.cycle_get(request.user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_see_school(request.user, cycle, school):
+    if not access.may_see_school(request.user, cycle, school):
         raise PermissionDenied
     return cycle, school
 
@@ -94,7 +96,7 @@ def selection_overview(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     if not access.is_cycle_office(user, cycle):
-        schools = committee.committee_schools(user, cycle)
+        schools = access.committee_schools(user, cycle)
         if not schools:
             raise PermissionDenied
         if len(schools) == 1:
@@ -104,7 +106,7 @@ def selection_overview(request, pk):
     return render(request, "recruitment/committee/overview.html", {
         "cycle": cycle,
         "office": True,
-        "board": committee.overview(cycle),
+        "board": selection_selectors.overview(cycle),
     })
 
 
@@ -117,14 +119,14 @@ def first_layer_close(request, pk):
     _require_office(request.user, cycle)
     if request.method == "POST":
         try:
-            selection.first_layer_close(by=request.user, cycle=cycle)
+            selection_services.first_layer_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, _("The centres' layer is closed: the other schools may "
                                         "now confirm their hires."))
         return redirect(_overview_url(cycle, "#layer"))
-    board = committee.overview(cycle)
+    board = selection_selectors.overview(cycle)
     return render(request, "recruitment/committee/first_layer_close.html", {
         "cycle": cycle,
         "office": True,
@@ -139,7 +141,7 @@ def cadre_decide(request, pk, proposal_pk):
     """The office approves (the position starts today) or rejects a proposed cadre."""
     cycle = access.cycle_get(request.user, pk)
     _require_office(request.user, cycle)
-    proposal = committee.cadre_proposal_get(cycle, proposal_pk)
+    proposal = access.cadre_proposal_get(cycle, proposal_pk)
     form = CadreDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to reject the proposal."))
@@ -147,7 +149,7 @@ def cadre_decide(request, pk, proposal_pk):
     values = {"name": proposal.staff.name, "title": proposal.title,
               "school": proposal.school.name}
     try:
-        selection.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
+        selection_services.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -169,7 +171,7 @@ def positions_end(request, pk):
     _require_office(request.user, cycle)
     if request.method == "POST":
         try:
-            ended = committee.positions_end(by=request.user, cycle=cycle)
+            ended = selection_services.positions_end(by=request.user, cycle=cycle)
         except ValidationError as exc:
             _refused(request, exc)
         else:
@@ -179,13 +181,13 @@ def positions_end(request, pk):
                 "%(n)d leadership positions ended: their holders are not hired at their own "
                 "unit (R3).", ended) % {"n": ended})
         return redirect(_overview_url(cycle, "#positions"))
-    positions = list(committee.positions_to_end(cycle))
-    phase = phase_of(cycle, SELECTION)
+    positions = list(selection_selectors.positions_to_end(cycle))
+    phase = common_selectors.phase_of(cycle, SELECTION)
     return render(request, "recruitment/committee/positions_end.html", {
         "cycle": cycle,
         "office": True,
         "positions": positions,
-        "refusal": committee.positions_end_refusal(phase, len(positions)),
+        "refusal": rules.positions_end_refusal(phase, len(positions)),
     })
 
 
@@ -199,7 +201,7 @@ def school_selection(request, pk, school_pk):
     why each button it shows disabled cannot be pressed now."""
     user = request.user
     cycle, school = _committee_school(request, pk, school_pk)
-    board = committee.school_board(user, cycle, school)
+    board = selection_selectors.school_board(user, cycle, school)
     return render(request, "recruitment/committee/school.html", {
         "cycle": cycle,
         "school": school,
@@ -219,22 +221,22 @@ def committee_add(request, pk, school_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_manage_committee(user, cycle, school):
+    if not access.may_manage_committee(user, cycle, school):
         raise PermissionDenied
     form = CommitteeMemberForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form, _("Choose a person and their role."))
     else:
-        member_user = committee.committee_user_get(cycle, form.cleaned_data["user"])
+        member_user = access.committee_user_get(cycle, form.cleaned_data["user"])
         role = form.cleaned_data["role"]
         try:
-            committee.committee_member_add(by=user, cycle=cycle, school=school,
+            selection_services.committee_member_add(by=user, cycle=cycle, school=school,
                                            user=member_user, role=role)
         except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, _("%(name)s is on the committee as %(role)s.") % {
-                "name": committee.person_name(member_user),
+                "name": selection_selectors.member_name(member_user),
                 "role": CommitteeRole(role).label})
     return redirect(_school_url(cycle, school, "#committee"))
 
@@ -246,13 +248,13 @@ def committee_remove(request, pk, school_pk, member_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_manage_committee(user, cycle, school):
+    if not access.may_manage_committee(user, cycle, school):
         raise PermissionDenied
-    member = committee.committee_member_get(cycle, school, member_pk)
-    name = committee.person_name(member.user)
+    member = access.committee_member_get(cycle, school, member_pk)
+    name = selection_selectors.member_name(member.user)
     if request.method == "POST":
         try:
-            committee.committee_member_remove(by=user, member=member)
+            selection_services.committee_member_remove(by=user, member=member)
         except ValidationError as exc:
             _refused(request, exc)
         else:
@@ -265,8 +267,8 @@ def committee_remove(request, pk, school_pk, member_pk):
         "office": access.is_cycle_office(user, cycle),
         "member": member,
         "name": name,
-        "refusal": committee.committee_change_refusal(
-            phase_of(cycle, SELECTION)),
+        "refusal": rules.committee_change_refusal(
+            common_selectors.phase_of(cycle, SELECTION)),
     })
 
 
@@ -275,14 +277,14 @@ def committee_remove(request, pk, school_pk, member_pk):
 def ranking_record(request, pk, school_pk, post_pk):
     """The committee ranks an applicant for a post and records hire / not hire."""
     cycle, school = _committee_school(request, pk, school_pk)
-    post = committee.school_post_get(cycle, school, post_pk)
+    post = access.school_post_get(cycle, school, post_pk)
     form = RankingForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form, _("The ranking was not saved."))
     else:
-        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
-            ranking = selection.ranking_record(
+            ranking = selection_services.ranking_record(
                 by=request.user, post=post, staff=staff, rank=form.cleaned_data["rank"],
                 decision=form.cleaned_data["decision"])
         except ValidationError as exc:
@@ -304,14 +306,14 @@ def ranking_record(request, pk, school_pk, post_pk):
 def hire_confirm(request, pk, school_pk, post_pk):
     """The principal confirms the committee's decision to hire (only the principal)."""
     cycle, school = _committee_school(request, pk, school_pk)
-    post = committee.school_post_get(cycle, school, post_pk)
+    post = access.school_post_get(cycle, school, post_pk)
     form = StaffForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form, _("The hire was not confirmed."))
     else:
-        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
-            hire = selection.hire_confirm(by=request.user, post=post, staff=staff)
+            hire = selection_services.hire_confirm(by=request.user, post=post, staff=staff)
         except ValidationError as exc:
             _refused(request, exc)
         else:
@@ -332,7 +334,7 @@ def hire_confirm(request, pk, school_pk, post_pk):
 def ranking_history(request, pk, school_pk, ranking_pk):
     """Every change to one applicant's rank and decision: who, when, from what to what."""
     cycle, school = _committee_school(request, pk, school_pk)
-    ranking = committee.ranking_get(cycle, school, ranking_pk)
+    ranking = access.ranking_get(cycle, school, ranking_pk)
     return render(request, "recruitment/committee/ranking_history.html", {
         "cycle": cycle,
         "school": school,
@@ -352,9 +354,9 @@ def cadre_propose(request, pk, school_pk):
     if not form.is_valid():
         _form_refused(request, form, _("Choose a person and name the position."))
     else:
-        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
-            proposal = selection.cadre_propose(by=request.user, cycle=cycle, staff=staff,
+            proposal = selection_services.cadre_propose(by=request.user, cycle=cycle, staff=staff,
                                                title=form.cleaned_data["title"])
         except ValidationError as exc:
             _refused(request, exc)
@@ -371,7 +373,7 @@ def cadre_propose(request, pk, school_pk):
 def _vice_school(request, pk, school_pk):
     cycle = access.cycle_get(request.user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_see_vices(request.user, cycle, school):
+    if not access.may_see_vices(request.user, cycle, school):
         raise PermissionDenied
     return cycle, school
 
@@ -382,12 +384,12 @@ def vice_assessments(request, pk, school_pk):
     """R4: the vice principals due for the term assessment, those not yet due, and the
     assessments done with any vacancy opened."""
     cycle, school = _vice_school(request, pk, school_pk)
-    principal = committee.is_principal(request.user, school)
+    principal = access.is_principal(request.user, school)
     return render(request, "recruitment/committee/vices.html", {
         "cycle": cycle,
         "school": school,
         "office": access.is_cycle_office(request.user, cycle),
-        "board": committee.vice_board(cycle, school),
+        "board": selection_selectors.vice_board(cycle, school),
         "refusal": None if principal else _("Only the school's principal assesses its vice "
                                             "principals."),
         "keep_form": ViceKeepForm(),
@@ -399,14 +401,19 @@ def vice_assessments(request, pk, school_pk):
 def vice_keep(request, pk, school_pk, position_pk):
     """Passed: the vice principal stays one more year."""
     cycle, school = _vice_school(request, pk, school_pk)
-    position = committee.vice_position_get(cycle, school, position_pk)
+    position = access.vice_position_get(cycle, school, position_pk)
     form = ViceKeepForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form, _("The assessment was not saved."))
     else:
         try:
-            selection.vice_assess(by=request.user, cycle=cycle, position=position, keep=True,
-                                  reason=form.cleaned_data["reason"])
+            selection_services.vice_assess(
+                by=request.user,
+                cycle=cycle,
+                position=position,
+                keep=True,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             _refused(request, exc)
         else:
@@ -422,16 +429,16 @@ def vice_remove(request, pk, school_pk, position_pk):
     """Failed or unfit: after a confirmation with the reason, the position ends and the
     vacancy opens to the whole township."""
     cycle, school = _vice_school(request, pk, school_pk)
-    if not committee.is_principal(request.user, school):
+    if not access.is_principal(request.user, school):
         raise PermissionDenied
-    position = committee.vice_position_get(cycle, school, position_pk)
+    position = access.vice_position_get(cycle, school, position_pk)
     form = ViceRemoveForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
             _form_refused(request, form, _("The assessment was not saved."))
         else:
             try:
-                assessment = selection.vice_assess(
+                assessment = selection_services.vice_assess(
                     by=request.user, cycle=cycle, position=position, keep=False,
                     reason=form.cleaned_data["reason"])
             except ValidationError as exc:
@@ -444,7 +451,7 @@ def vice_remove(request, pk, school_pk, position_pk):
                                               "n": assessment.vacancy.number})
                 return redirect(reverse("recruitment:vice_assessments",
                                         args=[cycle.pk, school.pk]))
-    due = selection.vices_due(cycle, school).filter(pk=position.pk).exists()
+    due = selection_selectors.vices_due(cycle, school).filter(pk=position.pk).exists()
     return render(request, "recruitment/committee/vice_remove.html", {
         "cycle": cycle,
         "school": school,

@@ -23,12 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access, rules, sheets
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import posts as posts_selectors
+from recruitment.services import posts as posts_services
 from schools import access as school_access
 from schools import services as school_services
 from staffing import workbook as wb
 from staffing.history import history_of
 
-from .. import access, posting, selection, selectors
 from ..models import PostKind
 from ..posts_forms import (
     IntentionFilterForm,
@@ -51,7 +54,7 @@ def _when(moment) -> str:
     return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
 
 
-def _nav(viewer: posting.Viewer, cycle) -> dict:
+def _nav(viewer: access.Viewer, cycle) -> dict:
     """What the pages' sub-navigation links to for this login."""
     principal_schools = []
     if not viewer.office and viewer.principal_of:
@@ -76,26 +79,28 @@ def posts(request, pk):
     office each school's seats against its quota."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
-    visible = posting.posts_visible(viewer, cycle)
-    form = PostFilterForm(request.GET, cycle=cycle, subjects=posting.subjects_of(visible))
+    viewer = access.viewer_of(user, cycle)
+    visible = access.posts_visible(viewer, cycle)
+    form = PostFilterForm(request.GET, cycle=cycle, subjects=posts_selectors.subjects_of(visible))
     filters = form.filters()
-    found = posting.posts_filtered(visible, school=filters.get("school"),
+    found = posts_selectors.posts_filtered(visible, school=filters.get("school"),
                                    kind=filters.get("kind", ""),
                                    subject=filters.get("subject", ""),
                                    query=filters.get("q", ""))
     context = {
         "cycle": cycle,
         "here": "posts",
-        "phase": posting.intentions_phase(cycle),
+        "phase": posts_selectors.intentions_phase(cycle),
         "filter_form": form,
         "filtered": bool(filters),
-        "page": selectors.page_of(found, request.GET.get("page"), posting.POSTS_PER_PAGE),
+        "page": common_selectors.page_of(
+            found, request.GET.get("page"), posts_selectors.POSTS_PER_PAGE
+        ),
         **_nav(viewer, cycle),
     }
     if viewer.overseen:
-        context["school_rows"] = posting.school_post_rows(cycle, viewer.overseen)
-        context["change_refusal"] = posting.posts_change_refusal(cycle)
+        context["school_rows"] = posts_selectors.school_post_rows(cycle, viewer.overseen)
+        context["change_refusal"] = posts_selectors.posts_change_refusal(cycle)
     return render(request, "recruitment/posts/board.html", context)
 
 
@@ -106,10 +111,10 @@ def post_detail(request, pk, post_pk):
     it is unpublished, the form that changes it."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
-    post = posting.post_get(viewer, cycle, post_pk)
+    viewer = access.viewer_of(user, cycle)
+    post = access.post_get(viewer, cycle, post_pk)
     editor = viewer.may_edit_posts(post.school)
-    refusal = posting.posts_change_refusal(cycle)
+    refusal = posts_selectors.posts_change_refusal(cycle)
     if post.published_at is not None:
         refusal = _("Post %(n)d is published and can no longer change.") % {"n": post.number}
     form = None
@@ -119,7 +124,7 @@ def post_detail(request, pk, post_pk):
         form = PostForm(request.POST)
         if form.is_valid():
             try:
-                selection.post_save(by=user, cycle=cycle, school=post.school,
+                posts_services.post_save(by=user, cycle=cycle, school=post.school,
                                     fields=form.fields_value(), post=post)
             except ValidationError as exc:
                 _refused(request, exc)
@@ -131,7 +136,7 @@ def post_detail(request, pk, post_pk):
         else:
             messages.error(request, _("The post was not saved; see the reasons below."))
     elif editor and refusal is None:
-        form = PostForm(initial=PostForm.initial_from(posting.post_fields_of(post)))
+        form = PostForm(initial=PostForm.initial_from(rules.post_fields_of(post)))
     return render(request, "recruitment/posts/post.html", {
         "cycle": cycle,
         "post": post,
@@ -148,12 +153,12 @@ def post_detail(request, pk, post_pk):
 def post_delete(request, pk, post_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
-    post = posting.post_get(viewer, cycle, post_pk)
+    viewer = access.viewer_of(user, cycle)
+    post = access.post_get(viewer, cycle, post_pk)
     if not viewer.may_edit_posts(post.school):
         raise PermissionDenied
     try:
-        posting.post_delete(by=user, cycle=cycle, post=post)
+        posts_services.post_delete(by=user, cycle=cycle, post=post)
     except ValidationError as exc:
         _refused(request, exc)
         return redirect("recruitment:post_detail", pk=cycle.pk, post_pk=post.pk)
@@ -170,8 +175,8 @@ def _school(request, pk, school_pk, *, edit: bool):
     (``edit``: change) the school's posts; 404 outside the township, 403 for anyone
     else."""
     cycle = access.cycle_get(request.user, pk)
-    school = posting.school_of_cycle(cycle, school_pk)
-    viewer = posting.viewer_of(request.user, cycle)
+    school = access.school_of_cycle(cycle, school_pk)
+    viewer = access.viewer_of(request.user, cycle)
     allowed = viewer.may_edit_posts if edit else viewer.may_see_school_posts
     if not allowed(school):
         raise PermissionDenied
@@ -190,7 +195,7 @@ def school_posts(request, pk, school_pk):
         form = PostForm(request.POST)
         if form.is_valid():
             try:
-                post = selection.post_save(by=user, cycle=cycle, school=school,
+                post = posts_services.post_save(by=user, cycle=cycle, school=school,
                                            fields=form.fields_value())
             except ValidationError as exc:
                 _refused(request, exc)
@@ -205,13 +210,13 @@ def school_posts(request, pk, school_pk):
 
 def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload_form=None):
     editor = viewer.may_edit_posts(school)
-    refusal = posting.posts_change_refusal(cycle)
-    all_posts = posting.school_posts(cycle, school)
+    refusal = posts_selectors.posts_change_refusal(cycle)
+    all_posts = posts_selectors.school_posts(cycle, school)
     unpublished = all_posts.filter(published_at__isnull=True).count()
-    quota = selection.post_quota(cycle, school)
-    seats = selection.seats_set(cycle, school)
+    quota = posts_selectors.post_quota(cycle, school)
+    seats = posts_selectors.seats_set(cycle, school)
     if editor and refusal is None:
-        post_form = post_form or PostForm(initial={"number": posting.next_post_number(
+        post_form = post_form or PostForm(initial={"number": posts_selectors.next_post_number(
             cycle, school), "kind": PostKind.TEACHING})
         upload_form = upload_form or PostsUploadForm()
     else:
@@ -222,13 +227,13 @@ def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload
         "here": "school",
         "editor": editor,
         "refusal": refusal,
-        "page": selectors.page_of(all_posts, request.GET.get("page"),
-                                posting.SCHOOL_POSTS_PER_PAGE),
+        "page": common_selectors.page_of(all_posts, request.GET.get("page"),
+                                posts_selectors.SCHOOL_POSTS_PER_PAGE),
         "quota": quota,
         "seats": seats,
         "remaining": quota - seats,
         "unpublished": unpublished,
-        "publish_refusal": posting.publish_refusal(cycle, school, unpublished=unpublished),
+        "publish_refusal": posts_selectors.publish_refusal(cycle, school, unpublished=unpublished),
         "post_form": post_form,
         "upload_form": upload_form,
         **_nav(viewer, cycle),
@@ -240,7 +245,7 @@ def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload
 def posts_template(request, pk):
     """The empty 岗位 sheet (headers, required ones marked)."""
     access.cycle_get(request.user, pk)
-    return wb.xlsx_response(wb.workbook_bytes(posting.posts_template_sheets()), "岗位模板.xlsx",
+    return wb.xlsx_response(wb.workbook_bytes(sheets.posts_template_sheets()), "岗位模板.xlsx",
                             fallback="posts-template.xlsx")
 
 
@@ -254,7 +259,7 @@ def posts_upload(request, pk, school_pk):
     if form.is_valid():
         data = form.cleaned_data["workbook"].read(settings.WORKBOOK_MAX_UPLOAD_BYTES + 1)
         try:
-            result = selection.posts_import(by=user, cycle=cycle, school=school, data=data,
+            result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data,
                                             dry_run=True)
         except wb.WorkbookError as exc:
             form.add_error("workbook", str(exc))
@@ -262,7 +267,7 @@ def posts_upload(request, pk, school_pk):
             _refused(request, exc)
             return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
         else:
-            token = posting.posts_upload_keep(cycle=cycle, school=school, data=data)
+            token = posts_services.posts_upload_keep(cycle=cycle, school=school, data=data)
             if result.errors:
                 rows = len({error.row for error in result.errors})
                 messages.warning(request, ngettext(
@@ -281,9 +286,9 @@ def posts_upload(request, pk, school_pk):
 
 
 def _dry_run(request, cycle, school, token):
-    data = posting.posts_upload_read(cycle, school, token)
+    data = posts_services.posts_upload_read(cycle, school, token)
     try:
-        return selection.posts_import(by=request.user, cycle=cycle, school=school, data=data,
+        return posts_services.posts_import(by=request.user, cycle=cycle, school=school, data=data,
                                       dry_run=True)
     except wb.WorkbookError:  # checked at upload: a file changed on disk since
         raise Http404 from None
@@ -300,7 +305,7 @@ def posts_import_preview(request, pk, school_pk, token):
     except ValidationError as exc:
         _refused(request, exc)
         return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
-    rows = posting.import_rows(cycle, school, result) if not result.errors else []
+    rows = posts_selectors.import_rows(cycle, school, result) if not result.errors else []
     return render(request, "recruitment/posts/import_preview.html", {
         "cycle": cycle,
         "school": school,
@@ -308,7 +313,7 @@ def posts_import_preview(request, pk, school_pk, token):
         "result": result,
         "rows": rows,
         "errors": sorted(result.errors),
-        "quota": selection.post_quota(cycle, school),
+        "quota": posts_selectors.post_quota(cycle, school),
         **_nav(viewer, cycle),
     })
 
@@ -318,11 +323,11 @@ def posts_import_preview(request, pk, school_pk, token):
 def posts_import_confirm(request, pk, school_pk, token):
     user = request.user
     cycle, school, _viewer = _school(request, pk, school_pk, edit=True)
-    data = posting.posts_upload_read(cycle, school, token)
+    data = posts_services.posts_upload_read(cycle, school, token)
     back = redirect("recruitment:posts_import_preview", pk=cycle.pk, school_pk=school.pk,
                     token=token)
     try:
-        result = selection.posts_import(by=user, cycle=cycle, school=school, data=data)
+        result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data)
     except ValidationError as exc:
         _refused(request, exc)
         return back
@@ -335,7 +340,7 @@ def posts_import_confirm(request, pk, school_pk, token):
         messages.error(request, _("The school's posts changed since the preview and the sheet "
                                   "now has errors; nothing was imported."))
         return back
-    posting.posts_upload_discard(cycle, school, token)
+    posts_services.posts_upload_discard(cycle, school, token)
     messages.success(request, _("Posts imported into %(school)s: %(created)d added, "
                                 "%(updated)d changed.")
                      % {"school": school.name, "created": result.created,
@@ -366,13 +371,13 @@ def posts_publish(request, pk, school_pk):
     confirmation listing them."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    school = posting.school_of_cycle(cycle, school_pk)
-    viewer = posting.viewer_of(user, cycle)
+    school = access.school_of_cycle(cycle, school_pk)
+    viewer = access.viewer_of(user, cycle)
     if not viewer.office:
         raise PermissionDenied
     if request.method == "POST":
         try:
-            count = selection.posts_publish(by=user, cycle=cycle, school=school)
+            count = posts_services.posts_publish(by=user, cycle=cycle, school=school)
         except ValidationError as exc:
             _refused(request, exc)
         else:
@@ -382,14 +387,16 @@ def posts_publish(request, pk, school_pk):
                 "%(count)d posts of %(school)s published: every staff member of the township "
                 "sees them now.", count) % {"count": count, "school": school.name})
         return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
-    unpublished = list(posting.school_posts(cycle, school).filter(published_at__isnull=True))
+    unpublished = list(
+        posts_selectors.school_posts(cycle, school).filter(published_at__isnull=True)
+    )
     return render(request, "recruitment/posts/publish.html", {
         "cycle": cycle,
         "school": school,
         "unpublished": unpublished,
-        "refusal": posting.publish_refusal(cycle, school, unpublished=len(unpublished)),
-        "quota": selection.post_quota(cycle, school),
-        "seats": selection.seats_set(cycle, school),
+        "refusal": posts_selectors.publish_refusal(cycle, school, unpublished=len(unpublished)),
+        "quota": posts_selectors.post_quota(cycle, school),
+        "seats": posts_selectors.seats_set(cycle, school),
         **_nav(viewer, cycle),
     })
 
@@ -404,10 +411,10 @@ def intention(request, pk):
     closes; what they submitted last, and their status as teaching or support staff."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
+    viewer = access.viewer_of(user, cycle)
     staff = viewer.staff
-    phase = posting.intentions_phase(cycle)
-    refusal = posting.intention_refusal(cycle, phase)
+    phase = posts_selectors.intentions_phase(cycle)
+    refusal = posts_selectors.intention_refusal(cycle, phase)
     plan = cycle.adopted_revision
     context = {"cycle": cycle, "here": "intention", "phase": phase, "refusal": refusal,
                "staff": staff, "plan": plan, **_nav(viewer, cycle)}
@@ -415,8 +422,8 @@ def intention(request, pk):
         if request.method == "POST":
             raise PermissionDenied
         return render(request, "recruitment/posts/intention.html", context)
-    current = posting.intention_of(cycle, staff)
-    schools = posting.intention_schools(cycle, staff)
+    current = posts_selectors.intention_of(cycle, staff)
+    schools = posts_selectors.intention_schools(cycle, staff)
     if request.method == "POST":
         form = IntentionForm(request.POST, cycle=cycle, slots=plan.max_applications,
                              schools=schools)
@@ -424,11 +431,12 @@ def intention(request, pk):
             form.show()
         elif form.is_valid():
             try:
-                saved = selection.intention_submit(by=user, cycle=cycle, choices=form.choices())
+                saved = posts_services.intention_submit(
+                    by=user, cycle=cycle, choices=form.choices()
+                )
             except ValidationError as exc:
                 form.errors = [capfirst(m) for m in exc.messages]
-                messages.error(request, _("Your intention was not saved; see the reasons "
-                                          "below."))
+                messages.error(request, _("Your intention was not saved; see the reasons below."))
             else:
                 messages.success(request, _(
                     "Your intention has been submitted at %(when)s. You may change it until "
@@ -439,7 +447,7 @@ def intention(request, pk):
         else:
             # Every other reason too, not only the choice to look at again.
             form.errors = [capfirst(m) for m in
-                           selection.intention_problems(cycle, form.choices())]
+                           posts_selectors.intention_problems(cycle, form.choices())]
             messages.error(request, _("Your intention was not saved; see the reasons below."))
     else:
         form = IntentionForm(cycle=cycle, slots=plan.max_applications, schools=schools,
@@ -449,7 +457,7 @@ def intention(request, pk):
         form=form,
         schools=schools,
         intention=current,
-        choices=posting.choices_shown(plan, current),
+        choices=posts_selectors.choices_shown(plan, current),
         history=history_of(current) if current else [],
     )
     return render(request, "recruitment/posts/intention.html", context)
@@ -468,7 +476,7 @@ def _initial_slots(current, staff, schools) -> list[Slot]:
 
 def _fill_options(cycle, form: IntentionForm) -> None:
     """Each choice's published posts of its school to choose from, in one query."""
-    found = posting.choosable_posts(cycle, form.school_ids)
+    found = posts_selectors.choosable_posts(cycle, form.school_ids)
     for slot in form.slots:
         options = found.get(slot.school.pk, []) if slot.posts_shown else []
         slot.teaching_options = [p for p in options if p.kind == PostKind.TEACHING]
@@ -484,7 +492,7 @@ def intention_print(request, pk):
     staff = access.own_staff(user, cycle)
     if staff is None:
         raise PermissionDenied
-    current = posting.intention_of(cycle, staff)
+    current = posts_selectors.intention_of(cycle, staff)
     if current is None:
         messages.info(request, _("You have not submitted an intention yet: there is nothing "
                                  "to print."))
@@ -495,7 +503,7 @@ def intention_print(request, pk):
         "staff": staff,
         "intention": current,
         "plan": plan,
-        "choices": posting.choices_shown(plan, current),
+        "choices": posts_selectors.choices_shown(plan, current),
         "printed_on": timezone.localdate(),
     })
 
@@ -506,15 +514,15 @@ def intention_print(request, pk):
 def _intentions(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
+    viewer = access.viewer_of(user, cycle)
     if not viewer.overseen:
         raise PermissionDenied
     form = IntentionFilterForm(request.GET, school_ids=viewer.overseen)
     filters = form.filters()
-    found = posting.intentions_filtered(
-        user, posting.intentions_visible(viewer, cycle), school=filters.get("school"),
+    found = posts_selectors.intentions_filtered(
+        user, access.intentions_visible(viewer, cycle), school=filters.get("school"),
         support=filters.get("support", ""), query=filters.get("q", ""))
-    return cycle, viewer, form, filters, posting.intentions_listed(found)
+    return cycle, viewer, form, filters, posts_selectors.intentions_listed(found)
 
 
 @login_required
@@ -523,21 +531,23 @@ def intentions(request, pk):
     """Who applied where: every intention for the office; for a principal or liaison,
     their schools' staff and those applying at their schools."""
     cycle, viewer, form, filters, found = _intentions(request, pk)
-    page = selectors.page_of(found, request.GET.get("page"), posting.INTENTIONS_PER_PAGE)
+    page = common_selectors.page_of(
+        found, request.GET.get("page"), posts_selectors.INTENTIONS_PER_PAGE
+    )
     context = {
         "cycle": cycle,
         "here": "intentions",
         "filter_form": form,
         "filtered": bool(filters),
         "page": page,
-        "rows": posting.intention_rows(page, viewer),
-        "phase": posting.intentions_phase(cycle),
+        "rows": posts_selectors.intention_rows(page, viewer),
+        "phase": posts_selectors.intentions_phase(cycle),
         "export_query": request.GET.urlencode(),
         **_nav(viewer, cycle),
     }
     if viewer.office:
         context.update(submitted=cycle.intentions.count(),
-                       staff_count=posting.township_staff_count(cycle))
+                       staff_count=posts_selectors.township_staff_count(cycle))
     return render(request, "recruitment/posts/intentions.html", context)
 
 
@@ -546,9 +556,9 @@ def intentions(request, pk):
 def intentions_export(request, pk):
     """The list as filtered, as sheet 意向 (one line per ranked choice)."""
     cycle, viewer, _form, _filters, found = _intentions(request, pk)
-    rows = posting.intention_rows(found, viewer)
+    rows = posts_selectors.intention_rows(found, viewer)
     full_ids = school_access.may_see_full_ids_of(request.user, cycle.township_id)
-    sheet = posting.intentions_sheet(request.user, cycle, rows, full_ids=full_ids)
+    sheet = posts_selectors.intentions_sheet(request.user, cycle, rows, full_ids=full_ids)
     buffer = io.BytesIO()
     wb.write_workbook(buffer, [sheet])
     name = f"意向-{cycle.township.name}-{cycle.school_year}.xlsx"
