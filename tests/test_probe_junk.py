@@ -41,8 +41,8 @@ JUNK = ["abc", "1.5", NUL, HUGE, "-1", "１２"]  # letters, decimals, NUL, huge
 ROOT = Path(settings.BASE_DIR)
 VIEW_SOURCES = [ROOT / "staffing" / "views.py", ROOT / "schools" / "views.py",
                 *sorted((ROOT / "recruitment" / "views").glob("*.py"))]
-FORM_MODULES = ["recruitment.forms", "recruitment.posts_forms", "recruitment.consult_forms",
-                "recruitment.committee_forms", "recruitment.allocation_forms", "schools.forms"]
+FORM_MODULES = [*(f"recruitment.forms.{p.stem}" for p in sorted(
+    (ROOT / "recruitment" / "forms").glob("*.py")) if p.stem != "__init__"), "schools.forms"]
 
 
 # --- the helper ------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def parameter_names() -> set[str]:
     """Every name a view reads from the query string or the form (f-strings with the
     intention form's slot 1), and every field of every form class of the project."""
     names = set()
-    for source in [*VIEW_SOURCES, *(ROOT / "recruitment").glob("*forms.py")]:
+    for source in [*VIEW_SOURCES, *(ROOT / "recruitment" / "forms").glob("*.py")]:
         for name in READ.findall(source.read_text()):
             names.add(re.sub(r"\{[^}]*\}", "1", name.replace("{prefix}", "choice-1")))
     for module_name in FORM_MODULES:

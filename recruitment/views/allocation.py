@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recruitment import access
+from recruitment.forms import allocation as allocation_forms
+from recruitment.forms import unhired as unhired_forms
 from recruitment.selectors import allocation as allocation_selectors
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import cycle as cycle_selectors
@@ -34,19 +36,9 @@ from staffing.history import history_of
 from staffing.ids import optional_id
 
 from .. import workflow
-from ..allocation_forms import (
-    AllocationRunForm,
-    ExplainForm,
-    PairForm,
-    PostForm,
-    ProposalDecisionForm,
-    ProposalFilterForm,
-    ScoreForm,
-    StaffForm,
-)
 from ..models import PhaseState
 from ..phases import SELECTION, UNHIRED
-from .consult import _form_refused, _refused, _require_office
+from . import common as common_views
 
 
 def _context(request, cycle, here: str, *, office: bool | None = None, **extra) -> dict:
@@ -82,15 +74,15 @@ def allocation(request, pk):
     """The office runs the engine (own staff first or not) and sees its runs."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    _require_office(user, cycle)
+    access.require_cycle_office(user, cycle)
     phase = common_selectors.phase_of(cycle, SELECTION)
-    form = AllocationRunForm(request.POST if request.method == "POST" else None)
+    form = allocation_forms.AllocationRunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             run = allocation_services.allocation_preview(
                 by=user, cycle=cycle, own_staff_first=form.cleaned_data["own_staff_first"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
             return redirect("recruitment:allocation", pk=cycle.pk)
         placed = sum(1 for post in run.result["assignment"].values() if post)
         messages.success(request, _(
@@ -120,7 +112,7 @@ def allocation_run(request, pk, run_pk):
     """One run: the proposed assignment per school with the R5 figures, the applicants
     left unplaced, and "send to schools"."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     run = access.run_get(cycle, run_pk)
     return render(request, "recruitment/allocation/run.html", _context(
         request, cycle, "allocation", office=True, review=allocation_selectors.run_review(run),
@@ -131,12 +123,12 @@ def allocation_run(request, pk, run_pk):
 @require_POST
 def allocation_send(request, pk, run_pk):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     run = access.run_get(cycle, run_pk)
     try:
         sent = allocation_services.allocation_send(by=request.user, run=run)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, ngettext(
             "%(n)d proposal sent to %(schools)d school(s); each confirms or declines.",
@@ -165,7 +157,7 @@ def proposals(request, pk):
     context = _context(request, cycle, "proposals")
     if not (context["office"] or context["leader"]):
         raise PermissionDenied
-    filter_form = ProposalFilterForm(request.GET)
+    filter_form = allocation_forms.ProposalFilterForm(request.GET)
     items = allocation_selectors.proposals_of(
         cycle, school_ids=None if context["office"] else context["led_school_ids"],
         status=filter_form.status_value())
@@ -206,15 +198,15 @@ def proposal_decide(request, pk, proposal_pk):
     item = access.proposal_get(cycle, proposal_pk)
     if not access.may_decide_proposal(user, item):
         raise PermissionDenied
-    form = ProposalDecisionForm(request.POST)
+    form = allocation_forms.ProposalDecisionForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form)
+        common_views.form_refused(request, form)
     else:
         try:
             allocation_services.proposal_decide(by=user, proposal=item, confirm=form.confirmed,
                                       reason=form.cleaned_data["reason"].strip())
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             values = {"name": item.staff.name, "n": item.post.number,
                       "school": item.post.school.name}
@@ -236,7 +228,7 @@ def dispatch(request, pk):
     """Schools that are short (remote first) beside the staff still unhired; the office
     pairs them."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     phase = common_selectors.phase_of(cycle, SELECTION)
     return render(request, "recruitment/allocation/dispatch.html", _context(
         request, cycle, "dispatch", office=True, phase=phase,
@@ -249,8 +241,8 @@ def dispatch(request, pk):
 @require_POST
 def dispatch_pair(request, pk):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    form = PairForm(request.POST)
+    access.require_cycle_office(request.user, cycle)
+    form = allocation_forms.PairForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was proposed: choose a staff member and a post."))
         return redirect(_back("dispatch", cycle, request))
@@ -259,7 +251,7 @@ def dispatch_pair(request, pk):
     try:
         allocation_services.dispatch_propose(by=request.user, cycle=cycle, staff=staff, post=post)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, _("%(name)s is proposed for post %(n)d at %(school)s; the "
                                     "school confirms or declines.")
@@ -276,7 +268,7 @@ def unhired(request, pk):
     """Phase 7: the unhired, their training and test, their assignment or explained
     status, and why the phase cannot close yet."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if cycle.adopted_revision_id is None:  # nothing to train or place by yet
         return render(request, "recruitment/allocation/unhired.html", _context(
             request, cycle, "unhired", office=True, board=None,
@@ -295,16 +287,16 @@ def unhired(request, pk):
 def _staff_action(request, pk, form_class, action, success):
     """Enrol or explain one of the unhired: ``action(user, cycle, staff, form)``."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     form = form_class(request.POST)
     if not form.is_valid():
-        _form_refused(request, form)
+        common_views.form_refused(request, form)
         return redirect(_back("unhired", cycle, request))
     staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
     try:
         action(request.user, cycle, staff, form)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, success % {"name": staff.name})
     return redirect(_back("unhired", cycle, request, f"#staff-{staff.pk}"))
@@ -322,14 +314,14 @@ def _explain(user, cycle, staff, form):
 @login_required
 @require_POST
 def training_enrol(request, pk):
-    return _staff_action(request, pk, StaffForm, _enrol,
+    return _staff_action(request, pk, unhired_forms.StaffForm, _enrol,
                          _("%(name)s is enrolled in the training class."))
 
 
 @login_required
 @require_POST
 def unhired_explain(request, pk):
-    return _staff_action(request, pk, ExplainForm, _explain,
+    return _staff_action(request, pk, unhired_forms.ExplainForm, _explain,
                          _("The explained status of %(name)s is recorded: no post is needed."))
 
 
@@ -337,17 +329,17 @@ def unhired_explain(request, pk):
 @require_POST
 def training_score(request, pk, enrolment_pk):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     enrolment = access.enrolment_get(cycle, enrolment_pk)
-    form = ScoreForm(request.POST)
+    form = unhired_forms.ScoreForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form)
+        common_views.form_refused(request, form)
     else:
         try:
             unhired_services.training_score(by=request.user, enrolment=enrolment,
                                      score=form.cleaned_data["score"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("The test score of %(name)s is recorded: %(score)d.")
                              % {"name": enrolment.staff.name,
@@ -359,9 +351,9 @@ def training_score(request, pk, enrolment_pk):
 @require_POST
 def trainee_assign(request, pk, enrolment_pk):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     enrolment = access.enrolment_get(cycle, enrolment_pk)
-    form = PostForm(request.POST)
+    form = unhired_forms.PostChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was assigned: choose a post."))
         return redirect(_back("unhired", cycle, request, f"#staff-{enrolment.staff_id}"))
@@ -369,7 +361,7 @@ def trainee_assign(request, pk, enrolment_pk):
     try:
         unhired_services.trainee_place(by=request.user, enrolment=enrolment, post=post)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
         return redirect(_back("unhired", cycle, request, f"#staff-{enrolment.staff_id}"))
     messages.success(request, _("%(name)s is assigned to post %(n)d at %(school)s.")
                      % {"name": enrolment.staff.name, "n": post.number,
@@ -382,7 +374,7 @@ def trainee_assign(request, pk, enrolment_pk):
 def enrolment(request, pk, enrolment_pk):
     """One trainee: enrolment, test score and the history of both."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     item = access.enrolment_get(cycle, enrolment_pk)
     return render(request, "recruitment/allocation/enrolment.html", _context(
         request, cycle, "unhired", office=True, enrolment=item, history=history_of(item),

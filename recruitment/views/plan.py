@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recruitment import access
+from recruitment.forms import cycle as cycle_forms
+from recruitment.forms import plan as plan_forms
 from recruitment.selectors import cycle as cycle_selectors
 from recruitment.selectors import plan as plan_selectors
 from recruitment.services import cycle as cycle_services
@@ -28,28 +30,12 @@ from staffing import workbook as wb
 from staffing.ids import optional_id
 
 from .. import workflow
-from ..forms import (
-    CompareForm,
-    CycleCreateForm,
-    PhaseDatesForm,
-    PlanForm,
-    ReviewAnswerForm,
-    ReviewCommentForm,
-)
 from ..models import PhaseState
 from ..phases import OPINIONS, PHASES, REVIEW
 from ..sections import plan_sections
+from . import common as common_views
 
 PHASE_CHANGES_SHOWN = 10
-
-
-def _require_office(user, cycle) -> None:
-    if not access.is_cycle_office(user, cycle):
-        raise PermissionDenied
-
-
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _phase_name(number: int) -> str:
@@ -68,7 +54,7 @@ def cycle_list(request):
     office = school_access.scope_of(user).is_office
     form = None
     if office:
-        form = CycleCreateForm(
+        form = cycle_forms.CycleCreateForm(
             request.POST or None, user=user,
             latest_year=max((c.school_year for c in cycles), default=None),
         )
@@ -82,7 +68,7 @@ def cycle_list(request):
                     school_year=form.cleaned_data["school_year"],
                 )
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc, capitalised=False)
             else:
                 messages.success(
                     request,
@@ -138,12 +124,12 @@ def phase_close(request, pk, number):
 
 def _phase_change(request, pk, number, service, success):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     phase = access.phase_get(cycle, number)
     try:
         service(by=request.user, phase=phase)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc, capitalised=False)
     else:
         messages.success(request, success % {"phase": _phase_name(number)})
     return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
@@ -153,9 +139,9 @@ def _phase_change(request, pk, number, service, success):
 @require_POST
 def phase_dates(request, pk, number):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     phase = access.phase_get(cycle, number)
-    form = PhaseDatesForm(request.POST)
+    form = cycle_forms.PhaseDatesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The dates of %(phase)s were not changed: enter both dates.")
                        % {"phase": _phase_name(number)})
@@ -163,7 +149,7 @@ def phase_dates(request, pk, number):
         try:
             cycle_services.phase_dates_set(by=request.user, phase=phase, **form.cleaned_data)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("The dates of %(phase)s have been changed.")
                              % {"phase": _phase_name(number)})
@@ -175,7 +161,7 @@ def phase_dates(request, pk, number):
 def phase_history(request, pk):
     """Every change to the cycle's phases: who opened, closed or re-dated which, when."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     return render(request, "recruitment/phase_history.html",
                   {"cycle": cycle, "phase_changes": cycle_selectors.phase_changes(cycle)})
 
@@ -185,7 +171,7 @@ def phase_history(request, pk):
 def report(request, pk):
     """The cycle report (sheets 环节 and 表决), as ``manage.py cycle_report`` writes it."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     buffer = io.BytesIO()
     wb.write_workbook(buffer, cycle_selectors.cycle_report_sheets(cycle))
     name = f"竞聘周期-{cycle.township.name}-{cycle.school_year}.xlsx"
@@ -234,11 +220,11 @@ def plan_edit(request, pk):
     """The office writes the plan: each save is a new revision (phases 1–3)."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    _require_office(user, cycle)
+    access.require_cycle_office(user, cycle)
     latest = plan_selectors.latest_revision_with_schools(cycle)
     rows = plan_selectors.plan_rows(cycle, latest)
     if request.method == "POST":
-        form = PlanForm(request.POST, rows=rows)
+        form = plan_forms.PlanForm(request.POST, rows=rows)
         if form.is_valid():
             values = {"text": form.cleaned_data["text"], "note": form.cleaned_data["note"],
                       "settings": form.settings(), "schools": form.schools()}
@@ -251,7 +237,7 @@ def plan_edit(request, pk):
                     # first read above (two clicks racing).
                     latest = plan_selectors.latest_revision_with_schools(cycle)
                 if exc.code != plan_services.PLAN_CHANGED:
-                    _refused(request, exc)
+                    common_views.refused(request, exc, capitalised=False)
                 elif (latest is not None and latest.created_by_id == user.pk
                       and plan_selectors.revision_matches(latest, **values)):
                     # The same form sent twice: the first click saved it.
@@ -259,14 +245,14 @@ def plan_edit(request, pk):
                                   % {"n": latest.number})
                     return redirect("recruitment:plan", pk=cycle.pk)
                 else:
-                    _refused(request, exc)
+                    common_views.refused(request, exc, capitalised=False)
                     messages.warning(request, _(
                         "Your text is kept below. Compare it with revision %(n)d before "
                         "saving again: saving now makes it the next revision."
                     ) % {"n": latest.number if latest else 0})
                     data = request.POST.copy()
                     data["based_on"] = latest.number if latest else 0
-                    form = PlanForm(data, rows=rows)
+                    form = plan_forms.PlanForm(data, rows=rows)
             else:
                 messages.success(request, _("Revision %(n)d of the plan has been saved.")
                                  % {"n": revision.number})
@@ -274,7 +260,7 @@ def plan_edit(request, pk):
         else:
             messages.error(request, _("The plan was not saved; see the reasons below."))
     else:
-        form = PlanForm(initial=PlanForm.initial_from(latest), rows=rows)
+        form = plan_forms.PlanForm(initial=plan_forms.PlanForm.initial_from(latest), rows=rows)
     return render(request, "recruitment/plan/edit.html", {
         "cycle": cycle,
         "form": form,
@@ -305,7 +291,7 @@ def revision_compare(request, pk):
     """Two revisions side by side, the older on the left (``?a=N&b=M``)."""
     cycle = access.cycle_get(request.user, pk)
     _require_drafts(request.user, cycle)
-    form = CompareForm(request.GET)
+    form = plan_forms.CompareForm(request.GET)
     if form.is_valid():
         a, b = sorted((form.cleaned_data["a"], form.cleaned_data["b"]))
     else:
@@ -361,7 +347,7 @@ def review_comment(request, pk):
     cycle = access.cycle_get(user, pk)
     if not access.principal_schools(user, cycle):
         raise PermissionDenied
-    form = ReviewCommentForm(request.POST)
+    form = plan_forms.ReviewCommentForm(request.POST)
     anchor = ""
     if not form.is_valid():
         messages.error(request, _("The comment was not saved: the form was incomplete."))
@@ -373,7 +359,7 @@ def review_comment(request, pk):
             plan_services.review_comment_add(by=user, revision=revision, section=section,
                                         body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your comment has been saved. The office answers it "
                                         "on this page."))
@@ -385,9 +371,9 @@ def review_comment(request, pk):
 def review_answer(request, pk, comment_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    _require_office(user, cycle)
+    access.require_cycle_office(user, cycle)
     comment = access.comment_get(cycle, comment_pk)
-    form = ReviewAnswerForm(request.POST)
+    form = plan_forms.ReviewAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The answer was not saved: choose adopted or not adopted."))
     else:
@@ -395,7 +381,7 @@ def review_answer(request, pk, comment_pk):
             plan_services.review_comment_answer(by=user, comment=comment, adopted=form.adopted,
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your answer to the comment on “%(section)s” has been "
                                         "saved.") % {"section": comment.section_title})

@@ -17,13 +17,14 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recruitment import access, rules, sheets
+from recruitment.forms import posts as posts_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import posts as posts_selectors
 from recruitment.services import posts as posts_services
@@ -33,25 +34,9 @@ from staffing import workbook as wb
 from staffing.history import history_of
 
 from ..models import PostKind
-from ..posts_forms import (
-    IntentionFilterForm,
-    IntentionForm,
-    PostFilterForm,
-    PostForm,
-    PostsUploadForm,
-    Slot,
-)
+from . import common as common_views
 
 ERROR_HEADER = "错误"  # the error workbook's column, as the roster import's
-
-
-def _refused(request, exc: ValidationError) -> None:
-    # workflow's reasons start in lower case ("phase 5 … has not opened yet.").
-    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
-
-
-def _when(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 def _nav(viewer: access.Viewer, cycle) -> dict:
@@ -81,7 +66,9 @@ def posts(request, pk):
     cycle = access.cycle_get(user, pk)
     viewer = access.viewer_of(user, cycle)
     visible = access.posts_visible(viewer, cycle)
-    form = PostFilterForm(request.GET, cycle=cycle, subjects=posts_selectors.subjects_of(visible))
+    form = posts_forms.PostFilterForm(
+        request.GET, cycle=cycle, subjects=posts_selectors.subjects_of(visible)
+    )
     filters = form.filters()
     found = posts_selectors.posts_filtered(visible, school=filters.get("school"),
                                    kind=filters.get("kind", ""),
@@ -121,13 +108,13 @@ def post_detail(request, pk, post_pk):
     if request.method == "POST":
         if not editor:
             raise PermissionDenied
-        form = PostForm(request.POST)
+        form = posts_forms.PostForm(request.POST)
         if form.is_valid():
             try:
                 posts_services.post_save(by=user, cycle=cycle, school=post.school,
                                     fields=form.fields_value(), post=post)
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(request, _("Post %(n)d of %(school)s has been saved.")
                                  % {"n": form.cleaned_data["number"],
@@ -136,7 +123,9 @@ def post_detail(request, pk, post_pk):
         else:
             messages.error(request, _("The post was not saved; see the reasons below."))
     elif editor and refusal is None:
-        form = PostForm(initial=PostForm.initial_from(rules.post_fields_of(post)))
+        form = posts_forms.PostForm(
+            initial=posts_forms.PostForm.initial_from(rules.post_fields_of(post))
+        )
     return render(request, "recruitment/posts/post.html", {
         "cycle": cycle,
         "post": post,
@@ -160,7 +149,7 @@ def post_delete(request, pk, post_pk):
     try:
         posts_services.post_delete(by=user, cycle=cycle, post=post)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
         return redirect("recruitment:post_detail", pk=cycle.pk, post_pk=post.pk)
     messages.success(request, _("Post %(n)d of %(school)s has been removed.")
                      % {"n": post.number, "school": post.school.name})
@@ -192,13 +181,13 @@ def school_posts(request, pk, school_pk):
     cycle, school, viewer = _school(request, pk, school_pk, edit=request.method == "POST")
     form = None
     if request.method == "POST":
-        form = PostForm(request.POST)
+        form = posts_forms.PostForm(request.POST)
         if form.is_valid():
             try:
                 post = posts_services.post_save(by=user, cycle=cycle, school=school,
                                            fields=form.fields_value())
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(request, _("Post %(n)d of %(school)s has been added.")
                                  % {"n": post.number, "school": school.name})
@@ -216,9 +205,13 @@ def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload
     quota = posts_selectors.post_quota(cycle, school)
     seats = posts_selectors.seats_set(cycle, school)
     if editor and refusal is None:
-        post_form = post_form or PostForm(initial={"number": posts_selectors.next_post_number(
-            cycle, school), "kind": PostKind.TEACHING})
-        upload_form = upload_form or PostsUploadForm()
+        post_form = post_form or posts_forms.PostForm(
+            initial={
+                "number": posts_selectors.next_post_number(cycle, school),
+                "kind": PostKind.TEACHING,
+            }
+        )
+        upload_form = upload_form or posts_forms.PostsUploadForm()
     else:
         post_form = upload_form = None
     return render(request, "recruitment/posts/school.html", {
@@ -255,7 +248,7 @@ def posts_upload(request, pk, school_pk):
     """Check an uploaded 岗位 sheet (a dry run) and keep it for the preview."""
     user = request.user
     cycle, school, viewer = _school(request, pk, school_pk, edit=True)
-    form = PostsUploadForm(request.POST, request.FILES)
+    form = posts_forms.PostsUploadForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data["workbook"].read(settings.WORKBOOK_MAX_UPLOAD_BYTES + 1)
         try:
@@ -264,7 +257,7 @@ def posts_upload(request, pk, school_pk):
         except wb.WorkbookError as exc:
             form.add_error("workbook", str(exc))
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
             return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
         else:
             token = posts_services.posts_upload_keep(cycle=cycle, school=school, data=data)
@@ -303,7 +296,7 @@ def posts_import_preview(request, pk, school_pk, token):
     try:
         result = _dry_run(request, cycle, school, token)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
         return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
     rows = posts_selectors.import_rows(cycle, school, result) if not result.errors else []
     return render(request, "recruitment/posts/import_preview.html", {
@@ -329,7 +322,7 @@ def posts_import_confirm(request, pk, school_pk, token):
     try:
         result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
         return back
     except IntegrityError:
         # A post of the same number was saved at the same moment: nothing was written.
@@ -379,7 +372,7 @@ def posts_publish(request, pk, school_pk):
         try:
             count = posts_services.posts_publish(by=user, cycle=cycle, school=school)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, ngettext(
                 "%(count)d post of %(school)s published: every staff member of the township "
@@ -425,9 +418,9 @@ def intention(request, pk):
     current = posts_selectors.intention_of(cycle, staff)
     schools = posts_selectors.intention_schools(cycle, staff)
     if request.method == "POST":
-        form = IntentionForm(request.POST, cycle=cycle, slots=plan.max_applications,
+        form = posts_forms.IntentionForm(request.POST, cycle=cycle, slots=plan.max_applications,
                              schools=schools)
-        if form.action == IntentionForm.SHOW:
+        if form.action == posts_forms.IntentionForm.SHOW:
             form.show()
         elif form.is_valid():
             try:
@@ -441,7 +434,7 @@ def intention(request, pk):
                 messages.success(request, _(
                     "Your intention has been submitted at %(when)s. You may change it until "
                     "the deadline, %(deadline)s.") % {
-                        "when": _when(saved.submitted_at),
+                        "when": common_views.when(saved.submitted_at),
                         "deadline": phase.deadline.isoformat()})
                 return redirect("recruitment:intention", pk=cycle.pk)
         else:
@@ -450,7 +443,7 @@ def intention(request, pk):
                            posts_selectors.intention_problems(cycle, form.choices())]
             messages.error(request, _("Your intention was not saved; see the reasons below."))
     else:
-        form = IntentionForm(cycle=cycle, slots=plan.max_applications, schools=schools,
+        form = posts_forms.IntentionForm(cycle=cycle, slots=plan.max_applications, schools=schools,
                              initial=_initial_slots(current, staff, schools))
     _fill_options(cycle, form)
     context.update(
@@ -463,18 +456,18 @@ def intention(request, pk):
     return render(request, "recruitment/posts/intention.html", context)
 
 
-def _initial_slots(current, staff, schools) -> list[Slot]:
+def _initial_slots(current, staff, schools) -> list[posts_forms.Slot]:
     """The choices submitted last; for a first intention, the staff member's own school
     (when it has published posts), its posts shown."""
     if current is not None:
-        return [Slot(app.rank, app.school, app.school, app.teaching_post,
+        return [posts_forms.Slot(app.rank, app.school, app.school, app.teaching_post,
                      list(app.auxiliary_posts.all()))
                 for app in current.applications.all()]
     own = next((school for school in schools if school.pk == staff.school_id), None)
-    return [Slot(1, own, own)] if own else []
+    return [posts_forms.Slot(1, own, own)] if own else []
 
 
-def _fill_options(cycle, form: IntentionForm) -> None:
+def _fill_options(cycle, form: posts_forms.IntentionForm) -> None:
     """Each choice's published posts of its school to choose from, in one query."""
     found = posts_selectors.choosable_posts(cycle, form.school_ids)
     for slot in form.slots:
@@ -517,7 +510,7 @@ def _intentions(request, pk):
     viewer = access.viewer_of(user, cycle)
     if not viewer.overseen:
         raise PermissionDenied
-    form = IntentionFilterForm(request.GET, school_ids=viewer.overseen)
+    form = posts_forms.IntentionFilterForm(request.GET, school_ids=viewer.overseen)
     filters = form.filters()
     found = posts_selectors.intentions_filtered(
         user, access.intentions_visible(viewer, cycle), school=filters.get("school"),

@@ -23,44 +23,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recruitment import access, rules
+from recruitment.forms import selection as selection_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import selection as selection_services
 from schools.models import School
 from staffing.history import history_of
 
-from ..committee_forms import (
-    CadreDecisionForm,
-    CadreProposeForm,
-    CommitteeMemberForm,
-    RankingForm,
-    StaffForm,
-    ViceKeepForm,
-    ViceRemoveForm,
-)
 from ..models import CommitteeRole, Decision
 from ..phases import SELECTION
-
-
-def _refused(request, exc: ValidationError) -> None:
-    # workflow's reasons start in lower case ("phase 6 … has not opened yet.").
-    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
-
-
-def _form_refused(request, form, fallback: str) -> None:
-    errors = [e for errors in form.errors.values() for e in errors]
-    messages.error(request, " ".join(errors) if errors else fallback)
-
-
-def _require_office(user, cycle) -> None:
-    if not access.is_cycle_office(user, cycle):
-        raise PermissionDenied
+from . import common as common_views
 
 
 def _school(cycle, school_pk) -> School:
@@ -116,12 +93,12 @@ def first_layer_close(request, pk):
     """The office closes the centres' township-wide layer after a confirmation; the
     other schools then confirm their hires."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if request.method == "POST":
         try:
             selection_services.first_layer_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("The centres' layer is closed: the other schools may "
                                         "now confirm their hires."))
@@ -140,9 +117,9 @@ def first_layer_close(request, pk):
 def cadre_decide(request, pk, proposal_pk):
     """The office approves (the position starts today) or rejects a proposed cadre."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     proposal = access.cadre_proposal_get(cycle, proposal_pk)
-    form = CadreDecisionForm(request.POST)
+    form = selection_forms.CadreDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to reject the proposal."))
         return redirect(_overview_url(cycle, "#cadres"))
@@ -151,7 +128,7 @@ def cadre_decide(request, pk, proposal_pk):
     try:
         selection_services.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         if form.approved:
             messages.success(request, _("%(name)s is approved as %(title)s at %(school)s: the "
@@ -168,12 +145,12 @@ def positions_end(request, pk):
     """R3 at the selection's close: after a confirmation listing them, every cadre not
     hired at their own unit loses the position from today."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if request.method == "POST":
         try:
             ended = selection_services.positions_end(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, ngettext(
                 "%(n)d leadership position ended: its holder is not hired at their own unit "
@@ -207,8 +184,8 @@ def school_selection(request, pk, school_pk):
         "school": school,
         "office": board.office,
         "board": board,
-        "member_form": CommitteeMemberForm(candidates=board.candidates),
-        "cadre_form": CadreProposeForm(staff=board.proposable),
+        "member_form": selection_forms.CommitteeMemberForm(candidates=board.candidates),
+        "cadre_form": selection_forms.CadreProposeForm(staff=board.proposable),
         "decisions": Decision.choices,
         "may_see_vices": board.may_see_vices,
     })
@@ -223,9 +200,9 @@ def committee_add(request, pk, school_pk):
     school = _school(cycle, school_pk)
     if not access.may_manage_committee(user, cycle, school):
         raise PermissionDenied
-    form = CommitteeMemberForm(request.POST)
+    form = selection_forms.CommitteeMemberForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("Choose a person and their role."))
+        common_views.form_refused(request, form, _("Choose a person and their role."))
     else:
         member_user = access.committee_user_get(cycle, form.cleaned_data["user"])
         role = form.cleaned_data["role"]
@@ -233,7 +210,7 @@ def committee_add(request, pk, school_pk):
             selection_services.committee_member_add(by=user, cycle=cycle, school=school,
                                            user=member_user, role=role)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is on the committee as %(role)s.") % {
                 "name": selection_selectors.member_name(member_user),
@@ -256,7 +233,7 @@ def committee_remove(request, pk, school_pk, member_pk):
         try:
             selection_services.committee_member_remove(by=user, member=member)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is no longer on the committee.")
                              % {"name": name})
@@ -278,9 +255,9 @@ def ranking_record(request, pk, school_pk, post_pk):
     """The committee ranks an applicant for a post and records hire / not hire."""
     cycle, school = _committee_school(request, pk, school_pk)
     post = access.school_post_get(cycle, school, post_pk)
-    form = RankingForm(request.POST)
+    form = selection_forms.RankingForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("The ranking was not saved."))
+        common_views.form_refused(request, form, _("The ranking was not saved."))
     else:
         staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
@@ -288,7 +265,7 @@ def ranking_record(request, pk, school_pk, post_pk):
                 by=request.user, post=post, staff=staff, rank=form.cleaned_data["rank"],
                 decision=form.cleaned_data["decision"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             values = {"name": staff.name, "n": post.number,
                       "decision": ranking.get_decision_display()}
@@ -307,15 +284,15 @@ def hire_confirm(request, pk, school_pk, post_pk):
     """The principal confirms the committee's decision to hire (only the principal)."""
     cycle, school = _committee_school(request, pk, school_pk)
     post = access.school_post_get(cycle, school, post_pk)
-    form = StaffForm(request.POST)
+    form = selection_forms.StaffForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("The hire was not confirmed."))
+        common_views.form_refused(request, form, _("The hire was not confirmed."))
     else:
         staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
             hire = selection_services.hire_confirm(by=request.user, post=post, staff=staff)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             duties = [f"#{p.number}" for p in hire.extra_posts.order_by("number")]
             if duties:
@@ -350,16 +327,16 @@ def cadre_propose(request, pk, school_pk):
     """The committee proposes a middle-level cadre among those hired here (R3); the
     office approves."""
     cycle, school = _committee_school(request, pk, school_pk)
-    form = CadreProposeForm(request.POST)
+    form = selection_forms.CadreProposeForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("Choose a person and name the position."))
+        common_views.form_refused(request, form, _("Choose a person and name the position."))
     else:
         staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
             proposal = selection_services.cadre_propose(by=request.user, cycle=cycle, staff=staff,
                                                title=form.cleaned_data["title"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is proposed as %(title)s; the office "
                                         "approves or rejects the proposal.")
@@ -392,7 +369,7 @@ def vice_assessments(request, pk, school_pk):
         "board": selection_selectors.vice_board(cycle, school),
         "refusal": None if principal else _("Only the school's principal assesses its vice "
                                             "principals."),
-        "keep_form": ViceKeepForm(),
+        "keep_form": selection_forms.ViceKeepForm(),
     })
 
 
@@ -402,9 +379,9 @@ def vice_keep(request, pk, school_pk, position_pk):
     """Passed: the vice principal stays one more year."""
     cycle, school = _vice_school(request, pk, school_pk)
     position = access.vice_position_get(cycle, school, position_pk)
-    form = ViceKeepForm(request.POST)
+    form = selection_forms.ViceKeepForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("The assessment was not saved."))
+        common_views.form_refused(request, form, _("The assessment was not saved."))
     else:
         try:
             selection_services.vice_assess(
@@ -415,7 +392,7 @@ def vice_keep(request, pk, school_pk, position_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s passed the assessment and stays one more "
                                         "year as %(title)s.")
@@ -432,17 +409,17 @@ def vice_remove(request, pk, school_pk, position_pk):
     if not access.is_principal(request.user, school):
         raise PermissionDenied
     position = access.vice_position_get(cycle, school, position_pk)
-    form = ViceRemoveForm(request.POST or None)
+    form = selection_forms.ViceRemoveForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            _form_refused(request, form, _("The assessment was not saved."))
+            common_views.form_refused(request, form, _("The assessment was not saved."))
         else:
             try:
                 assessment = selection_services.vice_assess(
                     by=request.user, cycle=cycle, position=position, keep=False,
                     reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(request, _(
                     "%(name)s is removed as %(title)s. Post %(n)d, the vacancy, is open to "

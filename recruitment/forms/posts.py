@@ -1,5 +1,6 @@
-"""Forms of the pages of phase 5 (posts, intentions): they check shape; the services
-check the rules (``recruitment/selection.py``)."""
+"""recruitment.forms.posts"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 
@@ -8,15 +9,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recruitment import rules
+from recruitment.forms import common as common_forms
+from recruitment.models import Post, PostKind
 from schools.models import School
 from staffing.ids import optional_id
 from staffing.workbook import XLSX_CONTENT_TYPE
 
-from .models import Post, PostKind
-
 TEXT_MAX_LENGTH = 1_000
+
+
 MAX_WEEKLY_LESSONS = 60
+
+
 MAX_SEATS = 200
+
+
 # However many choices were posted, a form reads at most this many (the plan's
 # max_applications is the service's rule: more than it allows is refused with a reason).
 MAX_SLOTS = 10
@@ -84,15 +91,7 @@ class PostsUploadForm(forms.Form):
     )
 
 
-class _Filter(forms.Form):
-    def filters(self) -> dict:
-        """The valid filters (an invalid one is ignored rather than shown as an error)."""
-        if not self.is_valid():
-            return {}
-        return {key: value for key, value in self.cleaned_data.items() if value}
-
-
-class PostFilterForm(_Filter):
+class PostFilterForm(common_forms.FilterForm):
     """The posts board's filters: school, kind, subject, and a text."""
 
     school = forms.ModelChoiceField(label=gettext_lazy("School"), queryset=School.objects.none(),
@@ -114,7 +113,7 @@ class PostFilterForm(_Filter):
                                           *((s, s) for s in subjects)]
 
 
-class IntentionFilterForm(_Filter):
+class IntentionFilterForm(common_forms.FilterForm):
     """The intentions list's filters: where they applied, teaching or support staff."""
 
     SUPPORT_CHOICES = [("", gettext_lazy("Teaching and support staff")),
@@ -136,9 +135,6 @@ class IntentionFilterForm(_Filter):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(pk__in=school_ids).order_by(
             "name")
-
-
-# --- the intention form ----------------------------------------------------------------
 
 
 @dataclass
@@ -258,5 +254,3 @@ class IntentionForm:
     @property
     def school_ids(self) -> set[int]:
         return {slot.school.pk for slot in self.slots if slot.school is not None}
-
-

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recruitment import access
+from recruitment.forms import common as common_forms
+from recruitment.forms import consultation as consultation_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import consultation as consultation_selectors
 from recruitment.services import consultation as consultation_services
@@ -26,16 +27,9 @@ from schools.models import School
 from staffing.ids import optional_id, parse_id
 
 from .. import workflow
-from ..consult_forms import (
-    REASON_MAX_LENGTH,
-    BallotForm,
-    OpinionDecisionForm,
-    OpinionFilterForm,
-    OpinionForm,
-    StaffSearchForm,
-)
 from ..models import Ballot, Vote
 from ..phases import OPINIONS
+from . import common as common_views
 
 # The list filters a decision returns to, so the office stays where it was.
 OPINION_LIST_KEYS = ("school", "status", "q", "page")
@@ -49,24 +43,6 @@ CONFIRM_TEXT = {
 }
 
 
-def _require_office(user, cycle) -> None:
-    if not access.is_cycle_office(user, cycle):
-        raise PermissionDenied
-
-
-def _refused(request, exc: ValidationError) -> None:
-    # workflow's reasons start in lower case ("phase 3 … has not opened yet.").
-    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
-
-
-def _form_refused(request, form) -> None:
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-
-
-def _when(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
-
-
 # --- phase 3: staff opinions ---------------------------------------------------------
 
 
@@ -78,7 +54,7 @@ def opinions(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     staff = access.own_staff(user, cycle)
-    form = OpinionForm(request.POST or None)
+    form = consultation_forms.OpinionForm(request.POST or None)
     if request.method == "POST":
         if staff is None:
             raise PermissionDenied
@@ -88,7 +64,7 @@ def opinions(request, pk):
                     by=user, cycle=cycle, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(
                     request,
@@ -96,7 +72,7 @@ def opinions(request, pk):
                 )
                 return redirect("recruitment:opinions", pk=cycle.pk)
         else:
-            _form_refused(request, form)
+            common_views.form_refused(request, form)
 
     phase = common_selectors.phase_of(cycle, OPINIONS)
     context = {
@@ -139,7 +115,7 @@ def _principal_context(request, cycle) -> dict:
 
 
 def _office_context(request, cycle) -> dict:
-    filter_form = OpinionFilterForm(request.GET, cycle=cycle)
+    filter_form = consultation_forms.OpinionFilterForm(request.GET, cycle=cycle)
     filters = filter_form.filters()
     office_opinions = consultation_selectors.opinions_filtered(
         consultation_selectors.opinions_for_office(cycle),
@@ -153,7 +129,7 @@ def _office_context(request, cycle) -> dict:
                                                  consultation_selectors.OPINIONS_PER_PAGE),
         "report_rows": consultation_selectors.school_report_rows(cycle),
         "list_query": request.GET.urlencode(),
-        "reason_max_length": REASON_MAX_LENGTH,
+        "reason_max_length": common_forms.REASON_MAX_LENGTH,
     }
 
 
@@ -169,7 +145,7 @@ def opinions_report(request, pk):
     try:
         report = consultation_services.opinions_report(by=request.user, cycle=cycle, school=school)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(
             request,
@@ -187,9 +163,9 @@ def opinions_report(request, pk):
 def opinion_decide(request, pk, opinion_pk):
     """The office adopts or declines one reported opinion, with a reason."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     opinion = access.opinion_get(cycle, opinion_pk)
-    form = OpinionDecisionForm(request.POST)
+    form = consultation_forms.OpinionDecisionForm(request.POST)
     if form.is_valid():
         try:
             consultation_services.opinion_decide(
@@ -199,13 +175,13 @@ def opinion_decide(request, pk, opinion_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             message = (_("Opinion of %(name)s adopted.") if form.adopted
                        else _("Opinion of %(name)s declined."))
             messages.success(request, message % {"name": opinion.staff.name})
     else:
-        _form_refused(request, form)
+        common_views.form_refused(request, form)
     back = QueryDict(request.POST.get("list_query", ""))
     kept = QueryDict(mutable=True)
     for key in OPINION_LIST_KEYS:
@@ -236,7 +212,7 @@ def representatives(request, pk):
         "changes": consultation_selectors.representative_changes(cycle),
     }
     if office:
-        search = StaffSearchForm(request.GET)
+        search = consultation_forms.StaffSearchForm(request.GET)
         query = search.cleaned_data["q"] if search.is_valid() else ""
         context.update(
             search=search,
@@ -251,12 +227,12 @@ def representatives(request, pk):
 @require_POST
 def representative_add(request, pk):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     staff = access.township_staff_get(cycle, parse_id(request.POST.get("staff")))
     try:
         consultation_services.representative_add(by=request.user, cycle=cycle, staff=staff)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, _("%(name)s (%(school)s) is now a representative.")
                          % {"name": staff.name, "school": staff.school.name})
@@ -272,7 +248,7 @@ def representative_add(request, pk):
 def representative_remove(request, pk, representative_pk):
     """Removal asks for a confirmation first."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     representative = access.representative_get(cycle, representative_pk)
     if request.method == "POST":
         try:
@@ -280,7 +256,7 @@ def representative_remove(request, pk, representative_pk):
                 by=request.user, representative=representative
             )
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is no longer a representative.")
                              % {"name": representative.staff.name})
@@ -318,7 +294,7 @@ def vote(request, pk):
 def vote_confirm(request, pk):
     """The confirmation step: "You vote FOR revision N. This cannot be changed." """
     cycle = access.cycle_get(request.user, pk)
-    form = BallotForm(request.GET)
+    form = consultation_forms.BallotForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose for, against or abstain."))
         return redirect("recruitment:vote", pk=cycle.pk)
@@ -340,7 +316,7 @@ def vote_confirm(request, pk):
 @require_POST
 def vote_cast(request, pk):
     cycle = access.cycle_get(request.user, pk)
-    form = BallotForm(request.POST)
+    form = consultation_forms.BallotForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose for, against or abstain."))
         return redirect("recruitment:vote", pk=cycle.pk)
@@ -354,10 +330,10 @@ def vote_cast(request, pk):
         ballot = consultation_services.vote_cast(by=request.user, cycle=cycle,
                                     choice=form.cleaned_data["choice"])
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, _("Your vote has been cast at %(when)s.")
-                         % {"when": _when(ballot.cast_at)})
+                         % {"when": common_views.when(ballot.cast_at)})
     return redirect("recruitment:vote", pk=cycle.pk)
 
 
@@ -366,12 +342,12 @@ def vote_cast(request, pk):
 def vote_close(request, pk):
     """The office closes the vote after a confirmation; the result is announced at once."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if request.method == "POST":
         try:
             closed = consultation_services.vote_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             if closed.result == Vote.Result.ADOPTED:
                 messages.success(request, _("The vote is closed: revision %(n)d is adopted.")
