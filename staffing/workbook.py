@@ -384,7 +384,10 @@ def parse_whole_number(value, *, minimum: int = 0, maximum: int) -> int:
     elif isinstance(value, int):
         number = value
     elif isinstance(value, float):
-        number = int(value) if math.isfinite(value) and value.is_integer() else None
+        if math.isinf(value):  # a number cell past a float's range, 1e1000000 say
+            number = maximum + 1 if value > 0 else minimum - 1
+        else:
+            number = int(value) if value.is_integer() else None
     else:
         text = clean_text(value).translate(_FULL_WIDTH_DIGITS)
         number = None
