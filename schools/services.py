@@ -128,6 +128,19 @@ def _keep_preview(record: RosterImport, plan: RosterPlan) -> None:
                                 save=False)
 
 
+def roster_upload_kept(*, by, record: RosterImport) -> RosterImport:
+    """``record`` with its kept preview; an upload kept before previews were (it has
+    none) is checked once now and its preview kept, so later views read it."""
+    if record.preview or record.status == RosterImport.Status.COMMITTED:
+        return record
+    with record.file.open("rb") as handle:
+        data = handle.read()
+    result = roster_import(by=by, township=record.township, data=data, dry_run=True)
+    _keep_preview(record, result.plan)
+    record.save(update_fields=["summary", "preview", "errors_file"])
+    return record
+
+
 def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
     """Import a previewed upload once the office confirms it.
 

@@ -163,7 +163,9 @@ def roster_preview(request, pk):
     """What the upload would change, or its errors, as checked when it was uploaded
     (kept with it: the file is not read again here; confirming checks it again)."""
     access.require_office(request.user)
-    record = selectors.roster_import_get(request.user, pk)
+    record = services.roster_upload_kept(
+        by=request.user, record=selectors.roster_import_get(request.user, pk)
+    )
     committed = record.status == RosterImport.Status.COMMITTED
     preview = {} if committed else record.preview
     errors, errors_more = wb.errors_shown(preview)
@@ -225,7 +227,9 @@ def roster_errors(request, pk):
     """The rejected rows back as a workbook with an error column, to fix in Excel
     (written at upload, kept with it)."""
     access.require_office(request.user)
-    record = selectors.roster_import_get(request.user, pk)
+    record = services.roster_upload_kept(
+        by=request.user, record=selectors.roster_import_get(request.user, pk)
+    )
     if record.status == RosterImport.Status.COMMITTED or not record.errors_file:
         raise Http404
     with record.errors_file.open("rb") as handle:

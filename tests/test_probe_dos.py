@@ -13,6 +13,7 @@ import os
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.http import multipartparser
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -455,3 +456,22 @@ def test_a_clean_roster_still_imports(office, township):
     office.post(reverse("schools:roster_confirm", args=[record_of(uploaded).pk]))
 
     assert Staff.objects.filter(name="张伟").exists()
+
+
+def test_an_upload_kept_before_previews_were_is_checked_once_then_read_from_its_preview(
+    office, township, office_user, no_parsing
+):
+    record = RosterImport(township=township, original_name="roster.xlsx",
+                          status=RosterImport.Status.REJECTED, uploaded_by=office_user)
+    record.file.save("roster.xlsx", ContentFile(roster(staff=[staff_row(rid=bad_id(),
+                                                                        sex="男")])))
+    page = reverse("schools:roster_preview", args=[record.pk])
+
+    first = office.get(page)
+    no_parsing()
+    again = office.get(page)
+    download = office.get(reverse("schools:roster_errors", args=[record.pk]))
+
+    assert [(e.row, e.column) for e in first.context["errors"]] == [(2, "身份证号")]
+    assert [(e.row, e.column) for e in again.context["errors"]] == [(2, "身份证号")]
+    assert download.status_code == 200
