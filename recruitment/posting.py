@@ -8,6 +8,7 @@ where an uploaded 岗位 sheet waits between its preview and its confirmation �
 builds the 岗位 template and the 意向 export.
 """
 
+import json
 import logging
 import re
 import uuid
@@ -230,6 +231,7 @@ def post_fields_of(post: Post) -> selection.PostFields:
 # --- the 岗位 sheet: template, uploads kept between preview and confirmation -------------
 
 UPLOAD_DIR = "imports/posts"
+ERROR_HEADER = "错误"  # the error workbook's column, as the roster import's
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -243,32 +245,70 @@ def posts_template_sheets() -> list[wb.SheetSpec]:
     )]
 
 
-def _upload_name(cycle: Cycle, school: School, token: str) -> str:
-    return f"{UPLOAD_DIR}/{cycle.pk}/{school.pk}/{token}.xlsx"
+def _upload_name(cycle: Cycle, school: School, token: str, suffix: str = ".xlsx") -> str:
+    return f"{UPLOAD_DIR}/{cycle.pk}/{school.pk}/{token}{suffix}"
 
 
-def posts_upload_keep(*, cycle: Cycle, school: School, data: bytes) -> str:
+_PREVIEW, _ERRORS = ".json", "-errors.xlsx"
+
+
+def posts_upload_keep(*, cycle: Cycle, school: School, data: bytes,
+                      result: selection.PostImport) -> str:
     """Keep an uploaded 岗位 workbook under the media root (any app server may confirm
-    it later); the token names it in the preview's address."""
+    it later) with its dry run's preview (JSON) and, when it has errors, its error
+    workbook: the preview page and the download never read the sheet again. The token
+    names them in the preview's address."""
     token = uuid.uuid4().hex
     default_storage.save(_upload_name(cycle, school, token), ContentFile(data))
+    preview = {
+        # A sheet with errors changes nothing: its errors are the page, not its rows.
+        "rows": [] if result.errors else [[line, vars(f)] for line, f in result.rows],
+        "created": result.created,
+        "updated": result.updated,
+        "stopped": result.stopped,
+        **wb.errors_kept(result.errors),
+    }
+    default_storage.save(_upload_name(cycle, school, token, _PREVIEW),
+                         ContentFile(json.dumps(preview, ensure_ascii=False).encode()))
+    if result.errors:
+        errors = wb.error_workbook([result.sheet], error_header=ERROR_HEADER)
+        default_storage.save(_upload_name(cycle, school, token, _ERRORS), ContentFile(errors))
     return token
 
 
-def posts_upload_read(cycle: Cycle, school: School, token: str) -> bytes:
-    """The kept workbook, or 404 (a wrong token, or one confirmed or replaced since)."""
+def _kept(cycle: Cycle, school: School, token: str, suffix: str) -> bytes:
+    """A kept file of an upload, or 404 (a wrong token, or one confirmed or replaced)."""
     if not _TOKEN.match(token or ""):
         raise Http404
-    name = _upload_name(cycle, school, token)
+    name = _upload_name(cycle, school, token, suffix)
     if not default_storage.exists(name):
         raise Http404
     with default_storage.open(name, "rb") as handle:
         return handle.read()
 
 
+def posts_upload_read(cycle: Cycle, school: School, token: str) -> bytes:
+    """The kept workbook, or 404."""
+    return _kept(cycle, school, token, ".xlsx")
+
+
+def posts_upload_preview(cycle: Cycle, school: School, token: str) -> dict:
+    """The kept preview: ``rows`` as (line, ``PostFields``), the counts, the first errors
+    (``errors``, ``errors_total``) and the error-cap notice (``stopped``); or 404."""
+    preview = json.loads(_kept(cycle, school, token, _PREVIEW))
+    preview["rows"] = [(line, selection.PostFields(**f)) for line, f in preview["rows"]]
+    return preview
+
+
+def posts_upload_errors(cycle: Cycle, school: School, token: str) -> bytes:
+    """The kept error workbook, or 404 (the sheet had no errors)."""
+    return _kept(cycle, school, token, _ERRORS)
+
+
 def posts_upload_discard(cycle: Cycle, school: School, token: str) -> None:
     if _TOKEN.match(token or ""):
-        default_storage.delete(_upload_name(cycle, school, token))
+        for suffix in (".xlsx", _PREVIEW, _ERRORS):
+            default_storage.delete(_upload_name(cycle, school, token, suffix))
 
 
 @dataclass
@@ -281,12 +321,13 @@ class ImportRow:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # header, old, new
 
 
-def import_rows(cycle: Cycle, school: School, result: selection.PostImport) -> list[ImportRow]:
+def import_rows(cycle: Cycle, school: School,
+                sheet_rows: list[tuple[int, selection.PostFields]]) -> list[ImportRow]:
     """The rows of a dry run, each as a creation or its changes to the post of that
     number, headed as in the sheet."""
     existing = {post.number: post for post in school_posts(cycle, school)}
     rows = []
-    for line, fields in result.rows:
+    for line, fields in sheet_rows:
         post = existing.get(fields.number)
         if post is None:
             rows.append(ImportRow(line, fields, new=True))

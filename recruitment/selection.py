@@ -790,6 +790,15 @@ POST_COLUMNS = {
     "seats": "岗位数",
 }
 POST_REQUIRED = ("number", "kind")
+# The same bounds as the post form: (smallest, largest) of each number column.
+MAX_POST_NUMBER = 9999
+MAX_WEEKLY_LESSONS = 60
+MAX_SEATS = 200
+POST_NUMBER_RANGES = {
+    "number": (1, MAX_POST_NUMBER),
+    "weekly_lessons": (0, MAX_WEEKLY_LESSONS),
+    "seats": (1, MAX_SEATS),
+}
 KIND_WORDS = {"教学岗": PostKind.TEACHING, "辅助岗": PostKind.AUXILIARY}
 FIELD_HEADERS = {key: header for key, header in POST_COLUMNS.items()}
 
@@ -801,6 +810,7 @@ class PostImport:
     sheet: object  # staffing.workbook.SheetRows, for the error workbook
     created: int = 0
     updated: int = 0
+    stopped: str = ""  # the notice when checking stopped at the error cap
 
 
 def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
@@ -812,7 +822,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
 
     _principal_of(by, school)
     _posts_editable(cycle)
-    book = wb.open_workbook(data)
+    book = wb.open_workbook(data, kind=_("posts sheet"))
     try:
         sheet = wb.read_sheet(book, POST_SHEET, POST_COLUMNS, POST_REQUIRED)
     finally:
@@ -820,24 +830,26 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
     errors = list(sheet.errors)
     rows: list[tuple[int, PostFields]] = []
     seen: dict[int, int] = {}
+    cap = wb.ErrorCap()
     for line, values in sheet.rows:
+        if cap.full(POST_SHEET, line):
+            break
         problems: list[tuple[str, str]] = []
         numbers = {}
-        for key in ("number", "weekly_lessons", "seats"):
+        for key, (smallest, largest) in POST_NUMBER_RANGES.items():
             raw = values.get(key)
             if key != "number" and wb.clean_text(raw) == "":
                 numbers[key] = 1 if key == "seats" else 0
                 continue
             try:
-                numbers[key] = wb.parse_whole_number(raw, minimum=1 if key != "weekly_lessons"
-                                                     else 0)
+                numbers[key] = wb.parse_whole_number(raw, minimum=smallest, maximum=largest)
             except wb.ValueProblem as exc:
                 problems.append((key, str(exc) if wb.clean_text(raw) else _("required")))
         kind_word = wb.clean_text(values.get("kind"))
         kind = KIND_WORDS.get(kind_word)
         if kind is None:
             problems.append(("kind", _("write 教学岗 or 辅助岗, not “%(value)s”")
-                             % {"value": kind_word}))
+                             % {"value": wb.quoted(kind_word)}))
         if "number" in numbers:
             if numbers["number"] in seen:
                 problems.append(("number", _("the same number already appears in row %(row)d")
@@ -856,6 +868,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
             problems = post_problems(fields)
             if not problems:
                 rows.append((line, fields))
+        cap.count(problems)
         errors.extend(wb.RowError(POST_SHEET, line, FIELD_HEADERS.get(f, f), r)
                       for f, r in problems)
     with transaction.atomic():
@@ -882,7 +895,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
                                               _("post %(n)d is published and can no longer "
                                                 "change") % {"n": fields.number}))
         sheet.errors = errors
-        result = PostImport(rows=rows, errors=errors, sheet=sheet)
+        result = PostImport(rows=rows, errors=errors, sheet=sheet, stopped=cap.notice())
         result.created = sum(1 for _l, f in rows if f.number not in existing)
         result.updated = len(rows) - result.created
         if errors or dry_run:
