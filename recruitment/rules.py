@@ -24,6 +24,11 @@ R3_REASON = gettext_noop("not hired at own unit (R3)")
 R4_REASON = gettext_noop("removed after the term assessment (R4)")
 
 
+# R1: the bounds of a post's numbers, shared by the post form and the 岗位 sheet.
+MAX_POST_NUMBER = 9999
+MAX_WEEKLY_LESSONS = 60
+MAX_SEATS = 200
+
 @dataclass
 class PostFields:
     number: int

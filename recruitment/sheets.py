@@ -29,6 +29,13 @@ POST_COLUMNS = {
 
 
 POST_REQUIRED = ("number", "kind")
+# The same bounds as the post form: (smallest, largest) of each number column.
+POST_NUMBER_RANGES = {
+    "number": (1, rules.MAX_POST_NUMBER),
+    "weekly_lessons": (0, rules.MAX_WEEKLY_LESSONS),
+    "seats": (1, rules.MAX_SEATS),
+}
+ERROR_HEADER = "错误"  # the error workbook's column, as the roster import's
 
 
 KIND_BY_WORD = {"教学岗": PostKind.TEACHING, "辅助岗": PostKind.AUXILIARY}
@@ -44,6 +51,7 @@ class PostImport:
     sheet: object  # staffing.workbook.SheetRows, for the error workbook
     created: int = 0
     updated: int = 0
+    stopped: str = ""  # the notice when checking stopped at the error cap
 
 
 def posts_template_sheets() -> list[wb.SheetSpec]:

@@ -332,6 +332,12 @@ class RosterImport(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     summary = models.JSONField(_("summary"), default=dict)
+    # What the preview page shows (first changes, first errors), kept at upload so the
+    # page never parses the file again; see roster.roster_preview_of.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    errors_file = models.FileField(
+        _("rows with their errors"), upload_to="imports/roster/%Y/%m/", blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("uploaded by"),

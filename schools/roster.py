@@ -10,6 +10,7 @@ in ``services.py``, which also opens and ends the leadership positions the plan 
 import contextlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -52,6 +53,8 @@ SEX_BY_LABEL = {label: sex for sex, label in ROSTER_SEX_LABELS.items()}
 SCHOOL_FIELDS = ("kind", "remote", "establishment")
 STAFF_FIELDS = ("name", "sex", "birth_date", "school", *STAFF_OPTIONAL_FIELDS)
 
+# 编制数: a school's established posts; a county's largest school has a few hundred.
+MAX_ESTABLISHMENT = 10_000
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3}[- ]?)?\d{7,8}([- ]\d{1,6})?$")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff\u00b7\s\u3000]+$")
@@ -86,6 +89,7 @@ class RosterPlan:
     changes: list[Change] = field(default_factory=list)
     unchanged_schools: int = 0
     unchanged_staff: int = 0
+    cap: wb.ErrorCap = field(default_factory=wb.ErrorCap)
 
     @property
     def ok(self) -> bool:
@@ -103,6 +107,7 @@ class RosterPlan:
             "positions_closed": len(self.positions_to_close),
             "errors": len(self.errors),
             "wrong_rows": len({(e.sheet, e.row) for e in self.errors}),
+            "stopped": self.cap.notice(),
         }
 
 
@@ -123,7 +128,7 @@ def _phone(value) -> str:
     text = _text(value)
     if text and not (_MOBILE.match(text) or _LANDLINE.match(text)):
         raise ValueProblem(_("“%(value)s” is neither an 11-digit mobile nor a landline number")
-                           % {"value": text})
+                           % {"value": wb.quoted(text)})
     return text
 
 
@@ -155,6 +160,8 @@ def _plan_schools(plan: RosterPlan) -> dict[str, School]:
     existing = {s.name: s for s in School.objects.filter(township=plan.township)}
     seen: dict[str, int] = {}
     for number, values in plan.school_sheet.rows:
+        if plan.cap.full(SCHOOL_SHEET, number):
+            break
         problems = []
         name = _text(values["name"])
         if not name:
@@ -172,7 +179,8 @@ def _plan_schools(plan: RosterPlan) -> dict[str, School]:
         elif kind is None:
             problems.append((SCHOOL_COLUMNS["kind"],
                              _("“%(value)s” is not one of %(allowed)s")
-                             % {"value": kind_label, "allowed": "、".join(KIND_BY_LABEL)}))
+                             % {"value": wb.quoted(kind_label),
+                                "allowed": "、".join(KIND_BY_LABEL)}))
         remote = establishment = None
         try:
             remote = wb.parse_yes_no(values.get("remote"))
@@ -182,9 +190,11 @@ def _plan_schools(plan: RosterPlan) -> dict[str, School]:
             problems.append((SCHOOL_COLUMNS["establishment"], _("required")))
         else:
             try:
-                establishment = wb.parse_whole_number(values["establishment"])
+                establishment = wb.parse_whole_number(values["establishment"],
+                                                      maximum=MAX_ESTABLISHMENT)
             except ValueProblem as exc:
                 problems.append((SCHOOL_COLUMNS["establishment"], str(exc)))
+        plan.cap.count(problems)
         if problems:
             plan.errors.extend(RowError(SCHOOL_SHEET, number, c, r) for c, r in problems)
             continue
@@ -216,6 +226,8 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
     existing = _existing_staff(ids_in_file)
     seen: dict[str, int] = {}
     for number, values in rows:
+        if plan.cap.full(STAFF_SHEET, number):
+            break
         problems = []
         name = _name(values["name"])
         if not name:
@@ -243,7 +255,7 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
             if sex_label:
                 if sex_label not in SEX_BY_LABEL:
                     problems.append(("sex", _("write 男 or 女, not “%(value)s”")
-                                     % {"value": sex_label}))
+                                     % {"value": wb.quoted(sex_label)}))
                 elif SEX_BY_LABEL[sex_label] != rid.sex:
                     problems.append(("sex", _("does not agree with the resident ID")))
             try:
@@ -263,7 +275,7 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
             problems.append(("school", _("required")))
         elif school is None:
             problems.append(("school", _("“%(value)s” is not a school of this township")
-                             % {"value": school_name}))
+                             % {"value": wb.quoted(school_name)}))
         wanted = {}
         for key in ("subject", "education", "title", "position"):
             if key in present_optional:
@@ -280,6 +292,7 @@ def _plan_staff(plan: RosterPlan, schools_by_name: dict[str, School]) -> None:
                 wanted["phone"] = _phone(values["phone"])
             except ValueProblem as exc:
                 problems.append(("phone", str(exc)))
+        plan.cap.count(problems)
         if problems:
             plan.errors.extend(
                 RowError(STAFF_SHEET, number, STAFF_COLUMNS[key], reason)
@@ -347,6 +360,65 @@ def _assign(obj, wanted: dict) -> dict:
             diff[key] = (old, new)
             setattr(obj, key, new)
     return diff
+
+
+# --- the preview page ------------------------------------------------------------------
+
+CHANGES_SHOWN = 200
+ERROR_HEADER = "错误"  # the error workbook's column: a data contract like the sheet names
+TEXT_HEADERS = frozenset({"身份证号", "联系电话"})
+
+
+def roster_preview_of(plan: RosterPlan) -> dict:
+    """What the preview page shows of a plan, kept with the upload (JSON) so the page
+    never reads the file again: the first changes of a clean plan, the first errors."""
+    # A rejected workbook changes nothing: its errors are the page, not its changes.
+    changes = plan.changes if plan.ok else []
+    return {
+        "changes": [_change_row(c) for c in changes[:CHANGES_SHOWN]],
+        "changes_more": max(len(changes) - CHANGES_SHOWN, 0),
+        **wb.errors_kept(plan.errors),
+    }
+
+
+def roster_error_workbook(plan: RosterPlan) -> bytes:
+    """The read rows back with an error column, to fix in Excel."""
+    return wb.error_workbook(
+        sheets=[plan.school_sheet, plan.staff_sheet],
+        error_header=ERROR_HEADER,
+        text_headers=TEXT_HEADERS,
+    )
+
+
+def _change_row(change: Change) -> dict:
+    """One planned change as the roster spells it: headers and values as in the sheet."""
+    columns = SCHOOL_COLUMNS if change.sheet == SCHOOL_SHEET else STAFF_COLUMNS
+    return {
+        "sheet": change.sheet,
+        "row": change.row,
+        "label": change.label,
+        "new": not change.fields,
+        "fields": [
+            (columns.get(key, key), _roster_value(key, old), _roster_value(key, new))
+            for key, (old, new) in change.fields.items()
+        ],
+    }
+
+
+def _roster_value(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if key == "kind":
+        return ROSTER_KIND_LABELS.get(value, value)
+    if key == "sex":
+        return ROSTER_SEX_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, School):
+        return value.name
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 # --- export --------------------------------------------------------------------------

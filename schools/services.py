@@ -12,7 +12,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +35,15 @@ from .models import (
     Staff,
     Township,
 )
-from .roster import IMPORT_REASON, SCHOOL_FIELDS, STAFF_FIELDS, RosterPlan, roster_plan
+from .roster import (
+    IMPORT_REASON,
+    SCHOOL_FIELDS,
+    STAFF_FIELDS,
+    RosterPlan,
+    roster_error_workbook,
+    roster_plan,
+    roster_preview_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +70,7 @@ def roster_import(*, by, township: Township, data: bytes, dry_run: bool = False)
     Raises ``WorkbookError`` when the file as a whole is unreadable; otherwise returns
     the plan with every row error, written only when it has none and not ``dry_run``.
     """
-    workbook = wb.open_workbook(data)
+    workbook = wb.open_workbook(data, kind=_("roster workbook"))
     try:
         plan = roster_plan(township=township, workbook=workbook)
     finally:
@@ -216,29 +223,47 @@ def township_for_import(*, name: str | None, county: str | None = None) -> Towns
 def roster_upload(*, by, township: Township, uploaded) -> tuple[RosterImport, RosterResult]:
     """Keep an uploaded roster and preview it (a dry run): the office page's first step.
 
-    The file is kept under the media root so any app server can commit it later.
+    The file is kept under the media root so any app server can commit it later, with
+    what its preview page shows (and its error workbook): the file is read once here,
+    not on each view. An upload over the size limit is refused before it is read.
     """
     if not access.townships_managed(by).filter(pk=township.pk).exists():
         raise PermissionDenied
-    data = uploaded.read(settings.WORKBOOK_MAX_UPLOAD_BYTES + 1)
+    data = wb.read_upload(uploaded)
     result = roster_import(by=by, township=township, data=data, dry_run=True)
     record = RosterImport(
         township=township,
         original_name=os.path.basename(uploaded.name)[:255],
         status=RosterImport.Status.PREVIEWED if result.ok else RosterImport.Status.REJECTED,
-        summary=result.plan.summary(),
         uploaded_by=by,
     )
+    _keep_preview(record, result.plan)
     record.file.save("roster.xlsx", ContentFile(data), save=False)
     record.save()
     return record, result
 
 
-def roster_upload_preview(*, by, record: RosterImport) -> RosterResult:
-    """Validate a kept upload again (the preview page and the error workbook)."""
+def _keep_preview(record: RosterImport, plan: RosterPlan) -> None:
+    """The plan's summary, preview and (when it has errors) error workbook on ``record``;
+    saved by the caller."""
+    record.summary = plan.summary()
+    record.preview = roster_preview_of(plan)
+    if not plan.ok:
+        record.errors_file.save("roster-errors.xlsx", ContentFile(roster_error_workbook(plan)),
+                                save=False)
+
+
+def roster_upload_kept(*, by, record: RosterImport) -> RosterImport:
+    """``record`` with its kept preview; an upload kept before previews were (it has
+    none) is checked once now and its preview kept, so later views read it."""
+    if record.preview or record.status == RosterImport.Status.COMMITTED:
+        return record
     with record.file.open("rb") as handle:
         data = handle.read()
-    return roster_import(by=by, township=record.township, data=data, dry_run=True)
+    result = roster_import(by=by, township=record.township, data=data, dry_run=True)
+    _keep_preview(record, result.plan)
+    record.save(update_fields=["summary", "preview", "errors_file"])
+    return record
 
 
 def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
@@ -260,14 +285,15 @@ def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
         with locked.file.open("rb") as handle:
             data = handle.read()
         result = roster_import(by=by, township=locked.township, data=data)
-        locked.summary = result.plan.summary()
+        _keep_preview(locked, result.plan)
         if result.ok:
             locked.status = RosterImport.Status.COMMITTED
             locked.committed_by = by
             locked.committed_at = timezone.now()
         else:
             locked.status = RosterImport.Status.REJECTED
-        locked.save(update_fields=["summary", "status", "committed_by", "committed_at"])
+        locked.save(update_fields=["summary", "preview", "errors_file", "status",
+                                   "committed_by", "committed_at"])
     record.refresh_from_db()
     return result
 

@@ -6,7 +6,6 @@ Every lookup goes through ``selectors`` (scoped by ``access``); every change thr
 """
 
 import io
-from datetime import date
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -25,13 +24,9 @@ from staffing.history import history_of
 
 from . import access, selectors, services
 from .forms import RosterUploadForm, StaffSearchForm
-from .models import ROSTER_KIND_LABELS, ROSTER_SEX_LABELS, RosterImport, School
+from .models import RosterImport
 from .resident_id import mask
-from .roster import SCHOOL_COLUMNS, SCHOOL_SHEET, STAFF_COLUMNS, roster_sheets, template_sheets
-
-CHANGES_SHOWN = 200
-ERROR_HEADER = "错误"  # the error workbook's column: a data contract like the sheet names
-ROSTER_TEXT_HEADERS = frozenset({"身份证号", "联系电话"})
+from .roster import ERROR_HEADER, roster_sheets, template_sheets
 
 
 def _require_reviewer(user):
@@ -139,9 +134,13 @@ def id_reveals(request):
 @require_http_methods(["GET", "POST"])
 def roster_import(request):
     access.require_office(request.user)
-    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    too_large = request.method == "POST" and wb.request_too_large(request)
+    if too_large:  # the body is never read: the form comes back unbound, with the reason
+        form = wb.refuse_upload(RosterUploadForm(user=request.user), too_large)
+    else:
+        form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
-        if form.is_valid():
+        if not too_large and form.is_valid():
             uploaded = form.cleaned_data["workbook"]
             try:
                 record, result = services.roster_upload(
@@ -186,27 +185,27 @@ def roster_import(request):
 @login_required
 @require_GET
 def roster_preview(request, pk):
+    """What the upload would change, or its errors, as checked when it was uploaded
+    (kept with it: the file is not read again here; confirming checks it again)."""
     access.require_office(request.user)
-    record = selectors.roster_import_get(request.user, pk)
+    record = services.roster_upload_kept(
+        by=request.user, record=selectors.roster_import_get(request.user, pk)
+    )
     committed = record.status == RosterImport.Status.COMMITTED
-    plan = None
-    if not committed:
-        plan = services.roster_upload_preview(by=request.user, record=record).plan
-    # A rejected workbook changes nothing: its errors are the page, not its changes.
-    changes = plan.changes if plan and plan.ok else []
+    preview = {} if committed else record.preview
+    errors, errors_more = wb.errors_shown(preview)
     return render(
         request,
         "schools/roster_preview.html",
         {
             "record": record,
             "committed": committed,
-            "summary": plan.summary() if plan else record.summary,
-            "changes": [_change_row(c) for c in changes[:CHANGES_SHOWN]],
-            "changes_more": max(len(changes) - CHANGES_SHOWN, 0),
-            "errors": sorted(plan.errors) if plan else [],
-            "may_confirm": (
-                plan is not None and plan.ok and record.status == RosterImport.Status.PREVIEWED
-            ),
+            "summary": record.summary,
+            "changes": preview.get("changes", []),
+            "changes_more": preview.get("changes_more", 0),
+            "errors": errors,
+            "errors_more": errors_more,
+            "may_confirm": record.status == RosterImport.Status.PREVIEWED,
         },
     )
 
@@ -250,19 +249,16 @@ def roster_confirm(request, pk):
 @login_required
 @require_GET
 def roster_errors(request, pk):
-    """The rejected rows back as a workbook with an error column, to fix in Excel."""
+    """The rejected rows back as a workbook with an error column, to fix in Excel
+    (written at upload, kept with it)."""
     access.require_office(request.user)
-    record = selectors.roster_import_get(request.user, pk)
-    if record.status == RosterImport.Status.COMMITTED:
-        raise Http404
-    plan = services.roster_upload_preview(by=request.user, record=record).plan
-    if plan.ok:
-        raise Http404
-    data = wb.error_workbook(
-        sheets=[plan.school_sheet, plan.staff_sheet],
-        error_header=ERROR_HEADER,
-        text_headers=ROSTER_TEXT_HEADERS,
+    record = services.roster_upload_kept(
+        by=request.user, record=selectors.roster_import_get(request.user, pk)
     )
+    if record.status == RosterImport.Status.COMMITTED or not record.errors_file:
+        raise Http404
+    with record.errors_file.open("rb") as handle:
+        data = handle.read()
     stem = PurePath(record.original_name).stem or "花名册"
     return wb.xlsx_response(data, f"{stem}-{ERROR_HEADER}.xlsx", fallback="roster-errors.xlsx")
 
@@ -290,34 +286,3 @@ def roster_template(request):
     return wb.xlsx_response(
         wb.workbook_bytes(template_sheets()), "花名册模板.xlsx", fallback="roster-template.xlsx"
     )
-
-
-def _change_row(change) -> dict:
-    """One planned change as the roster spells it: headers and values as in the sheet."""
-    columns = SCHOOL_COLUMNS if change.sheet == SCHOOL_SHEET else STAFF_COLUMNS
-    return {
-        "sheet": change.sheet,
-        "row": change.row,
-        "label": change.label,
-        "new": not change.fields,
-        "fields": [
-            (columns.get(key, key), _roster_value(key, old), _roster_value(key, new))
-            for key, (old, new) in change.fields.items()
-        ],
-    }
-
-
-def _roster_value(key: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if key == "kind":
-        return ROSTER_KIND_LABELS.get(value, value)
-    if key == "sex":
-        return ROSTER_SEX_LABELS.get(value, value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, School):
-        return value.name
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

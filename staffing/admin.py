@@ -48,3 +48,10 @@ for model, model_admin in ((User, SafeUserAdmin), (Group, SafeGroupAdmin)):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+# The other apps' admins registered before ours (django-axes' login records): the same net.
+for model, model_admin in list(admin.site._registry.items()):
+    if not isinstance(model_admin, SafeLookupsMixin):
+        safe = type(f"Safe{type(model_admin).__name__}", (SafeLookupsMixin, type(model_admin)), {})
+        admin.site.unregister(model)
+        admin.site.register(model, safe)

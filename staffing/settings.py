@@ -189,11 +189,16 @@ STORAGES = {
 # Uploaded workbooks: the largest file accepted, and the zip-bomb limits checked
 # before openpyxl opens it (see staffing/workbook.py).
 WORKBOOK_MAX_UPLOAD_BYTES = env.int("WORKBOOK_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# A 50,000-row roster unpacks to 30 MiB at 9 times its size (docs/decisions.md).
 WORKBOOK_MAX_UNCOMPRESSED_BYTES = env.int(
-    "WORKBOOK_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+    "WORKBOOK_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024
 )
 WORKBOOK_MAX_ENTRIES = 500
-WORKBOOK_MAX_RATIO = 200
+WORKBOOK_MAX_RATIO = env.int("WORKBOOK_MAX_RATIO", default=100)
+# Rows read from a sheet (past it the file is refused) and wrong rows checked in a
+# file (past it checking stops, saying so).
+WORKBOOK_MAX_ROWS = env.int("WORKBOOK_MAX_ROWS", default=50_000)
+WORKBOOK_MAX_ERRORS = env.int("WORKBOOK_MAX_ERRORS", default=1_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -8,6 +8,7 @@ import html
 import threading
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +20,7 @@ from recruitment.selectors import common as common_selectors
 from recruitment.services import cycle as cycle_services
 from recruitment.services import posts as posts_services
 from schools.models import Role
+from staffing.workbook import SheetSpec, workbook_bytes
 
 from .factories import StaffFactory, UserFactory, membership
 
@@ -156,3 +158,27 @@ def at_once(*calls):
         thread.join(THREAD_TIMEOUT)
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
     return outcomes
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+POSTS_HEADERS = ["岗位序号", "类别", "年级班级", "学科", "周课时", "职责", "任职条件", "岗位数"]
+
+
+def posts_sheet(*rows, headers=POSTS_HEADERS, name="岗位") -> bytes:
+    """A 岗位 workbook with ``rows`` under ``headers``."""
+    return workbook_bytes([SheetSpec(name, headers, list(rows))])
+
+
+def posts_upload(client, cycle, school, data, name="岗位.xlsx"):
+    """The school's 岗位 sheet uploaded on its posts page."""
+    return client.post(url("posts_upload", cycle, school.pk),
+                       {"workbook": ContentFile(data, name=name)})
+
+
+def roster_upload(client, township, data, name="花名册.xlsx"):
+    """A roster workbook uploaded on the office's import page."""
+    return client.post(
+        reverse("schools:roster_import"),
+        {"township": township.pk, "workbook": ContentFile(data, name=name)},
+    )

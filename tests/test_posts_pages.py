@@ -10,7 +10,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
@@ -20,10 +19,10 @@ from recruitment.models import Application, Intention, Post, PostKind
 from recruitment.phases import INTENTIONS
 from recruitment.services import cycle as cycle_services
 from recruitment.services import posts as posts_services
-from staffing.workbook import SheetSpec, workbook_bytes
 
 from .factories import SchoolFactory, StaffFactory, adopted_cycle
 from .helpers import (
+    POSTS_HEADERS,
     at_once,
     auxiliary,
     close_phase,
@@ -33,10 +32,16 @@ from .helpers import (
     teaching,
     url,
 )
+from .helpers import (
+    posts_sheet as sheet,
+)
+from .helpers import (
+    posts_upload as upload,
+)
 
 pytestmark = pytest.mark.usefixtures("english_pages", "media_root")
 
-HEADERS = ["岗位序号", "类别", "年级班级", "学科", "周课时", "职责", "任职条件", "岗位数"]
+HEADERS = POSTS_HEADERS
 
 
 # --- the world -------------------------------------------------------------------------
@@ -69,15 +74,6 @@ def post_data(**values):
             "weekly_lessons": 12, "duties": "", "conditions": "", "seats": 1}
     data.update(values)
     return data
-
-
-def sheet(*rows, headers=HEADERS, name="岗位") -> bytes:
-    return workbook_bytes([SheetSpec(name, headers, list(rows))])
-
-
-def upload(client, cycle, school, data, name="岗位.xlsx"):
-    return client.post(url("posts_upload", cycle, school.pk),
-                       {"workbook": ContentFile(data, name=name)})
 
 
 # --- a school's posts: the principal and the office -----------------------------------

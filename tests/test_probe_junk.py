@@ -17,6 +17,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from recruitment import rules
@@ -342,4 +343,9 @@ def test_a_junk_staff_for_a_representative_is_a_404(world, login, office_user):
 def test_a_25_digit_admin_filter_is_a_wrong_lookup(db, client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     answer = client.get(reverse("admin:schools_staff_changelist"), {"school": HUGE})
-    assert answer.status_code == 302 and answer.url.endswith("?e=1")
+    # SQLite cannot bind the number (a wrong lookup: the admin's ?e=1); PostgreSQL compares
+    # it as a numeric and finds nobody. Either way an answer, never a 500.
+    if connection.vendor == "sqlite":
+        assert answer.status_code == 302 and answer.url.endswith("?e=1")
+    else:
+        assert answer.status_code == 200 and answer.context["cl"].result_count == 0

@@ -5,7 +5,6 @@ import io
 from urllib.parse import quote
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -15,6 +14,7 @@ from schools.models import RosterImport, School, Staff
 
 from .factories import StaffFactory
 from .helpers import messages_of
+from .helpers import roster_upload as upload
 from .rosters import an_id, bad_id, roster, school_row, staff_row
 
 pytestmark = pytest.mark.usefixtures("english_pages", "media_root")
@@ -25,13 +25,6 @@ DEMO_STAFF = sum(establishment for *_rest, establishment in SCHOOLS)
 @pytest.fixture
 def office(login, office_user):
     return login(office_user)
-
-
-def upload(client, township, data, name="花名册.xlsx"):
-    return client.post(
-        reverse("schools:roster_import"),
-        {"township": township.pk, "workbook": ContentFile(data, name=name)},
-    )
 
 
 def test_a_valid_roster_is_previewed_then_imported_on_confirm(office, township):

@@ -16,14 +16,8 @@ from staffing.ids import optional_id
 from staffing.workbook import XLSX_CONTENT_TYPE
 
 TEXT_MAX_LENGTH = 1_000
-
-
-MAX_WEEKLY_LESSONS = 60
-
-
-MAX_SEATS = 200
-
-
+MAX_WEEKLY_LESSONS = rules.MAX_WEEKLY_LESSONS
+MAX_SEATS = rules.MAX_SEATS
 # However many choices were posted, a form reads at most this many (the plan's
 # max_applications is the service's rule: more than it allows is refused with a reason).
 MAX_SLOTS = 10
@@ -35,7 +29,7 @@ class PostForm(forms.Form):
     checked by ``selection.post_save``."""
 
     number = forms.IntegerField(label=gettext_lazy("Post number"), min_value=1,
-                                max_value=9999)
+                                max_value=rules.MAX_POST_NUMBER)
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), widget=forms.RadioSelect,
         choices=[(PostKind.TEACHING, gettext_lazy("Teaching post (教学岗)")),

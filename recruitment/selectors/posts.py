@@ -210,12 +210,13 @@ class ImportRow:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # header, old, new
 
 
-def import_rows(cycle: Cycle, school: School, result: sheets.PostImport) -> list[ImportRow]:
+def import_rows(cycle: Cycle, school: School,
+                sheet_rows: list[tuple[int, rules.PostFields]]) -> list[ImportRow]:
     """The rows of a dry run, each as a creation or its changes to the post of that
     number, headed as in the sheet."""
     existing = {post.number: post for post in school_posts(cycle, school)}
     rows = []
-    for line, fields in result.rows:
+    for line, fields in sheet_rows:
         post = existing.get(fields.number)
         if post is None:
             rows.append(ImportRow(line, fields, new=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -125,7 +126,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
 
     access.require_post_editor(by, school)
     posts_selectors.posts_editable(cycle)
-    book = wb.open_workbook(data)
+    book = wb.open_workbook(data, kind=_("posts sheet"))
     try:
         sheet = wb.read_sheet(book, sheets.POST_SHEET, sheets.POST_COLUMNS, sheets.POST_REQUIRED)
     finally:
@@ -133,24 +134,26 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
     errors = list(sheet.errors)
     rows: list[tuple[int, rules.PostFields]] = []
     seen: dict[int, int] = {}
+    cap = wb.ErrorCap()
     for line, values in sheet.rows:
+        if cap.full(sheets.POST_SHEET, line):
+            break
         problems: list[tuple[str, str]] = []
         numbers = {}
-        for key in ("number", "weekly_lessons", "seats"):
+        for key, (smallest, largest) in sheets.POST_NUMBER_RANGES.items():
             raw = values.get(key)
             if key != "number" and wb.clean_text(raw) == "":
                 numbers[key] = 1 if key == "seats" else 0
                 continue
             try:
-                numbers[key] = wb.parse_whole_number(raw, minimum=1 if key != "weekly_lessons"
-                                                     else 0)
+                numbers[key] = wb.parse_whole_number(raw, minimum=smallest, maximum=largest)
             except wb.ValueProblem as exc:
                 problems.append((key, str(exc) if wb.clean_text(raw) else _("required")))
         kind_word = wb.clean_text(values.get("kind"))
         kind = sheets.KIND_BY_WORD.get(kind_word)
         if kind is None:
             problems.append(("kind", _("write 教学岗 or 辅助岗, not “%(value)s”")
-                             % {"value": kind_word}))
+                             % {"value": wb.quoted(kind_word)}))
         if "number" in numbers:
             if numbers["number"] in seen:
                 problems.append(("number", _("the same number already appears in row %(row)d")
@@ -169,6 +172,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
             problems = rules.post_problems(fields)
             if not problems:
                 rows.append((line, fields))
+        cap.count(problems)
         errors.extend(wb.RowError(sheets.POST_SHEET, line, sheets.FIELD_HEADERS.get(f, f), r)
                       for f, r in problems)
     with transaction.atomic():
@@ -201,7 +205,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
                         )
                     )
         sheet.errors = errors
-        result = sheets.PostImport(rows=rows, errors=errors, sheet=sheet)
+        result = sheets.PostImport(rows=rows, errors=errors, sheet=sheet, stopped=cap.notice())
         result.created = sum(1 for _l, f in rows if f.number not in existing)
         result.updated = len(rows) - result.created
         if errors or dry_run:
@@ -222,37 +226,73 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
 
 
 UPLOAD_DIR = "imports/posts"
-
-
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def _upload_name(cycle: Cycle, school: School, token: str) -> str:
-    return f"{UPLOAD_DIR}/{cycle.pk}/{school.pk}/{token}.xlsx"
+def _upload_name(cycle: Cycle, school: School, token: str, suffix: str = ".xlsx") -> str:
+    return f"{UPLOAD_DIR}/{cycle.pk}/{school.pk}/{token}{suffix}"
 
 
-def posts_upload_keep(*, cycle: Cycle, school: School, data: bytes) -> str:
+_PREVIEW, _ERRORS = ".json", "-errors.xlsx"
+
+
+def posts_upload_keep(*, cycle: Cycle, school: School, data: bytes,
+                      result: sheets.PostImport) -> str:
     """Keep an uploaded 岗位 workbook under the media root (any app server may confirm
-    it later); the token names it in the preview's address."""
+    it later) with its dry run's preview (JSON) and, when it has errors, its error
+    workbook: the preview page and the download never read the sheet again. The token
+    names them in the preview's address."""
     token = uuid.uuid4().hex
     default_storage.save(_upload_name(cycle, school, token), ContentFile(data))
+    preview = {
+        # A sheet with errors changes nothing: its errors are the page, not its rows.
+        "rows": [] if result.errors else [[line, vars(f)] for line, f in result.rows],
+        "created": result.created,
+        "updated": result.updated,
+        "stopped": result.stopped,
+        **wb.errors_kept(result.errors),
+    }
+    default_storage.save(_upload_name(cycle, school, token, _PREVIEW),
+                         ContentFile(json.dumps(preview, ensure_ascii=False).encode()))
+    if result.errors:
+        errors = wb.error_workbook([result.sheet], error_header=sheets.ERROR_HEADER)
+        default_storage.save(_upload_name(cycle, school, token, _ERRORS), ContentFile(errors))
     return token
 
 
-def posts_upload_read(cycle: Cycle, school: School, token: str) -> bytes:
-    """The kept workbook, or 404 (a wrong token, or one confirmed or replaced since)."""
+def _kept(cycle: Cycle, school: School, token: str, suffix: str) -> bytes:
+    """A kept file of an upload, or 404 (a wrong token, or one confirmed or replaced)."""
     if not _TOKEN.match(token or ""):
         raise Http404
-    name = _upload_name(cycle, school, token)
+    name = _upload_name(cycle, school, token, suffix)
     if not default_storage.exists(name):
         raise Http404
     with default_storage.open(name, "rb") as handle:
         return handle.read()
 
 
+def posts_upload_read(cycle: Cycle, school: School, token: str) -> bytes:
+    """The kept workbook, or 404."""
+    return _kept(cycle, school, token, ".xlsx")
+
+
+def posts_upload_preview(cycle: Cycle, school: School, token: str) -> dict:
+    """The kept preview: ``rows`` as (line, ``PostFields``), the counts, the first errors
+    (``errors``, ``errors_total``) and the error-cap notice (``stopped``); or 404."""
+    preview = json.loads(_kept(cycle, school, token, _PREVIEW))
+    preview["rows"] = [(line, rules.PostFields(**f)) for line, f in preview["rows"]]
+    return preview
+
+
+def posts_upload_errors(cycle: Cycle, school: School, token: str) -> bytes:
+    """The kept error workbook, or 404 (the sheet had no errors)."""
+    return _kept(cycle, school, token, _ERRORS)
+
+
 def posts_upload_discard(cycle: Cycle, school: School, token: str) -> None:
     if _TOKEN.match(token or ""):
-        default_storage.delete(_upload_name(cycle, school, token))
+        for suffix in (".xlsx", _PREVIEW, _ERRORS):
+            default_storage.delete(_upload_name(cycle, school, token, suffix))
 
 
 def post_delete(*, by, cycle: Cycle, post: Post) -> None:

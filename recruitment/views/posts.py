@@ -9,12 +9,10 @@ a message and changes nothing; ``PermissionDenied`` is a 403.
 
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -36,7 +34,7 @@ from staffing.history import history_of
 from ..models import PostKind
 from . import common as common_views
 
-ERROR_HEADER = "错误"  # the error workbook's column, as the roster import's
+ERROR_HEADER = sheets.ERROR_HEADER
 
 
 def _nav(viewer: access.Viewer, cycle) -> dict:
@@ -245,13 +243,18 @@ def posts_template(request, pk):
 @login_required
 @require_POST
 def posts_upload(request, pk, school_pk):
-    """Check an uploaded 岗位 sheet (a dry run) and keep it for the preview."""
+    """Check an uploaded 岗位 sheet (a dry run) and keep it, with its preview, for the
+    preview page. An upload over the size limit is refused before it is read."""
     user = request.user
     cycle, school, viewer = _school(request, pk, school_pk, edit=True)
-    form = posts_forms.PostsUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data["workbook"].read(settings.WORKBOOK_MAX_UPLOAD_BYTES + 1)
+    too_large = wb.request_too_large(request)
+    if too_large:  # the body is never read: the form comes back unbound, with the reason
+        form = wb.refuse_upload(posts_forms.PostsUploadForm(), too_large)
+    else:
+        form = posts_forms.PostsUploadForm(request.POST, request.FILES)
+    if not too_large and form.is_valid():
         try:
+            data = wb.read_upload(form.cleaned_data["workbook"])
             result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data,
                                             dry_run=True)
         except wb.WorkbookError as exc:
@@ -260,7 +263,8 @@ def posts_upload(request, pk, school_pk):
             common_views.refused(request, exc)
             return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
         else:
-            token = posts_services.posts_upload_keep(cycle=cycle, school=school, data=data)
+            token = posts_services.posts_upload_keep(cycle=cycle, school=school, data=data,
+                                              result=result)
             if result.errors:
                 rows = len({error.row for error in result.errors})
                 messages.warning(request, ngettext(
@@ -278,34 +282,27 @@ def posts_upload(request, pk, school_pk):
     return _school_posts_page(request, cycle, school, viewer, upload_form=form)
 
 
-def _dry_run(request, cycle, school, token):
-    data = posts_services.posts_upload_read(cycle, school, token)
-    try:
-        return posts_services.posts_import(by=request.user, cycle=cycle, school=school, data=data,
-                                      dry_run=True)
-    except wb.WorkbookError:  # checked at upload: a file changed on disk since
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def posts_import_preview(request, pk, school_pk, token):
-    """What the kept sheet would create and change, or its errors; checked again now
-    (the school's posts may have changed since the upload)."""
+    """What the kept sheet would create and change, or its errors: the rows and errors
+    as checked at upload (kept with it: the sheet is not read again here), compared
+    with the school's posts as they are now; confirming checks it all again."""
     cycle, school, viewer = _school(request, pk, school_pk, edit=True)
-    try:
-        result = _dry_run(request, cycle, school, token)
-    except ValidationError as exc:
-        common_views.refused(request, exc)
+    refusal = posts_selectors.posts_change_refusal(cycle)
+    if refusal:
+        messages.error(request, capfirst(refusal))
         return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
-    rows = posts_selectors.import_rows(cycle, school, result) if not result.errors else []
+    preview = posts_services.posts_upload_preview(cycle, school, token)
+    errors, errors_more = wb.errors_shown(preview)
     return render(request, "recruitment/posts/import_preview.html", {
         "cycle": cycle,
         "school": school,
         "token": token,
-        "result": result,
-        "rows": rows,
-        "errors": sorted(result.errors),
+        "preview": preview,
+        "rows": posts_selectors.import_rows(cycle, school, preview["rows"]),
+        "errors": errors,
+        "errors_more": errors_more,
         "quota": posts_selectors.post_quota(cycle, school),
         **_nav(viewer, cycle),
     })
@@ -344,15 +341,10 @@ def posts_import_confirm(request, pk, school_pk, token):
 @login_required
 @require_GET
 def posts_import_errors(request, pk, school_pk, token):
-    """The kept sheet's rows back with an error column, to fix in Excel."""
+    """The kept sheet's rows back with an error column, to fix in Excel (written at
+    upload, kept with it)."""
     cycle, school, _viewer = _school(request, pk, school_pk, edit=True)
-    try:
-        result = _dry_run(request, cycle, school, token)
-    except ValidationError:
-        raise Http404 from None
-    if not result.errors:
-        raise Http404
-    data = wb.error_workbook([result.sheet], error_header=ERROR_HEADER)
+    data = posts_services.posts_upload_errors(cycle, school, token)
     return wb.xlsx_response(data, f"岗位-{school.name}-{ERROR_HEADER}.xlsx",
                             fallback="posts-errors.xlsx")
 
