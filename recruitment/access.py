@@ -1,4 +1,14 @@
-"""recruitment.access"""
+"""Who may see and do what in a cycle: every "may this user" predicate, every
+``require_*`` (``PermissionDenied``), and every scoped getter of a cycle's rows (404 for a
+row the login may not see or of another cycle). Pages and services both ask here (built
+on schools.access).
+
+- The township's office (and the county above it) sees and runs everything.
+- Liaisons and principals of the township's schools see the cycle and every draft.
+- Every staff member of the township reads the current draft once staff opinions
+  open (phase 3), and the adopted plan afterwards; before that only the office and
+  school leaders see drafts.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +48,8 @@ from schools.models import Position, School, Staff
 
 
 def require_cycle_office(user, cycle: Cycle) -> None:
-    if not school_access.townships_managed(user).filter(pk=cycle.township_id).exists():
+    """Only the township's office (or the county above it) runs the cycle: 403 otherwise."""
+    if not is_cycle_office(user, cycle):
         raise PermissionDenied
 
 

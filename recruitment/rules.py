@@ -1,4 +1,7 @@
-"""recruitment.rules"""
+"""The rules of DOMAIN.md as constants and pure checks (R1–R7): each function takes rows
+already loaded and returns a refusal (``str | None``) or a figure, and its docstring names
+its rule. ``grep -n "R[1-7]" recruitment/rules.py`` reads as the index.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +22,6 @@ from recruitment.models import (
 from schools.models import School, Staff
 
 R3_REASON = gettext_noop("not hired at own unit (R3)")
-
-
 R4_REASON = gettext_noop("removed after the term assessment (R4)")
 
 
@@ -102,8 +103,6 @@ def full_refusal(post: Post, taken: int) -> str | None:
 
 
 VICE_TITLES = ("副校长", "副园长")
-
-
 TERM_YEARS = 3
 
 
@@ -143,3 +142,15 @@ def post_fields_of(post: Post) -> PostFields:
         number=post.number, kind=post.kind, grade_class=post.grade_class,
         subject=post.subject, weekly_lessons=post.weekly_lessons, duties=post.duties,
         conditions=post.conditions, seats=post.seats)
+
+
+def township_staff_refusal(cycle: Cycle, staff: Staff) -> str | None:
+    """Only the cycle's township's staff take part in it (a representative, a dispatch)."""
+    if staff.school.township_id != cycle.township_id:
+        return _("%(name)s is not on this township's staff.") % {"name": staff}
+    return None
+
+
+def training_passed(score: int | None, pass_mark: int) -> bool:
+    """R7: a trainee passed the test when the score reaches the plan's pass mark."""
+    return score is not None and score >= pass_mark

@@ -1,4 +1,5 @@
-"""recruitment.forms.allocation"""
+"""An allocation run, a proposal's answer and filter, a dispatch pair.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.forms.common"""
+"""What the forms share: the reason's length and the filter form base.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.forms.consultation"""
+"""Opinions, decisions, filters, staff search, the ballot (phases 3–4).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.forms.cycle"""
+"""The cycle and its phases' dates.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.forms.plan"""
+"""The plan, the compare form, a review comment and its answer (phases 1–2).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +10,7 @@ from recruitment.forms import common as common_forms
 from recruitment.models import PlanRevision
 
 TEXT_MAX_LENGTH = 100_000
-
-
 COMMENT_MAX_LENGTH = 2_000
-
-
 SETTING_FIELDS = ("teaching_load_threshold", "own_share_num", "own_share_den",
                   "max_applications", "training_pass_mark")
 

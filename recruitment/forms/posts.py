@@ -1,4 +1,5 @@
-"""recruitment.forms.posts"""
+"""A post, the 岗位 upload, the filters, the intention form (phase 5).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.forms.selection"""
+"""Committee, ranking, confirmation, cadres, vice principals (phase 6).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.forms.unhired"""
+"""Phase 7: enrol or explain, a score, an assignment.
+"""
 
 from __future__ import annotations
 

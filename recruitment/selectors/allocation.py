@@ -1,4 +1,6 @@
-"""recruitment.selectors.allocation"""
+"""The engine's input, free seats, short schools, runs and their review, proposals, and
+the checks of sending a run and filling a post.
+"""
 
 from __future__ import annotations
 
@@ -18,18 +20,12 @@ from recruitment.models import (
     Post,
     Proposal,
     Ranking,
+    UnhiredReason,
 )
 from recruitment.phases import SELECTION
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from schools.models import School, Staff
-
-
-def fill_refusal(cycle: Cycle, post: Post) -> str | None:
-    """The office fills only a free seat of a published post at a school that is short
-    (dispatch, R7); the reads live with the pages' in ``dispatching``."""
-
-    return post_refusal(cycle, Post.objects.select_related("school").get(pk=post.pk))
 
 
 def allocation_input(cycle: Cycle, *, own_staff_first: bool) -> dict:
@@ -87,8 +83,6 @@ def understaffed(cycle: Cycle) -> list[School]:
 
 
 RUNS_SHOWN = 30
-
-
 PROPOSALS_PER_PAGE = 50
 
 
@@ -131,8 +125,10 @@ def open_posts(cycle: Cycle, short: list[School] | None = None) -> list[Post]:
     return sorted(posts, key=lambda p: (order[p.school_id], p.number))
 
 
-def post_refusal(cycle: Cycle, post: Post) -> str | None:
-    """May the office fill ``post`` from the unhired now? The reason if not."""
+def fill_check(cycle: Cycle, post: Post) -> str | None:
+    """May the office fill ``post`` from the unhired now (a dispatch, R7's assignment)?
+    Only a free seat of a published post at a school that is short; the reason if not."""
+    post = Post.objects.select_related("school").get(pk=post.pk)
     if post.cycle_id != cycle.pk or post.published_at is None:
         return _("That post is not a published post of this cycle.")
     short = short_schools(cycle)
@@ -275,3 +271,19 @@ def proposals_of(cycle: Cycle, *, school_ids: set[int] | None = None,
                               "post__number", "staff__name", "pk")
 
 
+def dispatch_check(cycle: Cycle, staff: Staff, post: Post) -> str | None:
+    """Why the office may not pair this staff member with this post now: phase 6 not
+    open, not the township's staff, an explained status, already hired, or the post
+    cannot take them (``fill_refusal``). The page and ``dispatch_propose`` ask it."""
+    refusal = (workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION))
+               or rules.township_staff_refusal(cycle, staff))
+    if refusal:
+        return refusal
+    if UnhiredReason.objects.filter(cycle=cycle, staff=staff).exists():
+        return _("%(name)s has an explained status and needs no post.") % {"name": staff}
+    refusal = fill_check(cycle, post)
+    if refusal:
+        return refusal
+    if Hire.objects.filter(cycle=cycle, staff=staff).exists():
+        return _("%(name)s is already hired in this cycle.") % {"name": staff}
+    return None

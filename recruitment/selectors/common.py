@@ -1,4 +1,5 @@
-"""recruitment.selectors.common"""
+"""What every part reads: a page of rows, a phase of a cycle, the phases by number.
+"""
 
 from __future__ import annotations
 

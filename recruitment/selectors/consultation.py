@@ -1,4 +1,5 @@
-"""recruitment.selectors.consultation"""
+"""Opinions and their reports, representatives, votes, and their checks (phases 3–4).
+"""
 
 from __future__ import annotations
 
@@ -111,14 +112,8 @@ def votes_of(cycle: Cycle) -> QuerySet[Vote]:
 
 
 OPINIONS_PER_PAGE = 50
-
-
 REPRESENTATIVES_PER_PAGE = 50
-
-
 STAFF_FOUND_SHOWN = 20
-
-
 REPRESENTATIVE_CHANGES_SHOWN = 30
 
 

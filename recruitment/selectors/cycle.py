@@ -1,4 +1,6 @@
-"""recruitment.selectors.cycle"""
+"""Cycles and phases: the lists, the dashboard, the to-dos, the phase history, the report,
+and the checks of opening and closing a phase (asked by the page and by the service).
+"""
 
 from __future__ import annotations
 
@@ -214,7 +216,7 @@ def todos_for(user, cycle: Cycle) -> list[Todo]:
     states = {p.number: p.state for p in cycle.phases.all()}
     is_open = {n for n, state in states.items() if state == PhaseState.OPEN}
     todos: list[Todo] = []
-    office = school_access.townships_managed(user).filter(pk=cycle.township_id).exists()
+    office = access.is_cycle_office(user, cycle)
     principal_schools = list(
         School.objects.filter(pk__in=scope.principal_school_ids, township_id=cycle.township_id)
     )

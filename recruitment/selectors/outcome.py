@@ -1,4 +1,5 @@
-"""recruitment.selectors.outcome"""
+"""The cycle's outcome, a person's result, the outcome workbook.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""recruitment.selectors.plan"""
+"""The adopted plan, its revisions and settings, a revision's diff, the review board, and
+the check of revising the plan.
+"""
 
 from __future__ import annotations
 

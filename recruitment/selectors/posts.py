@@ -1,4 +1,6 @@
-"""recruitment.selectors.posts"""
+"""Posts and the quota (R1), imports previewed, intentions (R2), their checks, the 意向
+export's rows.
+"""
 
 from __future__ import annotations
 
@@ -93,11 +95,7 @@ log = logging.getLogger(__name__)
 
 
 POSTS_PER_PAGE = 50
-
-
 SCHOOL_POSTS_PER_PAGE = 100
-
-
 INTENTIONS_PER_PAGE = 50
 
 

@@ -1,4 +1,6 @@
-"""recruitment.selectors.selection"""
+"""Phase 6: applicants, seats taken, R5 shares, vices due (R4), positions to end (R3), the
+school board and the office's overview, and their checks.
+"""
 
 from __future__ import annotations
 
@@ -126,8 +128,6 @@ def vices_due(cycle: Cycle, school: School | None = None):
 
 
 CADRE_DECISIONS_SHOWN = 20
-
-
 COMMITTEE_CHANGES_SHOWN = 30
 
 

@@ -1,12 +1,14 @@
-"""recruitment.selectors.unhired"""
+"""Phase 7: the unhired, the office's phase-7 board and the dispatch board.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.core.paginator import Page
+from django.utils.translation import gettext as _
 
-from recruitment import workflow
+from recruitment import rules, workflow
 from recruitment.models import (
     Cycle,
     Hire,
@@ -59,7 +61,7 @@ def unhired_board(cycle: Cycle, *, close_refusal: str | None, page=None) -> Unhi
     for person in listed:
         person.enrolment = enrolments.get(person.pk)
         score = person.enrolment.score if person.enrolment else None
-        person.passed = None if score is None else score >= pass_mark
+        person.passed = None if score is None else rules.training_passed(score, pass_mark)
     return UnhiredBoard(
         phase=phase,
         refusal=workflow.acting_refusal(phase),
@@ -101,3 +103,16 @@ def dispatch_board(cycle: Cycle, *, page=None) -> DispatchBoard:
         waiting=list(allocation_selectors.proposals_of(cycle, status=Proposal.Status.PROPOSED)
                      .filter(source=HireSource.DISPATCH)),
     )
+
+
+def trainee_assign_check(enrolment: TrainingEnrolment, post: Post) -> str | None:
+    """R7: why this trainee may not be assigned to this post now: phase 7 not open, the
+    test not passed (``rules.training_passed``), or the post cannot take them."""
+    cycle = enrolment.cycle
+    refusal = workflow.acting_refusal(common_selectors.phase_of(cycle, UNHIRED))
+    if refusal:
+        return refusal
+    mark = plan_selectors.adopted_plan(cycle).training_pass_mark
+    if not rules.training_passed(enrolment.score, mark):
+        return _("Only trainees who passed the test (%(mark)d) are assigned.") % {"mark": mark}
+    return allocation_selectors.fill_check(cycle, post)

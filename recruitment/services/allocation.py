@@ -1,4 +1,6 @@
-"""recruitment.services.allocation"""
+"""The office's unified allocation (统一调配, R5): engine runs previewed and sent, the
+schools' answers to proposals, the dispatch meeting's pairs.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +22,6 @@ from recruitment.models import (
     HireSource,
     Post,
     Proposal,
-    UnhiredReason,
 )
 from recruitment.phases import SELECTION
 from recruitment.selectors import allocation as allocation_selectors
@@ -65,32 +66,7 @@ def allocation_run(*, by, cycle: Cycle, own_staff_first: bool):
     return run
 
 
-@transaction.atomic
-def dispatch_pair(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
-    """At the dispatch meeting the office pairs an unhired staff member with a post of a
-    school that is short; the school confirms or declines (R6)."""
-    access.require_cycle_office(by, cycle)
-    common_services.require_phase(cycle, SELECTION)
-    common_services.refuse(allocation_selectors.fill_refusal(cycle, post))
-    if Hire.objects.filter(cycle=cycle, staff=staff).exists():
-        raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
-    try:
-        with transaction.atomic():
-            proposal = Proposal(cycle=cycle, source=HireSource.DISPATCH, staff=staff,
-                                post=post, proposed_by=by)
-            common_services.save(proposal, by)
-    except IntegrityError:
-        raise ValidationError(_("%(name)s already has a proposal waiting for a school.")
-                              % {"name": staff}) from None
-    return proposal
-
-
 SENT_REASON = gettext_noop("sent from an allocation run")
-
-
-def require_township_staff(cycle: Cycle, staff: Staff) -> None:
-    if staff.school.township_id != cycle.township_id:
-        raise ValidationError(_("%(name)s is not on this township's staff.") % {"name": staff})
 
 
 @transaction.atomic
@@ -185,16 +161,19 @@ def allocation_send(*, by, run: AllocationRun) -> SendResult:
 
 @transaction.atomic
 def dispatch_propose(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
-    """The dispatch meeting pairs a staff member still unhired with a free post of a
-    school that is short (``selection.dispatch_pair`` checks the post); the school
-    confirms or declines (R6)."""
+    """The dispatch meeting (调度会) pairs a staff member still unhired with a free post of
+    a school that is short; the school confirms or declines (R6). The one entry point:
+    the office, the cycle's lock (it orders pairings with sends and with the phase's close,
+    which counts the proposals awaiting an answer), then ``dispatch_check``."""
     access.require_cycle_office(by, cycle)
-    # The cycle's lock orders pairings with sends and with the phase's close (which
-    # counts the proposals awaiting an answer).
-    Cycle.objects.select_for_update().get(pk=cycle.pk)
-    common_services.refuse(workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION)))
-    require_township_staff(cycle, staff)
-    if UnhiredReason.objects.filter(cycle=cycle, staff=staff).exists():
-        raise ValidationError(_("%(name)s has an explained status and needs no post.")
-                              % {"name": staff})
-    return dispatch_pair(by=by, cycle=cycle, staff=staff, post=post)
+    common_services.locked_cycle(cycle)
+    common_services.refuse(allocation_selectors.dispatch_check(cycle, staff, post))
+    try:
+        with transaction.atomic():
+            proposal = Proposal(cycle=cycle, source=HireSource.DISPATCH, staff=staff,
+                                post=post, proposed_by=by)
+            common_services.save(proposal, by)
+    except IntegrityError:
+        raise ValidationError(_("%(name)s already has a proposal waiting for a school.")
+                              % {"name": staff}) from None
+    return proposal

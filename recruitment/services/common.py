@@ -1,4 +1,6 @@
-"""recruitment.services.common"""
+"""What every service shares: a refusal raised, a save or delete with its history user,
+the cycle locked, a phase required open.
+"""
 
 from __future__ import annotations
 

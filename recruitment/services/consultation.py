@@ -1,4 +1,6 @@
-"""recruitment.services.consultation"""
+"""Opinions, their school reports and the office's decisions, the representatives, and
+the congress vote (phases 3–4).
+"""
 
 from __future__ import annotations
 

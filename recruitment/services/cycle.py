@@ -1,4 +1,6 @@
-"""recruitment.services.cycle"""
+"""The cycle and its phases: create, open, close (R3 at phase 6's close, R7 at phase 7's),
+dates. Each check is ``selectors.cycle``'s, asked under the lock.
+"""
 
 from __future__ import annotations
 

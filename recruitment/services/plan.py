@@ -1,4 +1,5 @@
-"""recruitment.services.plan"""
+"""Plan revisions and the collective review (phases 1–2).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.services.posts"""
+"""Posts (R1), the 岗位 import and its kept upload, intentions (R2): phase 5.
+"""
 
 from __future__ import annotations
 
@@ -173,7 +174,7 @@ def posts_import(*, by, cycle: Cycle, school: School, data: bytes,
             if not problems:
                 rows.append((line, fields))
         cap.count(problems)
-        errors.extend(wb.RowError(sheets.POST_SHEET, line, sheets.FIELD_HEADERS.get(f, f), r)
+        errors.extend(wb.RowError(sheets.POST_SHEET, line, sheets.POST_COLUMNS.get(f, f), r)
                       for f, r in problems)
     with transaction.atomic():
         if not dry_run:

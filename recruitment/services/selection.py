@@ -1,4 +1,6 @@
-"""recruitment.services.selection"""
+"""Phase 6: committees, rankings, the one way into a seat (``hire_create``), hire
+confirmation (R6), the first layer, cadres (R3), vice principals (R4), positions ended (R3).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""recruitment.services.unhired"""
+"""Phase 7 (R7): training enrolment and score, a trainee's placement, an explained status.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment import access, workflow
+from recruitment import access
 from recruitment.models import (
     Cycle,
     Hire,
@@ -17,9 +18,6 @@ from recruitment.models import (
     UnhiredReason,
 )
 from recruitment.phases import UNHIRED
-from recruitment.selectors import allocation as allocation_selectors
-from recruitment.selectors import common as common_selectors
-from recruitment.selectors import plan as plan_selectors
 from recruitment.selectors import unhired as unhired_selectors
 from recruitment.services import common as common_services
 from recruitment.services import selection as selection_services
@@ -51,21 +49,6 @@ def training_score(*, by, enrolment: TrainingEnrolment, score: int) -> TrainingE
 
 
 @transaction.atomic
-def trainee_assign(*, by, enrolment: TrainingEnrolment, post: Post) -> Hire:
-    """R7: the office assigns a trainee who passed the test to a school that is short."""
-    cycle = enrolment.cycle
-    access.require_cycle_office(by, cycle)
-    common_services.require_phase(cycle, UNHIRED)
-    plan = plan_selectors.adopted_plan(cycle)
-    if enrolment.score is None or enrolment.score < plan.training_pass_mark:
-        raise ValidationError(_("Only trainees who passed the test (%(mark)d) are assigned.")
-                              % {"mark": plan.training_pass_mark})
-    common_services.refuse(allocation_selectors.fill_refusal(cycle, post))
-    return selection_services.hire_create(by=by, cycle=cycle, staff=enrolment.staff, post=post,
-                 source=HireSource.TRAINING, extra=[])
-
-
-@transaction.atomic
 def unhired_explain(*, by, cycle: Cycle, staff: Staff, reason: str) -> UnhiredReason:
     """R7: record why an unhired person needs no post (retiring, long sick leave, …)."""
     access.require_cycle_office(by, cycle)
@@ -81,12 +64,13 @@ def unhired_explain(*, by, cycle: Cycle, staff: Staff, reason: str) -> UnhiredRe
 
 
 @transaction.atomic
-def trainee_place(*, by, enrolment: TrainingEnrolment, post: Post) -> Hire:
+def trainee_assign(*, by, enrolment: TrainingEnrolment, post: Post) -> Hire:
     """R7: a trainee who passed the test is assigned to a free post of a school that is
-    short (``selection.trainee_assign`` checks the post and the pass mark, and takes the
-    seat)."""
+    short. The one entry point: the office, the cycle's lock (ordered with the phase's
+    close), ``trainee_assign_check``, then the seat through ``hire_create``."""
     cycle = enrolment.cycle
     access.require_cycle_office(by, cycle)
-    Cycle.objects.select_for_update().get(pk=cycle.pk)  # ordered with the phase's close
-    common_services.refuse(workflow.acting_refusal(common_selectors.phase_of(cycle, UNHIRED)))
-    return trainee_assign(by=by, enrolment=enrolment, post=post)
+    common_services.locked_cycle(cycle)
+    common_services.refuse(unhired_selectors.trainee_assign_check(enrolment, post))
+    return selection_services.hire_create(by=by, cycle=cycle, staff=enrolment.staff, post=post,
+                                          source=HireSource.TRAINING, extra=[])

@@ -359,7 +359,7 @@ def trainee_assign(request, pk, enrolment_pk):
         return redirect(_back("unhired", cycle, request, f"#staff-{enrolment.staff_id}"))
     post = access.township_post_get(cycle, form.cleaned_data["post"])
     try:
-        unhired_services.trainee_place(by=request.user, enrolment=enrolment, post=post)
+        unhired_services.trainee_assign(by=request.user, enrolment=enrolment, post=post)
     except ValidationError as exc:
         common_views.refused(request, exc)
         return redirect(_back("unhired", cycle, request, f"#staff-{enrolment.staff_id}"))
