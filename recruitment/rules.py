@@ -154,3 +154,16 @@ def township_staff_refusal(cycle: Cycle, staff: Staff) -> str | None:
 def training_passed(score: int | None, pass_mark: int) -> bool:
     """R7: a trainee passed the test when the score reaches the plan's pass mark."""
     return score is not None and score >= pass_mark
+
+
+# The plan's settings (R5's share, R2's limit, R7's pass mark, the teaching load), in the
+# form's order: a new revision starts from the previous one's, else the model's defaults.
+PLAN_SETTINGS = ("teaching_load_threshold", "own_share_num", "own_share_den",
+                 "max_applications", "training_pass_mark")
+
+
+def plan_settings_after(previous: PlanRevision | None) -> dict:
+    """A new plan revision's settings before the office's changes: the previous
+    revision's values, else each field's default."""
+    return {name: getattr(previous, name) if previous is not None
+            else PlanRevision._meta.get_field(name).default for name in PLAN_SETTINGS}

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment import rules
 from recruitment.forms import common as common_forms
 from recruitment.models import PlanRevision
 
 TEXT_MAX_LENGTH = 100_000
 COMMENT_MAX_LENGTH = 2_000
-SETTING_FIELDS = ("teaching_load_threshold", "own_share_num", "own_share_den",
-                  "max_applications", "training_pass_mark")
+SETTING_FIELDS = rules.PLAN_SETTINGS
 
 
 class PlanForm(forms.Form):
@@ -67,8 +67,7 @@ class PlanForm(forms.Form):
     def initial_from(cls, revision: PlanRevision | None) -> dict:
         """The form's starting values: the latest revision's, or the defaults."""
         if revision is None:
-            return {"based_on": 0, **{name: PlanRevision._meta.get_field(name).default
-                                      for name in SETTING_FIELDS}}
+            return {"based_on": 0, **rules.plan_settings_after(None)}
         return {"based_on": revision.number, "text": revision.text,
                 **{name: getattr(revision, name) for name in SETTING_FIELDS}}
 

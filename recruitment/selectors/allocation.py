@@ -26,6 +26,7 @@ from recruitment.phases import SELECTION
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from schools.models import School, Staff
+from staffing.history import display_name
 
 
 def allocation_input(cycle: Cycle, *, own_staff_first: bool) -> dict:
@@ -151,7 +152,7 @@ def allocation_send_check(run: AllocationRun) -> str | None:
         return _("This run was sent to the schools on %(when)s by %(who)s; a run is sent "
                  "once. Run the engine again for the applicants still waiting.") % {
             "when": dateformat.format(timezone.localtime(sent.proposed_at), "Y-m-d H:i"),
-            "who": sent.proposed_by.get_full_name() or sent.proposed_by.get_username()}
+            "who": display_name(sent.proposed_by)}
     return None
 
 

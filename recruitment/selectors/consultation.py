@@ -239,3 +239,9 @@ def vote_page(user, cycle: Cycle, *, office: bool) -> VotePage:
                 Ballot.objects.filter(vote=vote, representative=OuterRef("pk"))))
         )
     return board
+
+
+def undecided_opinions(cycle: Cycle) -> int:
+    """How many reported staff opinions still await the office's decision (phase 3)."""
+    return StaffOpinion.objects.filter(cycle=cycle, report__isnull=False,
+                                       status=StaffOpinion.Status.PENDING).count()

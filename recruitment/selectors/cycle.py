@@ -21,7 +21,6 @@ from recruitment.models import (
     PlanRevision,
     Proposal,
     Representative,
-    ReviewComment,
     StaffOpinion,
     Vote,
 )
@@ -58,12 +57,8 @@ def phase_close_check(phase: Phase) -> str | None:
     return workflow.phase_close_refusal(
         phase,
         revisions=cycle.revisions.count(),
-        pending_comments=ReviewComment.objects.filter(
-            revision__cycle=cycle, status=ReviewComment.Status.PENDING
-        ).count(),
-        undecided_opinions=StaffOpinion.objects.filter(
-            cycle=cycle, report__isnull=False, status=StaffOpinion.Status.PENDING
-        ).count(),
+        pending_comments=plan_selectors.pending_comments(cycle),
+        undecided_opinions=consultation_selectors.undecided_opinions(cycle),
         **close_blockers(phase),
     )
 
@@ -126,12 +121,8 @@ def dashboard(cycle: Cycle) -> Dashboard:
     by_number = {p.number: p for p in phases}
     revisions = cycle.revisions.count()
     representatives = cycle.representatives.count()
-    pending_comments = ReviewComment.objects.filter(
-        revision__cycle=cycle, status=ReviewComment.Status.PENDING
-    ).count()
-    undecided = StaffOpinion.objects.filter(
-        cycle=cycle, report__isnull=False, status=StaffOpinion.Status.PENDING
-    ).count()
+    pending_comments = plan_selectors.pending_comments(cycle)
+    undecided = consultation_selectors.undecided_opinions(cycle)
     rows = [
         PhaseRow(
             phase=p,
@@ -222,15 +213,13 @@ def todos_for(user, cycle: Cycle) -> list[Todo]:
     )
     if REVIEW in is_open:
         if office:
-            pending = ReviewComment.objects.filter(
-                revision__cycle=cycle, status=ReviewComment.Status.PENDING).count()
+            pending = plan_selectors.pending_comments(cycle)
             if pending:
                 todos.append(Todo("answer_comments", pending))
         todos.extend(Todo("comment_draft", school=s) for s in principal_schools)
     if OPINIONS in is_open:
         if office:
-            undecided = StaffOpinion.objects.filter(
-                cycle=cycle, report__isnull=False, status=StaffOpinion.Status.PENDING).count()
+            undecided = consultation_selectors.undecided_opinions(cycle)
             if undecided:
                 todos.append(Todo("decide_opinions", undecided))
         if principal_schools:

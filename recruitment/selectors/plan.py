@@ -252,3 +252,9 @@ def _answer_history(cycle: Cycle) -> dict[int, list[AnswerRecord]]:
             )
         )
     return found
+
+
+def pending_comments(cycle: Cycle) -> int:
+    """How many review comments of the cycle still await the office's answer (phase 2)."""
+    return ReviewComment.objects.filter(revision__cycle=cycle,
+                                        status=ReviewComment.Status.PENDING).count()

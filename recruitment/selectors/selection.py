@@ -31,6 +31,7 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import plan as plan_selectors
 from schools import access as school_access
 from schools.models import Membership, Position, Role, School, Staff
+from staffing.history import display_name
 
 
 def applicants_of(post: Post) -> list[Staff]:
@@ -136,11 +137,11 @@ def member_name(user) -> str:
     record's name (select ``user__staff_profile`` to save the query), else the
     username."""
     if user.get_full_name():
-        return user.get_full_name()
+        return display_name(user)
     try:
         return user.staff_profile.name
     except ObjectDoesNotExist:
-        return user.get_username()
+        return display_name(user)
 
 
 def member_refusal(school: School, user, role: str) -> str | None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment import access, workflow
+from recruitment import access, rules, workflow
 from recruitment.models import (
     Cycle,
     PlanRevision,
@@ -20,6 +20,7 @@ from recruitment.sections import plan_sections
 from recruitment.selectors import plan as plan_selectors
 from recruitment.services import common as common_services
 from schools.models import School
+from staffing.history import display_name
 
 PLAN_CHANGED = "plan_changed"  # the ValidationError code of a stale ``based_on``
 
@@ -53,16 +54,10 @@ def plan_revise(*, by, cycle: Cycle, text: str, note: str = "", settings: dict |
             _("Nothing was saved: this form was opened on revision %(based)d, and revision "
               "%(latest)d has been saved since (by %(who)s).")
             % {"based": based_on, "latest": latest_number,
-               "who": (who.get_full_name() or who.get_username()) if who else "—"},
+               "who": display_name(who) or "—"},
             code=PLAN_CHANGED,
         )
-    values = {
-        "teaching_load_threshold": previous.teaching_load_threshold if previous else 8,
-        "own_share_num": previous.own_share_num if previous else 2,
-        "own_share_den": previous.own_share_den if previous else 3,
-        "max_applications": previous.max_applications if previous else 3,
-        "training_pass_mark": previous.training_pass_mark if previous else 60,
-    }
+    values = rules.plan_settings_after(previous)
     values.update(settings or {})
     if not 0 < values["own_share_num"] <= values["own_share_den"]:
         raise ValidationError(_("The own-staff share must be a fraction between 0 and 1."))
