@@ -1,4 +1,4 @@
-from .views import allocation, consultation, plan, posts, selection
+from .views import allocation, consultation, outcome, plan, posts, selection, unhired
 
 app_name = "recruitment"
 
@@ -7,5 +7,7 @@ urlpatterns = [
     *consultation.urlpatterns,  # phases 3–4: opinions, representatives, the vote
     *posts.urlpatterns,  # phase 5: posts (R1) and intentions (R2)
     *selection.urlpatterns,  # phase 6: committees, rankings, hires, cadres, R3–R5
-    *allocation.urlpatterns,  # allocation, dispatch, phase 7 (R7), the outcome
+    *allocation.urlpatterns,  # allocation, proposals, the dispatch meeting
+    *unhired.urlpatterns,  # phase 7 (R7): training, assignments, explained statuses
+    *outcome.urlpatterns,  # the outcome, its workbook, a person's own result
 ]

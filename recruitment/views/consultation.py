@@ -23,13 +23,13 @@ from recruitment.forms import consultation as consultation_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import consultation as consultation_selectors
 from recruitment.services import consultation as consultation_services
+from recruitment.views import common as common_views
 from schools.models import School
 from staffing.ids import optional_id, parse_id
 
 from .. import workflow
 from ..models import Ballot, Vote
 from ..phases import OPINIONS
-from . import common as common_views
 
 # The list filters a decision returns to, so the office stays where it was.
 OPINION_LIST_KEYS = ("school", "status", "q", "page")

@@ -25,6 +25,7 @@ from recruitment.selectors import cycle as cycle_selectors
 from recruitment.selectors import plan as plan_selectors
 from recruitment.services import cycle as cycle_services
 from recruitment.services import plan as plan_services
+from recruitment.views import common as common_views
 from schools import access as school_access
 from staffing import workbook as wb
 from staffing.ids import optional_id
@@ -33,7 +34,6 @@ from .. import workflow
 from ..models import PhaseState
 from ..phases import OPINIONS, PHASES, REVIEW
 from ..sections import plan_sections
-from . import common as common_views
 
 PHASE_CHANGES_SHOWN = 10
 

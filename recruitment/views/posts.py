@@ -26,13 +26,13 @@ from recruitment.forms import posts as posts_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import posts as posts_selectors
 from recruitment.services import posts as posts_services
+from recruitment.views import common as common_views
 from schools import access as school_access
 from schools import services as school_services
 from staffing import workbook as wb
 from staffing.history import history_of
 
 from ..models import PostKind
-from . import common as common_views
 
 ERROR_HEADER = sheets.ERROR_HEADER
 

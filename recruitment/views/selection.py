@@ -32,12 +32,12 @@ from recruitment.forms import selection as selection_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import selection as selection_services
+from recruitment.views import common as common_views
 from schools.models import School
 from staffing.history import history_of
 
 from ..models import CommitteeRole, Decision
 from ..phases import SELECTION
-from . import common as common_views
 
 
 def _school(cycle, school_pk) -> School:
