@@ -167,3 +167,20 @@ def plan_settings_after(previous: PlanRevision | None) -> dict:
     revision's values, else each field's default."""
     return {name: getattr(previous, name) if previous is not None
             else PlanRevision._meta.get_field(name).default for name in PLAN_SETTINGS}
+
+
+def hire_confirm_refusal(*, own_hire: bool, refusal: str | None, decided: bool, staff: Staff,
+                         post: Post, first_step: bool, taken: int | None = None) -> str | None:
+    """R6: why the confirmation of a committee's decision to hire would be refused, in the
+    service's order: one's own hire (the office confirms the principal's), the phase, the
+    layer and the cadres first (``refusal``), the committee's decision, cross-school
+    staff (统一调配, R5), a full post (``taken``: when the caller counted the seats; the
+    service counts them under the post's lock). Who may confirm is ``access``'s."""
+    if own_hire:
+        return _("Nobody confirms their own hire: the office confirms the principal's.")
+    if refusal:
+        return refusal
+    if not decided:
+        return _("The committee has not decided to hire %(name)s.") % {"name": staff}
+    return (cross_school_refusal(staff, post, first_step=first_step)
+            or (full_refusal(post, taken) if taken is not None else None))

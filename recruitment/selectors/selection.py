@@ -242,10 +242,9 @@ def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, r
     first (``refusal``, the same for the whole school), cross-school, a full post."""
     if not principal and not (office and staff.user_id in principal_users):
         return _("Only the principal confirms hires.")
-    if by is not None and staff.user_id == by.pk:
-        return _("Nobody confirms their own hire: the office confirms the principal's.")
-    return (refusal or rules.cross_school_refusal(staff, row.post, first_step=first_step)
-            or rules.full_refusal(row.post, row.taken))
+    return rules.hire_confirm_refusal(
+        own_hire=by is not None and staff.user_id == by.pk, refusal=refusal, decided=True,
+        staff=staff, post=row.post, first_step=first_step, taken=row.taken)
 
 
 @dataclass

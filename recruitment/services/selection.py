@@ -102,21 +102,19 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
         if not (own_principal and school_access.townships_managed(by).filter(
                 pk=post.school.township_id).exists()):
             raise PermissionDenied
-    elif staff.user_id is not None and staff.user_id == by.pk:
-        raise ValidationError(_("Nobody confirms their own hire: the office confirms the "
-                                "principal's."))
-    common_services.require_phase(cycle, SELECTION)
-    common_services.refuse(
-        selection_selectors.layer_refusal(cycle, post.school)
-        or selection_selectors.cadre_refusal(cycle, post.school)
-    )
-    ranking = Ranking.objects.filter(post=post, staff=staff).first()
-    if ranking is None or ranking.decision != Decision.HIRE:
-        raise ValidationError(_("The committee has not decided to hire %(name)s.")
-                              % {"name": staff})
-    first_step = PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
-                                           school=post.school, first_step=True).exists()
-    common_services.refuse(rules.cross_school_refusal(staff, post, first_step=first_step))
+    own_hire = staff.user_id is not None and staff.user_id == by.pk
+    # The same rule as the school board's buttons (selection_selectors.confirm_refusal);
+    # the full post is refused by hire_create, under the post's lock.
+    common_services.refuse(rules.hire_confirm_refusal(
+        own_hire=own_hire,
+        refusal=(workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION))
+                 or selection_selectors.layer_refusal(cycle, post.school)
+                 or selection_selectors.cadre_refusal(cycle, post.school)),
+        decided=Ranking.objects.filter(post=post, staff=staff,
+                                       decision=Decision.HIRE).exists(),
+        staff=staff, post=post,
+        first_step=PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
+                                             school=post.school, first_step=True).exists()))
     application = selection_selectors.application_for(cycle, staff, post)
     extra = list(application.auxiliary_posts.all()) if application else []
     return hire_create(by=by, cycle=cycle, staff=staff, post=post, source=HireSource.SELECTION,
