@@ -5,13 +5,21 @@ comment, staff send opinions, schools report, the congress votes and adopts: the
 opens on a cycle whose plan is adopted, so Step 2 is ready to open.
 """
 
+import random
+
 from django.contrib.auth import get_user_model
 
-from schools.models import Position, Staff, Township
+from recruitment import rules
+from recruitment.selectors import posts as posts_selectors
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
+from recruitment.services import posts as posts_services
+from schools.models import Position, SchoolKind, Staff, Township
 
-from . import services, workflow
-from .models import Cycle, Phase, PhaseState
-from .phases import DRAFT, OPINIONS, REVIEW, VOTE
+from . import workflow
+from .models import Cycle, Phase, PhaseState, Post, PostKind
+from .phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, SELECTION, VOTE
 
 PLAN_TEXT = """{township}{year}—{next_year}学年教职工竞聘上岗实施方案
 为优化全镇教师资源配置，激发队伍活力，根据县教育局有关文件精神，结合我镇实际，制定本方案。
@@ -42,7 +50,7 @@ def _calendar_from(cycle: Cycle, office, today) -> None:
     the demo may lie in the past (the office moves phase dates the same way)."""
     shift = today - Phase.objects.get(cycle=cycle, number=DRAFT).start_date
     for phase in Phase.objects.filter(cycle=cycle).order_by("number"):
-        services.phase_dates_set(by=office, phase=phase, start_date=phase.start_date + shift,
+        cycle_services.phase_dates_set(by=office, phase=phase, start_date=phase.start_date + shift,
                                  deadline=phase.deadline + shift)
 
 
@@ -53,33 +61,35 @@ def seed_cycle(township: Township) -> list:
     if Cycle.objects.filter(township=township, school_year=year).exists():
         return []
     office = _user("office")
-    cycle = services.cycle_create(by=office, township=township, school_year=year)
+    cycle = cycle_services.cycle_create(by=office, township=township, school_year=year)
     _calendar_from(cycle, office, today)
 
     def step(number, *, close=True):
         phase = Phase.objects.get(cycle=cycle, number=number)
         if phase.state == PhaseState.NOT_STARTED:
-            services.phase_open(by=office, phase=phase)
+            cycle_services.phase_open(by=office, phase=phase)
         if close:
-            services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=number))
+            cycle_services.phase_close(
+                by=office, phase=Phase.objects.get(cycle=cycle, number=number)
+            )
 
     settings = {"teaching_load_threshold": 8, "own_share_num": 2, "own_share_den": 3,
                 "training_pass_mark": 60}
     text = PLAN_TEXT.format(township=township.name, year=year, next_year=year + 1,
                             threshold=8, num=2, den=3, pass_mark=60)
     step(DRAFT, close=False)
-    services.plan_revise(by=office, cycle=cycle, text=text, note="初稿", settings=settings)
+    plan_services.plan_revise(by=office, cycle=cycle, text=text, note="初稿", settings=settings)
     step(DRAFT)
 
     step(REVIEW, close=False)
     principal = _user("principal04")
     first = cycle.revisions.get()
-    comment = services.review_comment_add(
+    comment = plan_services.review_comment_add(
         by=principal, revision=first, section=4,
         body="建议明确周课时不足时可兼任多个辅助岗，避免教辅人员过多。")
-    services.review_comment_answer(by=office, comment=comment, adopted=True,
+    plan_services.review_comment_answer(by=office, comment=comment, adopted=True,
                                    reason="采纳，已在第四部分补充说明。")
-    services.plan_revise(
+    plan_services.plan_revise(
         by=office, cycle=cycle, note="采纳集体研究意见",
         text=text.replace("只竞聘辅助岗的为教辅人员。",
                           "只竞聘辅助岗的为教辅人员；教学岗人员可兼任多个辅助岗。"),
@@ -91,14 +101,14 @@ def seed_cycle(township: Township) -> list:
                     .select_related("school").order_by("user__username"))
     bodies = ["希望偏远学校岗位给予适当倾斜。", "建议公布各校岗位的周课时安排。",
               "落聘培训的时间请提前通知。"]
-    opinions = [services.opinion_submit(by=t.user, cycle=cycle, body=b)
+    opinions = [consultation_services.opinion_submit(by=t.user, cycle=cycle, body=b)
                 for t, b in zip(teachers, bodies, strict=False)]
     principals = {p.school_id: p.user for p in Staff.objects.filter(
         user__username__startswith="principal").select_related("user")}
     for school in township.schools.all():
-        services.opinions_report(by=principals[school.pk], cycle=cycle, school=school)
+        consultation_services.opinions_report(by=principals[school.pk], cycle=cycle, school=school)
     for opinion, adopted in zip(opinions, (True, True, False), strict=False):
-        services.opinion_decide(
+        consultation_services.opinion_decide(
             by=office, opinion=opinion, adopted=adopted,
             reason="采纳。" if adopted else "培训时间将随落聘名单一并公布。")
     step(OPINIONS)
@@ -107,7 +117,7 @@ def seed_cycle(township: Township) -> list:
     reps = list(Staff.objects.filter(school__township=township).exclude(pk__in=leaders)
                 .order_by("resident_id")[:21])
     for staff in reps:
-        services.representative_add(by=office, cycle=cycle, staff=staff)
+        consultation_services.representative_add(by=office, cycle=cycle, staff=staff)
     step(VOTE, close=False)
     for index, staff in enumerate(reps[:19]):
         choice = "for" if index < 16 else ("against" if index < 18 else "abstain")
@@ -115,8 +125,8 @@ def seed_cycle(township: Township) -> list:
             staff.user = get_user_model().objects.create_user(
                 username=f"rep{index + 1:02d}", password=None)
             staff.save(update_fields=["user"])
-        services.vote_cast(by=staff.user, cycle=cycle, choice=choice)
-    services.vote_close(by=office, cycle=cycle)
+        consultation_services.vote_cast(by=staff.user, cycle=cycle, choice=choice)
+    consultation_services.vote_close(by=office, cycle=cycle)
     return []
 
 
@@ -129,14 +139,6 @@ def seed_step2(township: Township) -> list:
     """Phase 5 done and phase 6 open: every school's posts published, and the staff's
     intentions submitted (most at their own school, some elsewhere), so a newcomer can
     walk the selection at once. Skipped when the cycle already has posts."""
-    import random
-
-    from schools.models import SchoolKind
-
-    from . import selection as sel
-    from .models import Post, PostKind
-    from .phases import INTENTIONS, SELECTION
-
     cycle = Cycle.objects.filter(township=township).order_by("-school_year").first()
     if cycle is None or cycle.adopted_revision_id is None or cycle.posts.exists():
         return []
@@ -144,7 +146,7 @@ def seed_step2(township: Township) -> list:
     rng = random.Random(5)
     heads = {s.school_id: s.user for s in Staff.objects.filter(
         user__username__startswith="principal").select_related("user")}
-    services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
+    cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
     leaders = set(Position.objects.filter(end_date__isnull=True, title__in=("校长", "园长"))
                   .values_list("staff_id", flat=True))
     staff_by_school: dict[int, list[Staff]] = {}
@@ -154,7 +156,7 @@ def seed_step2(township: Township) -> list:
     posts: dict[int, tuple[list[Post], list[Post]]] = {}
     for school in township.schools.order_by("name"):
         people = staff_by_school.get(school.pk, [])
-        quota = sel.post_quota(cycle, school)
+        quota = posts_selectors.post_quota(cycle, school)
         aux_seats = max(2, quota // 6)
         teaching_count = max(0, min(len(people), quota - aux_seats))
         grades = GRADES.get(school.roster_kind, PRIMARY_GRADES)
@@ -162,21 +164,42 @@ def seed_step2(township: Township) -> list:
         teaching = []
         for n in range(1, teaching_count + 1):
             subject = people[n - 1].subject or subjects[0]
-            teaching.append(sel.post_save(by=heads[school.pk], cycle=cycle, school=school,
-                                          fields=sel.PostFields(
-                number=n, kind=PostKind.TEACHING, grade_class=rng.choice(grades),
-                subject=subject, weekly_lessons=rng.choice([6, 10, 12, 14, 16]),
-                conditions="具有相应学科教师资格", duties="完成本学科教育教学任务")))
+            teaching.append(
+                posts_services.post_save(
+                    by=heads[school.pk],
+                    cycle=cycle,
+                    school=school,
+                    fields=rules.PostFields(
+                        number=n,
+                        kind=PostKind.TEACHING,
+                        grade_class=rng.choice(grades),
+                        subject=subject,
+                        weekly_lessons=rng.choice([6, 10, 12, 14, 16]),
+                        conditions="具有相应学科教师资格",
+                        duties="完成本学科教育教学任务",
+                    ),
+                )
+            )
         auxiliary = []
         duties = AUXILIARY_DUTIES if school.kind != SchoolKind.KINDERGARTEN else [
             "保育管理", "门卫值班"]
         per_duty = max(1, aux_seats // len(duties))
         for i, duty in enumerate(duties[: max(1, aux_seats // per_duty)]):
-            auxiliary.append(sel.post_save(by=heads[school.pk], cycle=cycle, school=school,
-                                           fields=sel.PostFields(
-                number=teaching_count + i + 1, kind=PostKind.AUXILIARY, duties=duty,
-                seats=per_duty, conditions="责任心强")))
-        sel.posts_publish(by=office, cycle=cycle, school=school)
+            auxiliary.append(
+                posts_services.post_save(
+                    by=heads[school.pk],
+                    cycle=cycle,
+                    school=school,
+                    fields=rules.PostFields(
+                        number=teaching_count + i + 1,
+                        kind=PostKind.AUXILIARY,
+                        duties=duty,
+                        seats=per_duty,
+                        conditions="责任心强",
+                    ),
+                )
+            )
+        posts_services.posts_publish(by=office, cycle=cycle, school=school)
         posts[school.pk] = (teaching, auxiliary)
     schools = list(township.schools.order_by("name"))
     for school_id, people in staff_by_school.items():
@@ -194,12 +217,12 @@ def seed_step2(township: Township) -> list:
                 other_teaching, other_aux = posts[other.pk]
                 match = next((p for p in other_teaching if p.subject == staff.subject), None)
                 if other_aux:
-                    choices.append(sel.Choice(other, match, [other_aux[0]]))
+                    choices.append(rules.Choice(other, match, [other_aux[0]]))
             if auxiliary:
-                choices.append(sel.Choice(staff.school, own_post,
+                choices.append(rules.Choice(staff.school, own_post,
                                           [auxiliary[index % len(auxiliary)]]))
             if choices:
-                sel.intention_submit(by=staff.user, cycle=cycle, choices=choices)
-    services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
-    services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=SELECTION))
+                posts_services.intention_submit(by=staff.user, cycle=cycle, choices=choices)
+    cycle_services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
+    cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=SELECTION))
     return []

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from schools.models import School, Staff, Township
 
+from .phases import PHASES
+
 
 class Cycle(models.Model):
     """One township's staffing cycle for one school year (e.g. 2026 for 2026–2027)."""
@@ -89,14 +91,10 @@ class Phase(models.Model):
         ]
 
     def __str__(self):
-        from .phases import PHASES
-
         return f"{self.number}. {PHASES[self.number].name}"
 
     @property
     def info(self):
-        from .phases import PHASES
-
         return PHASES[self.number]
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from recruitment import selectors as cycle_selectors
+from recruitment.selectors import cycle as recruitment_selectors_cycle
 from schools import access, selectors
 
 
@@ -22,7 +22,7 @@ def home(request):
         context["principal_schools"] = selectors.principal_schools(user)
     if scope.is_teacher:
         context["own_staff"] = selectors.own_staff(user)
-    cycle = cycle_selectors.cycle_current(user)
+    cycle = recruitment_selectors_cycle.cycle_current(user)
     if cycle is not None:
-        context.update(cycle=cycle, todos=cycle_selectors.todos_for(user, cycle))
+        context.update(cycle=cycle, todos=recruitment_selectors_cycle.todos_for(user, cycle))
     return render(request, "home.html", context)

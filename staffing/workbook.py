@@ -21,8 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -516,10 +518,6 @@ def _column_letter(index: int) -> str:
 
 def xlsx_response(data: bytes, filename: str, *, fallback: str):
     """A workbook download: an ASCII name for old clients, the real one per RFC 5987."""
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -11,9 +11,11 @@ from datetime import date
 
 import pytest
 
-from recruitment import selection as sel
-from recruitment import services
 from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
+from recruitment.services import selection as selection_services
 from schools.models import Role, SchoolKind
 
 from .factories import SchoolFactory, StaffFactory, TownshipFactory, UserFactory, membership
@@ -137,14 +139,14 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def cycle(office_user, township, school, other_school):
     """A new cycle: its ten phases not started."""
-    return services.cycle_create(by=office_user, township=township, school_year=2026)
+    return cycle_services.cycle_create(by=office_user, township=township, school_year=2026)
 
 
 @pytest.fixture
 def drafted(cycle, office_user):
     """Phase 1 open, revision 1 of the plan saved."""
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    plan_services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
     return cycle
 
 
@@ -152,7 +154,7 @@ def drafted(cycle, office_user):
 def reviewing(drafted, office_user):
     """Phase 1 closed, phase 2 open, revision 1 the draft."""
     run(drafted, office_user, DRAFT)
-    services.phase_open(by=office_user, phase=phase(drafted, REVIEW))
+    cycle_services.phase_open(by=office_user, phase=phase(drafted, REVIEW))
     return drafted
 
 
@@ -160,7 +162,7 @@ def reviewing(drafted, office_user):
 def consulting(drafted, office_user):
     """Phase 3 open."""
     run(drafted, office_user, DRAFT, REVIEW)
-    services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
+    cycle_services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
     return drafted
 
 
@@ -169,7 +171,7 @@ def reps(drafted, office_user, school, other_school):
     """Three representatives with logins, named before the vote."""
     people = [person(school if i < 2 else other_school, f"代表{i}") for i in range(3)]
     for rep in people:
-        services.representative_add(by=office_user, cycle=drafted, staff=rep)
+        consultation_services.representative_add(by=office_user, cycle=drafted, staff=rep)
     return people
 
 
@@ -177,7 +179,7 @@ def reps(drafted, office_user, school, other_school):
 def voting(drafted, reps, office_user):
     """Phase 4 open, the vote on revision 1 open."""
     run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(drafted, VOTE))
+    cycle_services.phase_open(by=office_user, phase=phase(drafted, VOTE))
     return drafted
 
 
@@ -207,7 +209,7 @@ def selecting(cycle, office_user, posts, mover, principal_user):
     would hire them: a cross-school applicant for the office to allocate."""
     apply(mover, cycle, posts["here"][0].school, posts["here"][0], posts["here"][1])
     to_selection(cycle, office_user)
-    sel.ranking_record(by=principal_user, post=posts["here"][0], staff=mover, rank=1,
+    selection_services.ranking_record(by=principal_user, post=posts["here"][0], staff=mover, rank=1,
                        decision="hire")
     return cycle
 

@@ -13,10 +13,12 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import translation
 
-from recruitment import selection as sel
-from recruitment import services
+from recruitment import rules
 from recruitment.models import Phase, PhaseState, Post, PostKind
 from recruitment.phases import INTENTIONS, SELECTION
+from recruitment.selectors import common as common_selectors
+from recruitment.services import cycle as cycle_services
+from recruitment.services import posts as posts_services
 from schools.models import Role
 from staffing.workbook import SheetSpec, workbook_bytes
 
@@ -72,49 +74,51 @@ TEXT = "葛石镇竞聘上岗方案\n一、指导思想\n公开公平。\n二、
 
 
 def phase(cycle, number) -> Phase:
-    return services.phase_of(cycle, number)
+    return common_selectors.phase_of(cycle, number)
 
 
 def run(cycle, by, *numbers, close=True):
     """Open (and close) the given phases in turn."""
     for number in numbers:
         if phase(cycle, number).state != PhaseState.OPEN:
-            services.phase_open(by=by, phase=phase(cycle, number))
+            cycle_services.phase_open(by=by, phase=phase(cycle, number))
         if close:
-            services.phase_close(by=by, phase=phase(cycle, number))
+            cycle_services.phase_close(by=by, phase=phase(cycle, number))
 
 
 def open_phase(cycle, by, number):
-    services.phase_open(by=by, phase=phase(cycle, number))
+    cycle_services.phase_open(by=by, phase=phase(cycle, number))
 
 
 def close_phase(cycle, by, number):
-    services.phase_close(by=by, phase=phase(cycle, number))
+    cycle_services.phase_close(by=by, phase=phase(cycle, number))
 
 
 # --- Step 2 through the services -------------------------------------------------------------
 
 
 def teaching(n, *, subject="语文", lessons=12, seats=1):
-    return sel.PostFields(number=n, kind=PostKind.TEACHING, grade_class="三年级",
+    return rules.PostFields(number=n, kind=PostKind.TEACHING, grade_class="三年级",
                           subject=subject, weekly_lessons=lessons, seats=seats)
 
 
 def auxiliary(n, *, duty="实验室管理", seats=1):
-    return sel.PostFields(number=n, kind=PostKind.AUXILIARY, duties=duty, seats=seats)
+    return rules.PostFields(number=n, kind=PostKind.AUXILIARY, duties=duty, seats=seats)
 
 
 def published(cycle, office, principal, school, *fields):
     """``school``'s posts saved by its principal and published by the office."""
-    posts = [sel.post_save(by=principal, cycle=cycle, school=school, fields=f) for f in fields]
-    sel.posts_publish(by=office, cycle=cycle, school=school)
+    posts = [
+        posts_services.post_save(by=principal, cycle=cycle, school=school, fields=f) for f in fields
+    ]
+    posts_services.posts_publish(by=office, cycle=cycle, school=school)
     return [Post.objects.get(pk=p.pk) for p in posts]
 
 
 def apply(staff, cycle, school, teaching_post, *auxiliary_posts):
     """``staff`` submits an intention with one choice at ``school``."""
-    return sel.intention_submit(by=staff.user, cycle=cycle,
-                                choices=[sel.Choice(school, teaching_post,
+    return posts_services.intention_submit(by=staff.user, cycle=cycle,
+                                choices=[rules.Choice(school, teaching_post,
                                                     list(auxiliary_posts))])
 
 

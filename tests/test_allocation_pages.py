@@ -12,8 +12,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from recruitment import dispatching, services
-from recruitment import selection as sel
+from recruitment import rules
 from recruitment.models import (
     AllocationRun,
     Application,
@@ -27,6 +26,11 @@ from recruitment.models import (
     UnhiredReason,
 )
 from recruitment.phases import SELECTION, UNHIRED
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import unhired as unhired_selectors
+from recruitment.services import allocation as allocation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import unhired as unhired_services
 from schools.models import Position, Role
 
 from .factories import (
@@ -54,12 +58,14 @@ def cycle(office_user, township, school, other_school):
 
 @pytest.fixture
 def run(selecting, office_user):
-    return dispatching.allocation_preview(by=office_user, cycle=selecting, own_staff_first=True)
+    return allocation_services.allocation_preview(
+        by=office_user, cycle=selecting, own_staff_first=True
+    )
 
 
 @pytest.fixture
 def proposal(run, office_user):
-    dispatching.allocation_send(by=office_user, run=run)
+    allocation_services.allocation_send(by=office_user, run=run)
     return Proposal.objects.get(run=run)
 
 
@@ -169,7 +175,7 @@ def test_another_township_finds_neither_the_cycle_nor_its_runs(login, foreign_of
                                                                office_user, foreign_school):
     assert login(foreign_office).get(url("allocation", run.cycle)).status_code == 404
     # A run of another cycle is not found inside this one.
-    other = services.cycle_create(by=foreign_office, township=foreign_school.township,
+    other = cycle_services.cycle_create(by=foreign_office, township=foreign_school.township,
                                   school_year=2026)
     response = login(office_user).get(url("allocation_run", run.cycle, run.pk))
     assert response.status_code == 200
@@ -311,7 +317,7 @@ def test_a_school_that_is_not_short_gets_no_pairing(login, office_user, selectin
 
 def test_someone_with_an_explained_status_is_not_paired(login, office_user, selecting, idle,
                                                         posts):
-    sel.unhired_explain(by=office_user, cycle=selecting, staff=idle, reason="年底退休")
+    unhired_services.unhired_explain(by=office_user, cycle=selecting, staff=idle, reason="年底退休")
 
     response = login(office_user).post(url("dispatch_pair", selecting),
                                        {"staff": idle.pk, "post": posts["here"][0].pk},
@@ -371,7 +377,7 @@ def test_the_selection_does_not_close_while_a_school_has_not_answered(login, off
     row = dashboard.text.split('id="phase-6"')[1].split("</tr>")[0]
     assert reason in row.replace("&#x27;", "'") and 'name="close" disabled' in row
     assert messages_of(response) == [reason]
-    assert sel.phase_of(proposal.cycle, SELECTION).state == "open"
+    assert common_selectors.phase_of(proposal.cycle, SELECTION).state == "open"
 
 
 def test_closing_the_selection_ends_the_positions_of_cadres_not_hired_at_their_unit(
@@ -385,7 +391,7 @@ def test_closing_the_selection_ends_the_positions_of_cadres_not_hired_at_their_u
 
     assert messages_of(response) == ["Phase 6 (Two-way selection) is closed."]
     lost.refresh_from_db()
-    assert lost.end_date is not None and lost.end_reason == sel.R3_REASON
+    assert lost.end_date is not None and lost.end_reason == rules.R3_REASON
     assert lost.history.first().history_user == office_user
 
 
@@ -449,7 +455,7 @@ def test_phase_7_actions_are_refused_with_reasons(login, office_user, deadline, 
 def test_phase_7_does_not_close_while_anyone_is_without_a_post(login, office_user, deadline,
                                                                mover, posts):
     client = login(office_user)
-    unhired = list(sel.unhired(deadline))
+    unhired = list(unhired_selectors.unhired(deadline))
     dashboard = client.get(reverse("recruitment:dashboard", args=[deadline.pk]))
     board = client.get(url("unhired", deadline))
     refused = client.post(reverse("recruitment:phase_close", args=[deadline.pk, UNHIRED]),
@@ -495,7 +501,7 @@ def test_phase_7_actions_wait_for_phase_7(login, office_user, selecting, mover):
 @pytest.mark.parametrize("who", ["principal_user", "liaison_user", "teacher_user"])
 def test_only_the_office_runs_phase_7(request, login, deadline, mover, posts, office_user,
                                       who):
-    enrolment = sel.training_enrol(by=office_user, cycle=deadline, staff=mover)
+    enrolment = unhired_services.training_enrol(by=office_user, cycle=deadline, staff=mover)
     client = login(request.getfixturevalue(who))
 
     assert client.get(url("unhired", deadline)).status_code == 403
@@ -514,8 +520,8 @@ def test_only_the_office_runs_phase_7(request, login, deadline, mover, posts, of
 
 def test_an_enrolment_of_another_cycle_is_not_found(login, office_user, deadline, mover,
                                                     foreign_school, foreign_office):
-    enrolment = sel.training_enrol(by=office_user, cycle=deadline, staff=mover)
-    other = services.cycle_create(by=foreign_office, township=foreign_school.township,
+    enrolment = unhired_services.training_enrol(by=office_user, cycle=deadline, staff=mover)
+    other = cycle_services.cycle_create(by=foreign_office, township=foreign_school.township,
                                   school_year=2026)
 
     response = login(foreign_office).post(url("training_score", other, enrolment.pk),
@@ -530,7 +536,7 @@ def test_an_enrolment_of_another_cycle_is_not_found(login, office_user, deadline
 @pytest.mark.django_db(transaction=True)
 def test_two_sends_of_one_run_at_once_make_one_batch(office_user, run):
     def send():
-        return dispatching.allocation_send(by=office_user, run=run)
+        return allocation_services.allocation_send(by=office_user, run=run)
 
     outcomes = at_once(send, send)
 
@@ -546,7 +552,7 @@ def test_two_pairings_for_the_last_seat_at_once_make_one_proposal(office_user, s
     people = [person(school, f"待岗{i}") for i in range(2)]
 
     outcomes = at_once(*(
-        lambda who=who: dispatching.dispatch_propose(by=office_user, cycle=selecting,
+        lambda who=who: allocation_services.dispatch_propose(by=office_user, cycle=selecting,
                                                      staff=who, post=post)
         for who in people))
 
@@ -582,8 +588,10 @@ def busy(selecting, office_user, township, school, other_school, posts):
     TrainingEnrolment.objects.bulk_create(
         TrainingEnrolment(cycle=selecting, staff=s, enrolled_by=office_user, score=40 + n % 50)
         for n, s in enumerate(applicants[:100]))
-    run = dispatching.allocation_preview(by=office_user, cycle=selecting, own_staff_first=False)
-    dispatching.allocation_send(by=office_user, run=run)
+    run = allocation_services.allocation_preview(
+        by=office_user, cycle=selecting, own_staff_first=False
+    )
+    allocation_services.allocation_send(by=office_user, run=run)
     return run
 
 
@@ -637,7 +645,7 @@ def test_the_unhired_page_query_count_does_not_grow_with_rows(login, office_user
     with django_assert_max_num_queries(16):
         response = client.get(url("unhired", busy.cycle))
 
-    assert len(response.context["board"].page) == dispatching.UNHIRED_PER_PAGE
+    assert len(response.context["board"].page) == unhired_selectors.UNHIRED_PER_PAGE
 
 
 def test_a_foreign_login_sees_nothing_of_the_cycle(login, selecting):

@@ -12,8 +12,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from recruitment import committee
-from recruitment import selection as sel
+from recruitment import models, rules
 from recruitment.models import (
     CadreProposal,
     CommitteeMember,
@@ -24,6 +23,8 @@ from recruitment.models import (
     ViceAssessment,
 )
 from recruitment.phases import SELECTION
+from recruitment.selectors import selection as selection_selectors
+from recruitment.services import selection as selection_services
 from schools.models import Position, Role, Staff
 
 from .factories import (
@@ -81,7 +82,7 @@ def selecting(cycle, office_user, posts, teacher, school):
 
 @pytest.fixture
 def layer_closed(selecting, office_user):
-    sel.first_layer_close(by=office_user, cycle=selecting)
+    selection_services.first_layer_close(by=office_user, cycle=selecting)
     selecting.refresh_from_db()
     return selecting
 
@@ -93,7 +94,9 @@ def backbone(school):
 
 
 def decide(by, post, staff, decision="hire", rank=1):
-    return sel.ranking_record(by=by, post=post, staff=staff, rank=rank, decision=decision)
+    return selection_services.ranking_record(
+        by=by, post=post, staff=staff, rank=rank, decision=decision
+    )
 
 
 # --- the office's overview --------------------------------------------------------------
@@ -121,7 +124,7 @@ def test_the_office_follows_every_school_centres_first(login, office_user, layer
 def test_schools_below_the_own_staff_share_are_listed_and_highlighted(
         login, office_user, layer_closed, principal_user, teacher, posts, school, centre):
     decide(principal_user, posts[0], teacher)
-    sel.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
+    selection_services.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
 
     response = login(office_user).get(url("selection", layer_closed))
 
@@ -234,7 +237,7 @@ def test_only_the_office_closes_the_layer(request, login, selecting, who):
 @pytest.fixture
 def hired(layer_closed, principal_user, teacher, posts):
     decide(principal_user, posts[0], teacher)
-    return sel.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
+    return selection_services.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
 
 
 def test_the_committee_proposes_a_cadre_among_those_hired_here(login, principal_user, hired,
@@ -292,7 +295,7 @@ def test_only_the_committee_proposes_cadres(request, login, hired, teacher, scho
 
 @pytest.fixture
 def proposal(hired, principal_user, teacher):
-    return sel.cadre_propose(by=principal_user, cycle=hired.cycle, staff=teacher,
+    return selection_services.cadre_propose(by=principal_user, cycle=hired.cycle, staff=teacher,
                              title="教导主任")
 
 
@@ -373,7 +376,7 @@ def test_the_office_ends_the_positions_of_cadres_not_hired_at_home(login, office
     assert messages_of(response) == [
         "1 leadership position ended: its holder is not hired at their own unit (R3)."]
     position = Position.objects.get(staff=vice)
-    assert position.end_date is not None and position.end_reason == sel.R3_REASON
+    assert position.end_date is not None and position.end_reason == rules.R3_REASON
     assert "Every cadre is hired at their own unit: no position ends." in text(response)
 
 
@@ -388,9 +391,9 @@ def test_a_cadre_hired_at_home_keeps_the_position(login, office_user, vice, post
                                                   principal_user, school):
     apply(vice, cycle, school, posts[2], posts[1])
     to_selection(cycle, office_user)
-    sel.first_layer_close(by=office_user, cycle=cycle)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
     decide(principal_user, posts[2], vice)
-    sel.hire_confirm(by=principal_user, post=posts[2], staff=vice)
+    selection_services.hire_confirm(by=principal_user, post=posts[2], staff=vice)
     client = login(office_user)
 
     confirm = client.get(url("selection_positions_end", cycle))
@@ -449,7 +452,7 @@ def test_the_liaison_and_the_office_see_the_school(request, login, selecting, sc
 
 def test_a_named_committee_member_sees_and_ranks(login, principal_user, backbone, selecting,
                                                  school, teacher, posts):
-    committee.committee_member_add(by=principal_user, cycle=selecting, school=school,
+    selection_services.committee_member_add(by=principal_user, cycle=selecting, school=school,
                                    user=backbone.user, role="backbone")
     client = login(backbone.user)
 
@@ -626,7 +629,7 @@ def test_only_the_principal_confirms(request, login, layer_closed, principal_use
 
 def test_a_committee_member_does_not_confirm(login, principal_user, backbone, layer_closed,
                                              school, teacher, posts):
-    committee.committee_member_add(by=principal_user, cycle=layer_closed, school=school,
+    selection_services.committee_member_add(by=principal_user, cycle=layer_closed, school=school,
                                    user=backbone.user, role="backbone")
     decide(principal_user, posts[0], teacher)
 
@@ -664,7 +667,9 @@ def test_hires_wait_for_the_cadres_approval(login, principal_user, layer_closed,
                                             teacher, posts):
     first = person(school, "先聘")
     HireFactory(post=posts[2], staff=first)
-    sel.cadre_propose(by=principal_user, cycle=layer_closed, staff=first, title="总务主任")
+    selection_services.cadre_propose(
+        by=principal_user, cycle=layer_closed, staff=first, title="总务主任"
+    )
     decide(principal_user, posts[0], teacher)
 
     assert_refused_alike(login(principal_user), layer_closed, school, posts[0], teacher,
@@ -830,8 +835,9 @@ def test_the_liaison_sees_why_they_do_not_form_the_committee(login, liaison_user
 
 def test_a_member_is_removed_after_a_confirmation(login, principal_user, backbone, selecting,
                                                   school):
-    member = committee.committee_member_add(by=principal_user, cycle=selecting, school=school,
-                                            user=backbone.user, role="backbone")
+    member = selection_services.committee_member_add(
+        by=principal_user, cycle=selecting, school=school, user=backbone.user, role="backbone"
+    )
     client = login(principal_user)
     remove_url = school_url(selecting, school, "committee_remove", member.pk)
 
@@ -848,8 +854,9 @@ def test_a_member_is_removed_after_a_confirmation(login, principal_user, backbon
 
 def test_the_committee_no_longer_changes_once_the_selection_closed(
         login, principal_user, office_user, backbone, selecting, school):
-    member = committee.committee_member_add(by=principal_user, cycle=selecting, school=school,
-                                            user=backbone.user, role="backbone")
+    member = selection_services.committee_member_add(
+        by=principal_user, cycle=selecting, school=school, user=backbone.user, role="backbone"
+    )
     close_phase(selecting, office_user, SELECTION)
     client = login(principal_user)
     reason = "The selection has closed: the committee no longer changes."
@@ -869,8 +876,9 @@ def test_the_committee_no_longer_changes_once_the_selection_closed(
 @pytest.mark.parametrize("who", ["liaison_user", "backbone"])
 def test_only_the_principal_or_the_office_removes_members(request, login, principal_user,
                                                           backbone, selecting, school, who):
-    member = committee.committee_member_add(by=principal_user, cycle=selecting, school=school,
-                                            user=backbone.user, role="backbone")
+    member = selection_services.committee_member_add(
+        by=principal_user, cycle=selecting, school=school, user=backbone.user, role="backbone"
+    )
     user = request.getfixturevalue(who)
     client = login(user.user if who == "backbone" else user)
     remove_url = school_url(selecting, school, "committee_remove", member.pk)
@@ -883,12 +891,12 @@ def test_only_the_principal_or_the_office_removes_members(request, login, princi
 def test_the_committee_services_name_who_acted_and_keep_to_the_township(
         principal_user, foreign_office, backbone, selecting, school):
     with pytest.raises(PermissionDenied):
-        committee.committee_member_add(by=foreign_office, cycle=selecting, school=school,
+        selection_services.committee_member_add(by=foreign_office, cycle=selecting, school=school,
                                        user=backbone.user, role="backbone")
-    member = committee.committee_member_add(by=principal_user, cycle=selecting,
+    member = selection_services.committee_member_add(by=principal_user, cycle=selecting,
                                             school=school, user=backbone.user,
                                             role="backbone")
-    committee.committee_member_remove(by=principal_user, member=member)
+    selection_services.committee_member_remove(by=principal_user, member=member)
 
     records = CommitteeMember.history.order_by("history_id")
     assert [(r.history_type, r.history_user) for r in records] == [
@@ -970,7 +978,7 @@ def test_the_principal_removes_a_vice_principal_with_a_reason(login, principal_u
         f"老副校长 is removed as 副校长. Post {vacancy.number}, the vacancy, is open to the "
         "whole township."]
     due.refresh_from_db()
-    assert due.end_date is not None and due.end_reason == sel.R4_REASON
+    assert due.end_date is not None and due.end_reason == rules.R4_REASON
     assert vacancy.township_wide
     done = section(response, "done")
     assert "考核不合格" in done and f"post {vacancy.number}, open to the whole township" in done
@@ -1035,10 +1043,10 @@ def test_the_schools_applicants_are_the_services_applicants(principal_user, sele
     applied(selecting, person(school, "教辅"), school, None, posts[1])
     applied(selecting, person(other_school, "外来"), school, posts[2], posts[1])
 
-    board = committee.school_board(principal_user, selecting, school)
+    board = selection_selectors.school_board(principal_user, selecting, school)
 
     for row in board.posts:
-        assert {a.staff for a in row.applicants} == set(sel.applicants_of(row.post))
+        assert {a.staff for a in row.applicants} == set(selection_selectors.applicants_of(row.post))
     assert {a.staff.name for row in board.posts for a in row.applicants} == {
         "教师乙", "教辅", "外来"}
 
@@ -1058,12 +1066,12 @@ def many_applicants(cycle, school, office, principal, *, posts, per_post, outsid
     Post.objects.bulk_create([*made, aux])
     people = StaffFactory.create_batch(posts * per_post // 2, school=school)
     people += StaffFactory.create_batch(posts * per_post - len(people), school=outsiders_from)
-    intentions = sel.Intention.objects.bulk_create(
-        [sel.Intention(cycle=cycle, staff=s) for s in people])
-    applications = sel.Application.objects.bulk_create(
-        [sel.Application(intention=i, rank=1, school=school, teaching_post=made[n % posts])
+    intentions = models.Intention.objects.bulk_create(
+        [models.Intention(cycle=cycle, staff=s) for s in people])
+    applications = models.Application.objects.bulk_create(
+        [models.Application(intention=i, rank=1, school=school, teaching_post=made[n % posts])
          for n, i in enumerate(intentions)])
-    through = sel.Application.auxiliary_posts.through
+    through = models.Application.auxiliary_posts.through
     through.objects.bulk_create([through(application_id=a.pk, post_id=aux.pk)
                                  for a in applications])
     Ranking.objects.bulk_create(
@@ -1083,7 +1091,7 @@ def test_the_school_page_has_a_bounded_query_count(login, principal_user, office
     per_post = 8
     made = many_applicants(layer_closed, school, office_user, principal_user, posts=40,
                            per_post=per_post, outsiders_from=other_school)
-    committee.committee_member_add(by=principal_user, cycle=layer_closed, school=school,
+    selection_services.committee_member_add(by=principal_user, cycle=layer_closed, school=school,
                                    user=backbone.user, role="backbone")
     for staff in StaffFactory.create_batch(5, school=school):
         Position.objects.create(staff=staff, school=school, title="教导主任",
@@ -1116,15 +1124,35 @@ def test_the_overview_has_a_bounded_query_count(login, office_user, principal_us
 
 
 def test_the_office_sees_the_confirm_button_for_a_principals_own_hire():
-    from recruitment.committee import confirm_refusal
     from recruitment.models import Post
 
     staff = Staff(user_id=7, school_id=1)
     row = type("Row", (), {"post": Post(seats=1, school_id=1, number=1), "taken": 0})()
-    assert confirm_refusal(principal=False, refusal=None, first_step=True, row=row,
-                           staff=staff, office=True, principal_users=frozenset({7})) is None
-    assert confirm_refusal(principal=False, refusal=None, first_step=True, row=row,
-                           staff=staff, office=True, principal_users=frozenset()) is not None
+    assert (
+        selection_selectors.confirm_refusal(
+            principal=False,
+            refusal=None,
+            first_step=True,
+            row=row,
+            staff=staff,
+            office=True,
+            principal_users=frozenset({7}),
+        )
+        is None
+    )
+    assert (
+        selection_selectors.confirm_refusal(
+            principal=False,
+            refusal=None,
+            first_step=True,
+            row=row,
+            staff=staff,
+            office=True,
+            principal_users=frozenset(),
+        )
+        is not None
+    )
     by = type("User", (), {"pk": 7})()
-    assert "own hire" in confirm_refusal(principal=True, refusal=None, first_step=True,
-                                         row=row, staff=staff, by=by)
+    assert "own hire" in selection_selectors.confirm_refusal(
+        principal=True, refusal=None, first_step=True, row=row, staff=staff, by=by
+    )

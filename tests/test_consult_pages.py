@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import pytest
 
-from recruitment import services
 from recruitment.models import (
     Ballot,
     OpinionReport,
@@ -18,6 +17,9 @@ from recruitment.models import (
     Vote,
 )
 from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
 
 from .factories import StaffFactory
 from .helpers import TEXT, messages_of, person, phase, run, url
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def opinion_by(user, cycle, body="请增加英语岗"):
-    return services.opinion_submit(by=user, cycle=cycle, body=body)
+    return consultation_services.opinion_submit(by=user, cycle=cycle, body=body)
 
 
 # --- phase 3: a staff member ------------------------------------------------------------
@@ -50,8 +52,10 @@ def test_a_teacher_reads_the_draft_and_sends_an_opinion(login, teacher, consulti
 def test_a_teacher_sees_what_became_of_their_opinion(login, teacher, consulting, principal_user,
                                                      office_user, school):
     opinion = opinion_by(teacher.user, consulting)
-    services.opinions_report(by=principal_user, cycle=consulting, school=school)
-    services.opinion_decide(by=office_user, opinion=opinion, adopted=False, reason="编制不足")
+    consultation_services.opinions_report(by=principal_user, cycle=consulting, school=school)
+    consultation_services.opinion_decide(
+        by=office_user, opinion=opinion, adopted=False, reason="编制不足"
+    )
 
     response = login(teacher.user).get(url("opinions", consulting))
 
@@ -187,7 +191,7 @@ def reported(consulting, teacher, principal_user, school, other_school):
     opinion_by(teacher.user, consulting, "请增加英语岗")
     opinion_by(principal_user, consulting, "骨干教师标准不清")
     opinion_by(person(other_school, "东张教师").user, consulting, "尚未上报的意见")
-    services.opinions_report(by=principal_user, cycle=consulting, school=school)
+    consultation_services.opinions_report(by=principal_user, cycle=consulting, school=school)
     return consulting
 
 
@@ -209,7 +213,7 @@ def test_the_office_filters_the_opinions_by_school_decision_and_text(login, offi
                                                                      other_school):
     client = login(office_user)
     first = StaffOpinion.objects.get(body="请增加英语岗")
-    services.opinion_decide(by=office_user, opinion=first, adopted=True, reason="合理")
+    consultation_services.opinion_decide(by=office_user, opinion=first, adopted=True, reason="合理")
 
     def shown(**query):
         response = client.get(url("opinions", reported), query)
@@ -271,8 +275,10 @@ def test_an_unreported_opinion_cannot_be_decided(login, office_user, reported):
 
 def test_no_decision_once_phase_3_has_closed(login, office_user, reported):
     for opinion in StaffOpinion.objects.filter(report__isnull=False):
-        services.opinion_decide(by=office_user, opinion=opinion, adopted=True, reason="好")
-    services.phase_close(by=office_user, phase=phase(reported, OPINIONS))
+        consultation_services.opinion_decide(
+            by=office_user, opinion=opinion, adopted=True, reason="好"
+        )
+    cycle_services.phase_close(by=office_user, phase=phase(reported, OPINIONS))
     opinion = StaffOpinion.objects.get(body="请增加英语岗")
     client = login(office_user)
 
@@ -301,11 +307,11 @@ def test_only_the_office_decides(request, login, reported, user):
 
 def test_an_opinion_of_another_cycle_or_township_is_not_found(login, office_user, reported,
                                                              township, teacher, foreign_office):
-    later = services.cycle_create(by=office_user, township=township, school_year=2027)
-    services.phase_open(by=office_user, phase=phase(later, DRAFT))
-    services.plan_revise(by=office_user, cycle=later, text=TEXT)
+    later = cycle_services.cycle_create(by=office_user, township=township, school_year=2027)
+    cycle_services.phase_open(by=office_user, phase=phase(later, DRAFT))
+    plan_services.plan_revise(by=office_user, cycle=later, text=TEXT)
     run(later, office_user, DRAFT, REVIEW)
-    services.phase_open(by=office_user, phase=phase(later, OPINIONS))
+    cycle_services.phase_open(by=office_user, phase=phase(later, OPINIONS))
     elsewhere = opinion_by(teacher.user, later, "下一年的意见")
     mine = StaffOpinion.objects.get(body="请增加英语岗")
     data = {"decision": "adopt", "reason": "好"}
@@ -337,7 +343,7 @@ def _many_opinions(cycle, school, n, reported_by=None):
         for i, p in enumerate(people)
     )
     if reported_by is not None:
-        services.opinions_report(by=reported_by, cycle=cycle, school=school)
+        consultation_services.opinions_report(by=reported_by, cycle=cycle, school=school)
 
 
 def test_the_offices_opinion_list_has_a_bounded_query_count(
@@ -347,7 +353,9 @@ def test_the_offices_opinion_list_has_a_bounded_query_count(
     _many_opinions(consulting, school, 200, reported_by=principal_user)
     _many_opinions(consulting, other_school, 150, reported_by=other_principal)
     for opinion in StaffOpinion.objects.all()[:40]:
-        services.opinion_decide(by=office_user, opinion=opinion, adopted=True, reason="好")
+        consultation_services.opinion_decide(
+            by=office_user, opinion=opinion, adopted=True, reason="好"
+        )
     client = login(office_user)
 
     with django_assert_max_num_queries(18):
@@ -450,8 +458,8 @@ def test_representatives_cannot_change_while_the_vote_is_open(login, office_user
 
 def test_a_representative_who_voted_in_a_past_vote_stays_on_the_list(login, office_user, voting,
                                                                      reps):
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
-    services.vote_close(by=office_user, cycle=voting)  # rejected: back to phase 1
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
+    consultation_services.vote_close(by=office_user, cycle=voting)  # rejected: back to phase 1
     representative = Representative.objects.get(staff=reps[0])
 
     response = login(office_user).post(url("representative_remove", voting, representative.pk),
@@ -496,8 +504,8 @@ def test_another_townships_office_does_not_find_the_representatives(login, forei
 
 def test_a_representative_of_another_cycle_is_not_found(login, office_user, drafted, township,
                                                         teacher):
-    later = services.cycle_create(by=office_user, township=township, school_year=2027)
-    elsewhere = services.representative_add(by=office_user, cycle=later, staff=teacher)
+    later = cycle_services.cycle_create(by=office_user, township=township, school_year=2027)
+    elsewhere = consultation_services.representative_add(by=office_user, cycle=later, staff=teacher)
 
     response = login(office_user).post(url("representative_remove", drafted, elsewhere.pk))
 
@@ -508,7 +516,7 @@ def test_a_representative_of_another_cycle_is_not_found(login, office_user, draf
 def test_the_representatives_list_has_a_bounded_query_count(login, office_user, drafted, school,
                                                             django_assert_max_num_queries):
     for staff in StaffFactory.create_batch(300, school=school):
-        services.representative_add(by=office_user, cycle=drafted, staff=staff)
+        consultation_services.representative_add(by=office_user, cycle=drafted, staff=staff)
     client = login(office_user)
 
     with django_assert_max_num_queries(15):
@@ -571,9 +579,9 @@ def test_a_non_representative_cannot_vote(login, voting, teacher_user):
 
 
 def test_no_vote_after_the_close(login, voting, reps, office_user):
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
-    services.vote_cast(by=reps[1].user, cycle=voting, choice="for")
-    services.vote_close(by=office_user, cycle=voting)
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
+    consultation_services.vote_cast(by=reps[1].user, cycle=voting, choice="for")
+    consultation_services.vote_close(by=office_user, cycle=voting)
     client = login(reps[2].user)
 
     response = client.post(url("vote_cast", voting), {"choice": "against"}, follow=True)
@@ -586,10 +594,10 @@ def test_no_vote_after_the_close(login, voting, reps, office_user):
 def test_a_confirmation_of_a_vote_closed_since_is_refused(login, voting, reps, office_user):
     client = login(reps[2].user)
     confirm = client.get(url("vote_confirm", voting), {"choice": "for"})
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
-    services.vote_close(by=office_user, cycle=voting)  # rejected: back to phase 1 …
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
+    consultation_services.vote_close(by=office_user, cycle=voting)  # rejected: back to phase 1 …
     run(voting, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(voting, VOTE))  # … and a new vote
+    cycle_services.phase_open(by=office_user, phase=phase(voting, VOTE))  # … and a new vote
 
     response = client.post(url("vote_cast", voting),
                            {"choice": "for", "vote": confirm.context["vote"].pk}, follow=True)
@@ -621,7 +629,7 @@ def test_a_choice_that_is_not_for_against_or_abstain_is_refused(login, voting, r
 
 def test_the_office_sees_who_has_voted_but_never_how(login, office_user, voting, reps,
                                                      teacher_user):
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
 
     office_page = login(office_user).get(url("vote", voting))
     teacher_page = login(teacher_user).get(url("vote", voting))
@@ -640,9 +648,9 @@ def test_the_office_sees_who_has_voted_but_never_how(login, office_user, voting,
 def test_the_office_closes_the_vote_and_a_teacher_sees_the_result_at_once(
     login, office_user, voting, reps, teacher_user
 ):
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
-    services.vote_cast(by=reps[1].user, cycle=voting, choice="for")
-    services.vote_cast(by=reps[2].user, cycle=voting, choice="abstain")
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
+    consultation_services.vote_cast(by=reps[1].user, cycle=voting, choice="for")
+    consultation_services.vote_cast(by=reps[2].user, cycle=voting, choice="abstain")
     office = login(office_user)
 
     confirm = office.get(url("vote_close", voting))
@@ -662,7 +670,7 @@ def test_the_office_closes_the_vote_and_a_teacher_sees_the_result_at_once(
 
 
 def test_a_rejected_plan_is_announced_and_goes_back_to_phase_1(login, office_user, voting, reps):
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
 
     response = login(office_user).post(url("vote_close", voting), follow=True)
 
@@ -707,11 +715,11 @@ def test_another_townships_office_does_not_find_the_vote(login, foreign_office, 
 def test_every_vote_of_the_cycle_is_listed_with_who_opened_and_closed_it(login, office_user,
                                                                          voting, reps,
                                                                          teacher_user):
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
-    services.vote_close(by=office_user, cycle=voting)
-    services.plan_revise(by=office_user, cycle=voting, text=TEXT + "修改")
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="against")
+    consultation_services.vote_close(by=office_user, cycle=voting)
+    plan_services.plan_revise(by=office_user, cycle=voting, text=TEXT + "修改")
     run(voting, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(voting, VOTE))
+    cycle_services.phase_open(by=office_user, phase=phase(voting, VOTE))
 
     response = login(teacher_user).get(url("vote", voting))
 
@@ -737,9 +745,9 @@ def test_the_adoption_rule_at_its_edges_through_the_pages(login, office_user, dr
                                                           result):
     people = [person(school, f"r{i}") for i in range(size)]
     for rep in people:
-        services.representative_add(by=office_user, cycle=drafted, staff=rep)
+        consultation_services.representative_add(by=office_user, cycle=drafted, staff=rep)
     run(drafted, office_user, DRAFT, REVIEW, OPINIONS)
-    services.phase_open(by=office_user, phase=phase(drafted, VOTE))
+    cycle_services.phase_open(by=office_user, phase=phase(drafted, VOTE))
     for rep, choice in zip(people, ["for"] * for_ + ["against"] * against, strict=False):
         cast(login(rep.user), drafted, choice)
 

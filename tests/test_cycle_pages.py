@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from recruitment import selectors, services
+from recruitment import sheets
 from recruitment.models import (
     Cycle,
     PhaseState,
@@ -26,6 +26,11 @@ from recruitment.models import (
     ReviewComment,
 )
 from recruitment.phases import DRAFT, OPINIONS, REVIEW
+from recruitment.selectors import cycle as cycle_selectors
+from recruitment.selectors import plan as plan_selectors
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
 from schools.models import SchoolKind
 
 from .factories import SchoolFactory, StaffFactory
@@ -152,7 +157,7 @@ def test_the_office_opens_phase_1_and_the_change_is_recorded(login, office_user,
 
 
 def test_phase_1_cannot_close_without_a_draft_the_button_says_why(login, office_user, cycle):
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
     client = login(office_user)
 
     page = client.get(url("dashboard", cycle))
@@ -175,7 +180,7 @@ def test_the_office_closes_phase_1_once_drafted(login, office_user, drafted):
 def test_the_review_cannot_close_while_a_comment_waits_and_the_button_says_why(
     login, office_user, principal_user, reviewing
 ):
-    services.review_comment_add(by=principal_user, revision=reviewing.revisions.get(),
+    plan_services.review_comment_add(by=principal_user, revision=reviewing.revisions.get(),
                                 section=1, body="x")
     client = login(office_user)
 
@@ -203,7 +208,7 @@ def test_the_office_moves_a_phases_dates_but_not_backwards(login, office_user, c
         "The dates of Phase 1 (Draft the plan) were not changed: enter both dates."]
     p = phase(cycle, DRAFT)
     assert (p.start_date, p.deadline) == (date(2026, 6, 25), date(2026, 7, 15))
-    [change] = selectors.phase_changes(cycle)
+    [change] = cycle_selectors.phase_changes(cycle)
     assert [(c.old, c.new) for c in change.changes] == [("2026-07-01", "2026-06-25"),
                                                         ("2026-07-20", "2026-07-15")]
 
@@ -253,7 +258,7 @@ def test_an_office_of_another_township_finds_none_of_our_pages(login, foreign_of
 
 def test_an_office_of_another_township_may_not_comment_or_answer(login, foreign_office,
                                                                  reviewing, principal_user):
-    comment = services.review_comment_add(by=principal_user,
+    comment = plan_services.review_comment_add(by=principal_user,
                                           revision=reviewing.revisions.get(), section=1,
                                           body="x")
     client = login(foreign_office)
@@ -296,7 +301,7 @@ def test_every_cycle_page_sends_an_anonymous_visitor_to_login(client, drafted):
 def test_a_teacher_sees_steps_1_and_2_and_their_to_dos_but_no_buttons(login, teacher_user, drafted,
                                                                office_user):
     run(drafted, office_user, DRAFT, REVIEW)
-    services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
+    cycle_services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
 
     response = login(teacher_user).get(url("dashboard", drafted))
 
@@ -338,7 +343,7 @@ def test_the_plan_form_starts_from_the_schools_with_the_centres_first(login, off
                                                                       township):
     centre = SchoolFactory(township=township, name="葛石镇中心小学",
                            kind=SchoolKind.CENTRAL_PRIMARY, post_count=40)
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
 
     response = login(office_user).get(url("plan_edit", cycle))
 
@@ -352,7 +357,7 @@ def test_the_plan_form_starts_from_the_schools_with_the_centres_first(login, off
 
 def test_the_office_saves_revision_1_and_sees_it_on_the_plan_page(login, office_user, cycle,
                                                                   school, other_school):
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
     client = login(office_user)
 
     response = client.post(
@@ -376,7 +381,7 @@ def test_the_office_saves_revision_1_and_sees_it_on_the_plan_page(login, office_
 
 
 def test_the_form_reopens_on_the_latest_revision(login, office_user, drafted):
-    services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "三、纪律\n严禁说情。",
+    plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "三、纪律\n严禁说情。",
                          settings={"teaching_load_threshold": 10})
 
     form = login(office_user).get(url("plan_edit", drafted)).context["form"]
@@ -419,7 +424,7 @@ def test_two_clicks_racing_make_one_revision_and_both_land_on_the_plan(office_us
 
 
 def test_a_stale_form_with_other_changes_is_refused_and_kept(login, office_user, drafted):
-    services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "同事的修改")
+    plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "同事的修改")
     client = login(office_user)
 
     response = client.post(url("plan_edit", drafted),
@@ -477,7 +482,7 @@ def test_the_plan_page_shows_why_the_office_cannot_edit(login, office_user, draf
 
 
 def test_the_revision_list_shows_who_saved_what_when(login, office_user, drafted, principal_user):
-    services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x", note="第二稿")
+    plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x", note="第二稿")
 
     response = login(principal_user).get(url("revisions", drafted))
 
@@ -489,7 +494,7 @@ def test_the_revision_list_shows_who_saved_what_when(login, office_user, drafted
 
 
 def test_two_revisions_side_by_side_old_left_new_right(login, office_user, drafted, school):
-    services.plan_revise(
+    plan_services.plan_revise(
         by=office_user, cycle=drafted, text=TEXT.replace("公开公平。", "公开、公平、公正。"),
         settings={"training_pass_mark": 75}, schools=[(school, 18, True)],
     )
@@ -511,7 +516,7 @@ def test_two_revisions_side_by_side_old_left_new_right(login, office_user, draft
 def test_comparing_without_choosing_shows_the_latest_two(login, office_user, drafted):
     client = login(office_user)
     alone = client.get(url("revision_compare", drafted), follow=True)
-    services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x")
+    plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x")
 
     both = client.get(url("revision_compare", drafted))
 
@@ -523,7 +528,7 @@ def test_comparing_without_choosing_shows_the_latest_two(login, office_user, dra
 
 def test_an_older_revision_can_be_read_and_says_it_is_not_the_latest(login, office_user,
                                                                      drafted):
-    services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x")
+    plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x")
 
     response = login(office_user).get(url("plan", drafted), {"revision": 1})
 
@@ -572,7 +577,7 @@ def test_a_principal_comments_and_the_office_answers_through_the_pages(
 
 def test_a_comment_on_a_replaced_draft_is_refused(login, principal_user, office_user,
                                                   reviewing):
-    services.plan_revise(by=office_user, cycle=reviewing, text=TEXT + "改")
+    plan_services.plan_revise(by=office_user, cycle=reviewing, text=TEXT + "改")
 
     response = login(principal_user).post(url("review_comment", reviewing),
                                           {"revision": 1, "section": 1, "body": "x"},
@@ -584,9 +589,9 @@ def test_a_comment_on_a_replaced_draft_is_refused(login, principal_user, office_
 
 def test_comments_of_a_replaced_draft_stay_on_the_page_to_be_answered(login, principal_user,
                                                                       office_user, reviewing):
-    services.review_comment_add(by=principal_user, revision=reviewing.revisions.get(),
+    plan_services.review_comment_add(by=principal_user, revision=reviewing.revisions.get(),
                                 section=1, body="旧稿意见")
-    services.plan_revise(by=office_user, cycle=reviewing, text=TEXT + "改")
+    plan_services.plan_revise(by=office_user, cycle=reviewing, text=TEXT + "改")
 
     response = login(office_user).get(url("review", reviewing))
 
@@ -599,7 +604,7 @@ def test_comments_of_a_replaced_draft_stay_on_the_page_to_be_answered(login, pri
 
 def test_an_empty_comment_or_answer_is_refused_and_saves_nothing(login, client, principal_user,
                                                                  office_user, reviewing):
-    comment = services.review_comment_add(by=principal_user,
+    comment = plan_services.review_comment_add(by=principal_user,
                                           revision=reviewing.revisions.get(), section=1,
                                           body="x")
     empty_comment = login(principal_user).post(url("review_comment", reviewing),
@@ -641,7 +646,7 @@ def test_only_principals_comment(request, login, role_user, reviewing):
 
 @pytest.mark.parametrize("role_user", ["teacher_user", "liaison_user", "principal_user"])
 def test_only_the_office_answers(request, login, role_user, reviewing, principal_user):
-    comment = services.review_comment_add(by=principal_user,
+    comment = plan_services.review_comment_add(by=principal_user,
                                           revision=reviewing.revisions.get(), section=1,
                                           body="x")
 
@@ -654,10 +659,12 @@ def test_only_the_office_answers(request, login, role_user, reviewing, principal
 
 def test_a_comment_of_another_cycle_is_not_found(login, office_user, reviewing, foreign_school,
                                                  foreign_office, principal_user):
-    comment = services.review_comment_add(by=principal_user,
+    comment = plan_services.review_comment_add(by=principal_user,
                                           revision=reviewing.revisions.get(), section=1,
                                           body="x")
-    other = services.cycle_create(by=office_user, township=reviewing.township, school_year=2027)
+    other = cycle_services.cycle_create(
+        by=office_user, township=reviewing.township, school_year=2027
+    )
 
     response = login(office_user).post(url("review_answer", other, comment.pk),
                                        {"answer": "adopted", "reason": "r"})
@@ -677,7 +684,7 @@ def test_the_liaison_reads_the_review_but_a_teacher_may_not(login, liaison_user,
 @pytest.fixture
 def voting(voting, reps):
     """The vote open, one of three representatives has voted."""
-    services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
+    consultation_services.vote_cast(by=reps[0].user, cycle=voting, choice="for")
     return voting
 
 
@@ -694,7 +701,7 @@ def test_the_report_download_matches_the_dashboard(login, office_user, voting):
     book = load_workbook(io.BytesIO(response.content))
     phases = [[c.value for c in row] for row in book["环节"].iter_rows(min_row=2)]
     assert [(row[0], row[4].date(), row[5]) for row in phases] == [
-        (r.phase.number, r.phase.deadline, selectors.STATE_WORDS[r.phase.state])
+        (r.phase.number, r.phase.deadline, sheets.STATE_WORDS[r.phase.state])
         for r in board.phases
     ]
     [vote] = [[c.value for c in row] for row in book["表决"].iter_rows(min_row=2)]
@@ -770,7 +777,7 @@ def busy(reviewing, office_user, principal_user, school, other_school):
         for s in school.staff.all()[:30]
     )
     for day in range(1, 21):
-        services.phase_dates_set(by=office_user, phase=phase(reviewing, 5),
+        cycle_services.phase_dates_set(by=office_user, phase=phase(reviewing, 5),
                                  start_date=date(2026, 8, day), deadline=date(2026, 8, 25))
     return reviewing
 
@@ -828,26 +835,26 @@ def test_the_plan_pages_query_counts_do_not_grow_with_rows(login, office_user, b
 @pytest.mark.usefixtures("english")
 def test_plan_revise_refuses_a_stale_based_on(office_user, drafted):
     with pytest.raises(ValidationError, match="opened on revision 0") as refused:
-        services.plan_revise(by=office_user, cycle=drafted, text=TEXT, based_on=0)
+        plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT, based_on=0)
 
-    assert refused.value.code == services.PLAN_CHANGED
-    revision = services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x", based_on=1)
+    assert refused.value.code == plan_services.PLAN_CHANGED
+    revision = plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x", based_on=1)
     assert revision.number == 2 and drafted.revisions.count() == 2
 
 
 @pytest.mark.usefixtures("english")
 def test_plan_revise_check_gives_the_workflow_reason(office_user, cycle):
-    assert services.plan_revise_check(cycle) == (
+    assert plan_selectors.plan_revise_check(cycle) == (
         "The plan can be written only while phase 1, 2 or 3 is open.")
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    assert services.plan_revise_check(cycle) is None
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    assert plan_selectors.plan_revise_check(cycle) is None
 
 
 def test_plan_revise_keeps_the_settings_it_is_not_given(office_user, drafted):
-    services.plan_revise(by=office_user, cycle=drafted, text=TEXT,
+    plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT,
                          settings={"max_applications": 5, "teaching_load_threshold": 10})
 
-    third = services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x",
+    third = plan_services.plan_revise(by=office_user, cycle=drafted, text=TEXT + "x",
                                  settings={"training_pass_mark": 70})
 
     assert (third.max_applications, third.teaching_load_threshold,

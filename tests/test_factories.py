@@ -3,9 +3,14 @@ must be one the services accept as theirs."""
 
 import pytest
 
-from recruitment import services
 from recruitment.models import PhaseState, Vote
 from recruitment.phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, VOTE
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import cycle as cycle_selectors
+from recruitment.selectors import plan as plan_selectors
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
 from schools.models import Role
 
 from .factories import (
@@ -26,9 +31,9 @@ pytestmark = pytest.mark.usefixtures("english")
 
 def adopted_through_the_services(*, office, township, first_step, quotas, settings):
     """Phases 1–4 as the office and the congress go through them."""
-    cycle = services.cycle_create(by=office, township=township, school_year=2026)
+    cycle = cycle_services.cycle_create(by=office, township=township, school_year=2026)
     open_phase(cycle, office, DRAFT)
-    services.plan_revise(by=office, cycle=cycle, text="方案\n一、岗位设置\n先定岗位。\n",
+    plan_services.plan_revise(by=office, cycle=cycle, text="方案\n一、岗位设置\n先定岗位。\n",
                          settings=settings,
                          schools=[(s, quotas.get(s.pk, 10), s in first_step)
                                   for s in township.schools.all()])
@@ -37,10 +42,10 @@ def adopted_through_the_services(*, office, township, first_step, quotas, settin
         open_phase(cycle, office, number)
         close_phase(cycle, office, number)
     voter = StaffFactory(school=township.schools.first(), user=UserFactory())
-    services.representative_add(by=office, cycle=cycle, staff=voter)
+    consultation_services.representative_add(by=office, cycle=cycle, staff=voter)
     open_phase(cycle, office, VOTE)
-    services.vote_cast(by=voter.user, cycle=cycle, choice="for")
-    services.vote_close(by=office, cycle=cycle)
+    consultation_services.vote_cast(by=voter.user, cycle=cycle, choice="for")
+    consultation_services.vote_close(by=office, cycle=cycle)
     open_phase(cycle, office, INTENTIONS)
     cycle.refresh_from_db()
     return cycle
@@ -51,19 +56,38 @@ def state_of(cycle):
     plan = cycle.adopted_revision
     vote = cycle.votes.get()
     return {
-        "phases": list(cycle.phases.order_by("number")
-                       .values_list("number", "state", "start_date", "deadline")),
-        "plan": (plan.number, plan.text, plan.teaching_load_threshold, plan.own_share_num,
-                 plan.own_share_den, plan.max_applications, plan.training_pass_mark,
-                 plan.created_by),
-        "schools": sorted((s.school.name, s.post_count, s.first_step)
-                          for s in plan.schools.select_related("school")),
-        "vote": (vote.revision == plan, vote.result, vote.representatives, vote.votes_for,
-                 vote.turnout, vote.closed_at is not None, vote.ballots.count()),
+        "phases": list(
+            cycle.phases.order_by("number").values_list("number", "state", "start_date", "deadline")
+        ),
+        "plan": (
+            plan.number,
+            plan.text,
+            plan.teaching_load_threshold,
+            plan.own_share_num,
+            plan.own_share_den,
+            plan.max_applications,
+            plan.training_pass_mark,
+            plan.created_by,
+        ),
+        "schools": sorted(
+            (s.school.name, s.post_count, s.first_step)
+            for s in plan.schools.select_related("school")
+        ),
+        "vote": (
+            vote.revision == plan,
+            vote.result,
+            vote.representatives,
+            vote.votes_for,
+            vote.turnout,
+            vote.closed_at is not None,
+            vote.ballots.count(),
+        ),
         "representatives": cycle.representatives.count(),
-        "may_revise": services.plan_revise_check(cycle),
-        "phase_6_refusal": services.phase_open_check(services.phase_of(cycle, 6)),
-        "phase_5_close_refusal": services.phase_close_check(services.phase_of(cycle, 5)),
+        "may_revise": plan_selectors.plan_revise_check(cycle),
+        "phase_6_refusal": cycle_selectors.phase_open_check(common_selectors.phase_of(cycle, 6)),
+        "phase_5_close_refusal": cycle_selectors.phase_close_check(
+            common_selectors.phase_of(cycle, 5)
+        ),
     }
 
 

@@ -15,8 +15,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from recruitment import selection as sel
+from recruitment import rules
 from recruitment.models import Hire
+from recruitment.services import posts as posts_services
+from recruitment.services import selection as selection_services
 from schools.models import SchoolKind
 
 from .factories import SchoolFactory, adopted_cycle
@@ -57,16 +59,18 @@ def test_two_principals_confirming_one_person_at_once_hire_them_once(office_user
     heads = {s: principal_of(s, s.name) for s in (middle, primary)}
     posts = {}
     for centre, boss in heads.items():
-        posts[centre] = [sel.post_save(by=boss, cycle=cycle, school=centre, fields=f)
+        posts[centre] = [posts_services.post_save(by=boss, cycle=cycle, school=centre, fields=f)
                          for f in (teaching(1), auxiliary(2, seats=3))]
-        sel.posts_publish(by=office_user, cycle=cycle, school=centre)
+        posts_services.posts_publish(by=office_user, cycle=cycle, school=centre)
     # A teacher of a complete primary applies to both centres, which recruit township-wide.
     star = person(school, "骨干甲")
-    sel.intention_submit(by=star.user, cycle=cycle, choices=[
-        sel.Choice(centre, posts[centre][0], [posts[centre][1]]) for centre in (middle, primary)])
+    posts_services.intention_submit(by=star.user, cycle=cycle, choices=[
+        rules.Choice(centre, posts[centre][0], [posts[centre][1]]) for centre in (middle, primary)])
     to_selection(cycle, office_user)
     for centre, boss in heads.items():
-        sel.ranking_record(by=boss, post=posts[centre][0], staff=star, rank=1, decision="hire")
+        selection_services.ranking_record(
+            by=boss, post=posts[centre][0], staff=star, rank=1, decision="hire"
+        )
 
     outcomes = at_once(*(confirm(client_of(boss), cycle, posts[centre][0], star)
                          for centre, boss in heads.items()))
@@ -85,17 +89,17 @@ def test_two_confirmations_for_the_last_seat_at_once_fill_it_once(office_user, t
                                                                   school, principal_user,
                                                                   round_):
     cycle = adopted_cycle(office=office_user, township=township)
-    post, aux = [sel.post_save(by=principal_user, cycle=cycle, school=school, fields=f)
+    post, aux = [posts_services.post_save(by=principal_user, cycle=cycle, school=school, fields=f)
                  for f in (teaching(1), auxiliary(2, seats=3))]
-    sel.posts_publish(by=office_user, cycle=cycle, school=school)
+    posts_services.posts_publish(by=office_user, cycle=cycle, school=school)
     applicants = [person(school, name) for name in ("甲", "乙")]
     for staff in applicants:
-        sel.intention_submit(by=staff.user, cycle=cycle,
-                             choices=[sel.Choice(school, post, [aux])])
+        posts_services.intention_submit(by=staff.user, cycle=cycle,
+                             choices=[rules.Choice(school, post, [aux])])
     to_selection(cycle, office_user)
-    sel.first_layer_close(by=office_user, cycle=cycle)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
     for rank, staff in enumerate(applicants, start=1):
-        sel.ranking_record(by=principal_user, post=post, staff=staff, rank=rank,
+        selection_services.ranking_record(by=principal_user, post=post, staff=staff, rank=rank,
                            decision="hire")
 
     # The principal confirms both from two tabs at the same moment.

@@ -62,6 +62,18 @@ def test_a_copy_of_the_project_keeps_every_contract(tmp_path):
      "attendance and evaluation read the cycle only through its selectors"),
     ("attendance/views.py", "from recruitment.views import allocation",
      "attendance and evaluation read the cycle only through its selectors"),
+    ("recruitment/selectors/plan.py", "from recruitment.services import cycle",
+     "recruitment: pages over services over selectors over access over rules"),
+    ("recruitment/rules.py", "from recruitment import access",
+     "recruitment: pages over services over selectors over access over rules"),
+    ("recruitment/forms/posts.py", "from recruitment.selectors import posts",
+     "recruitment: pages over services over selectors over access over rules"),
+    ("recruitment/access.py", "from recruitment.selectors import common",
+     "recruitment: pages over services over selectors over access over rules"),
+    ("recruitment/services/plan.py", "from recruitment.services import selection",
+     "recruitment.services: one module per part, no cycle"),
+    ("recruitment/selectors/unhired.py", "from recruitment.selectors import cycle",
+     "recruitment.selectors: one module per part, no cycle"),
 ])
 def test_a_forbidden_import_breaks_its_contract(tmp_path, module, line, contract):
     project = project_copy(tmp_path)

@@ -12,8 +12,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from recruitment import selection as sel
 from recruitment.phases import INTENTIONS, SELECTION, UNHIRED
+from recruitment.selectors import unhired as unhired_selectors
+from recruitment.services import allocation as allocation_services
+from recruitment.services import selection as selection_services
+from recruitment.services import unhired as unhired_services
 
 from . import outcome_world
 from .factories import StaffFactory
@@ -31,7 +34,7 @@ def figures(text, row_id):
 
 
 def unhired_at(cycle, school):
-    return sel.unhired(cycle).filter(school=school).count()
+    return unhired_selectors.unhired(cycle).filter(school=school).count()
 
 
 # --- the figures ------------------------------------------------------------------------------
@@ -47,7 +50,7 @@ def test_the_office_sees_every_school_and_the_township(login, office_user, done,
     assert figures(response.text, f"outcome-{other_school.pk}") == [
         "4", "0", "0", "0", "1", "0", "1", str(unhired_at(done, other_school))]
     assert figures(response.text, "outcome-township") == [
-        "9", "2", "1", "1", "1", "1", "1", str(sel.unhired(done).count())]
+        "9", "2", "1", "1", "1", "1", "1", str(unhired_selectors.unhired(done).count())]
     assert 'id="provisional"' in response.text  # phase 7 has not closed
 
 
@@ -130,7 +133,7 @@ def test_the_office_exports_the_outcome(login, office_user, done, people):
     assert book.sheetnames == ["结果", "人员"]
     rows = list(book["结果"].iter_rows(values_only=True))
     assert rows[0][:3] == ("学校", "岗位数", "已聘")
-    assert rows[-1][:9] == ("合计", 9, 2, 1, 1, 1, 1, 1, sel.unhired(done).count())
+    assert rows[-1][:9] == ("合计", 9, 2, 1, 1, 1, 1, 1, unhired_selectors.unhired(done).count())
     people_rows = {r[0]: r for r in list(book["人员"].iter_rows(values_only=True))[1:]}
     assert people_rows["青年丙"][1:] == (people["mover"].resident_id, "东张完小", "夏庄完小", 3,
                                        "数学", "统一调配")
@@ -186,14 +189,14 @@ def test_a_mover_sees_how_they_got_there(login, done, people):
 def test_the_unhired_see_their_training_or_explained_status(login, office_user, done,
                                                             people, school):
     open_phase(done, office_user, UNHIRED)
-    enrolment = sel.training_enrol(by=office_user, cycle=done, staff=people["vice"])
+    enrolment = unhired_services.training_enrol(by=office_user, cycle=done, staff=people["vice"])
     client = login(people["vice"].user)
 
     enrolled = client.get(url("my_result", done))
-    sel.training_score(by=office_user, enrolment=enrolment, score=72)
+    unhired_services.training_score(by=office_user, enrolment=enrolment, score=72)
     scored = client.get(url("my_result", done))
     retiring = person(school, "退休辛")
-    sel.unhired_explain(by=office_user, cycle=done, staff=retiring, reason="年底退休")
+    unhired_services.unhired_explain(by=office_user, cycle=done, staff=retiring, reason="年底退休")
     explained = login(retiring.user).get(url("my_result", done))
 
     assert "In the training class" in enrolled.text and "not recorded yet" in enrolled.text
@@ -206,9 +209,10 @@ def test_a_proposal_awaiting_the_school_is_shown(login, office_user, cycle, post
     apply(people["mover"], cycle, school, posts["here"][0], posts["here"][1])
     close_phase(cycle, office_user, INTENTIONS)
     open_phase(cycle, office_user, SELECTION)
-    sel.ranking_record(by=principal_user, post=posts["here"][0], staff=people["mover"],
-                       rank=1, decision="hire")
-    sel.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    selection_services.ranking_record(
+        by=principal_user, post=posts["here"][0], staff=people["mover"], rank=1, decision="hire"
+    )
+    allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
 
     response = login(people["mover"].user).get(url("my_result", cycle))
 

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from recruitment import selection as sel
+from recruitment import rules, sheets
 from recruitment.models import Application, Intention, Post, PostKind
 from recruitment.phases import INTENTIONS
+from recruitment.services import cycle as cycle_services
+from recruitment.services import posts as posts_services
 
 from .factories import SchoolFactory, StaffFactory, adopted_cycle
 from .helpers import (
@@ -61,7 +63,7 @@ def posts(cycle, office_user, principal_user, school):
 @pytest.fixture
 def other_posts(cycle, office_user, other_school):
     """东张完小's published posts: 1 teaching (数学), 2 auxiliary (门卫)."""
-    maths = sel.PostFields(number=1, kind=PostKind.TEACHING, grade_class="五年级",
+    maths = rules.PostFields(number=1, kind=PostKind.TEACHING, grade_class="五年级",
                            subject="数学", weekly_lessons=14)
     return published(cycle, office_user, office_user, other_school, maths,
                      auxiliary(2, duty="门卫值守"))
@@ -140,7 +142,9 @@ def test_the_office_sets_a_schools_posts_too(login, office_user, cycle, school):
 
 def test_a_principal_changes_an_unpublished_post_and_sees_its_history(login, principal_user,
                                                                       cycle, school):
-    post = sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
+    post = posts_services.post_save(
+        by=principal_user, cycle=cycle, school=school, fields=teaching(1)
+    )
     client = login(principal_user)
 
     page = client.get(url("post_detail", cycle, post.pk))
@@ -158,7 +162,9 @@ def test_a_principal_changes_an_unpublished_post_and_sees_its_history(login, pri
 
 
 def test_a_post_set_by_mistake_is_removed(login, principal_user, cycle, school):
-    post = sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
+    post = posts_services.post_save(
+        by=principal_user, cycle=cycle, school=school, fields=teaching(1)
+    )
 
     response = login(principal_user).post(url("post_delete", cycle, post.pk), follow=True)
 
@@ -201,7 +207,9 @@ def test_posts_no_longer_change_once_intentions_close(login, principal_user, off
 @pytest.mark.parametrize("who", ["teacher_user", "other_principal", "liaison_user"])
 def test_only_the_principal_and_the_office_change_a_schools_posts(request, login, cycle, school,
                                                                   principal_user, who):
-    post = sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
+    post = posts_services.post_save(
+        by=principal_user, cycle=cycle, school=school, fields=teaching(1)
+    )
     client = login(request.getfixturevalue(who))
 
     added = client.post(url("school_posts", cycle, school.pk), post_data(number=2))
@@ -239,8 +247,8 @@ def test_a_school_outside_the_township_is_not_found(login, office_user, cycle, f
 
 def test_the_office_reviews_and_publishes_a_schools_posts(login, office_user, principal_user,
                                                           cycle, school):
-    sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
-    sel.post_save(by=principal_user, cycle=cycle, school=school, fields=auxiliary(2))
+    posts_services.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
+    posts_services.post_save(by=principal_user, cycle=cycle, school=school, fields=auxiliary(2))
     client = login(office_user)
 
     board = client.get(url("posts", cycle))
@@ -274,7 +282,7 @@ def test_publishing_nothing_is_refused_with_its_reason(login, office_user, cycle
                                              ("teacher_user", 403), ("foreign_office", 404)])
 def test_only_the_township_office_publishes(request, login, cycle, school, principal_user, who,
                                             status):
-    sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
+    posts_services.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
     client = login(request.getfixturevalue(who))
 
     assert client.get(url("posts_publish", cycle, school.pk)).status_code == status
@@ -287,7 +295,7 @@ def test_only_the_township_office_publishes(request, login, cycle, school, princ
 
 def test_every_staff_member_sees_the_published_posts_only(login, cycle, posts, principal_user,
                                                           other_school, office_user):
-    hidden = sel.post_save(by=office_user, cycle=cycle, school=other_school,
+    hidden = posts_services.post_save(by=office_user, cycle=cycle, school=other_school,
                            fields=auxiliary(7, duty="图书室管理"))
     outsider = person(other_school, "外校教师")
 
@@ -303,9 +311,9 @@ def test_every_staff_member_sees_the_published_posts_only(login, cycle, posts, p
 def test_a_principal_also_sees_their_schools_unpublished_posts(login, cycle, principal_user,
                                                                school, other_school,
                                                                office_user):
-    sel.post_save(by=principal_user, cycle=cycle, school=school,
+    posts_services.post_save(by=principal_user, cycle=cycle, school=school,
                   fields=auxiliary(1, duty="宿舍管理"))
-    sel.post_save(by=office_user, cycle=cycle, school=other_school,
+    posts_services.post_save(by=office_user, cycle=cycle, school=other_school,
                   fields=auxiliary(1, duty="图书室管理"))
 
     board = login(principal_user).get(url("posts", cycle))
@@ -385,7 +393,7 @@ def test_an_import_is_previewed_then_written_on_confirm(login, principal_user, c
 
 
 def test_a_reimport_changes_the_posts_of_the_same_numbers(login, principal_user, cycle, school):
-    sel.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
+    posts_services.post_save(by=principal_user, cycle=cycle, school=school, fields=teaching(1))
     client = login(principal_user)
 
     uploaded = upload(client, cycle, school, sheet([1, "教学岗", "三年级", "英语", 10, "", "", 1]))
@@ -589,7 +597,7 @@ def test_every_reason_is_shown_at_once(login, teacher, cycle, posts, school, oth
 
 
 def test_an_unpublished_post_is_refused(login, teacher, cycle, posts, school, principal_user):
-    hidden = sel.post_save(by=principal_user, cycle=cycle, school=school,
+    hidden = posts_services.post_save(by=principal_user, cycle=cycle, school=school,
                            fields=auxiliary(9, duty="图书室"))
 
     response = login(teacher.user).post(url("intention", cycle),
@@ -629,9 +637,8 @@ def test_an_intention_changes_until_the_deadline_then_is_refused(login, teacher,
 
 def test_before_phase_5_opens_intentions_are_refused(login, office_user, township, school,
                                                      teacher):
-    from recruitment import services
 
-    cycle = services.cycle_create(by=office_user, township=township, school_year=2027)
+    cycle = cycle_services.cycle_create(by=office_user, township=township, school_year=2027)
 
     page = login(teacher.user).get(url("intention", cycle))
 
@@ -668,8 +675,14 @@ def test_a_login_without_a_staff_record_has_no_intention(login, office_user, cyc
 
 def test_the_printable_intention_form(login, teacher, cycle, posts, school, other_school,
                                       other_posts):
-    sel.intention_submit(by=teacher.user, cycle=cycle, choices=[
-        sel.Choice(school, posts[0], [posts[1]]), sel.Choice(other_school, None, [other_posts[1]])])
+    posts_services.intention_submit(
+        by=teacher.user,
+        cycle=cycle,
+        choices=[
+            rules.Choice(school, posts[0], [posts[1]]),
+            rules.Choice(other_school, None, [other_posts[1]]),
+        ],
+    )
 
     page = login(teacher.user).get(url("intention_print", cycle))
 
@@ -701,18 +714,18 @@ def test_nothing_to_print_before_submitting(login, teacher, cycle, posts):
 def applied(cycle, posts, other_posts, school, other_school, teacher):
     """Four intentions: 教师乙 (夏庄完小) at home; 外校 (东张完小) at 夏庄完小 then home;
     东张甲 (东张完小) at home only; 东张乙 (东张完小) at home then 夏庄完小 second."""
-    sel.intention_submit(by=teacher.user, cycle=cycle,
-                         choices=[sel.Choice(school, posts[0], [posts[1]])])
+    posts_services.intention_submit(by=teacher.user, cycle=cycle,
+                         choices=[rules.Choice(school, posts[0], [posts[1]])])
     mover = person(other_school, "外校")
-    sel.intention_submit(by=mover.user, cycle=cycle, choices=[
-        sel.Choice(school, None, [posts[1]]), sel.Choice(other_school, None, [other_posts[1]])])
+    posts_services.intention_submit(by=mover.user, cycle=cycle, choices=[
+        rules.Choice(school, None, [posts[1]]), rules.Choice(other_school, None, [other_posts[1]])])
     home = person(other_school, "东张甲")
-    sel.intention_submit(by=home.user, cycle=cycle,
-                         choices=[sel.Choice(other_school, other_posts[0], [other_posts[1]])])
+    posts_services.intention_submit(by=home.user, cycle=cycle,
+                         choices=[rules.Choice(other_school, other_posts[0], [other_posts[1]])])
     second = person(other_school, "东张乙")
-    sel.intention_submit(by=second.user, cycle=cycle, choices=[
-        sel.Choice(other_school, other_posts[0], [other_posts[1]]),
-        sel.Choice(school, None, [posts[1]])])
+    posts_services.intention_submit(by=second.user, cycle=cycle, choices=[
+        rules.Choice(other_school, other_posts[0], [other_posts[1]]),
+        rules.Choice(school, None, [posts[1]])])
     return {"teacher": teacher, "mover": mover, "home": home, "second": second}
 
 
@@ -884,13 +897,16 @@ def test_an_import_and_a_post_saved_at_once_keep_the_quota(principal_user, offic
     data = sheet([1, "教学岗", "三年级", "语文", 12, "", "", 3])
 
     imported, saved = at_once(
-        lambda: sel.posts_import(by=principal_user, cycle=cycle, school=school, data=data),
-        lambda: sel.post_save(by=office_user, cycle=cycle, school=school,
-                              fields=auxiliary(2, seats=2)),
+        lambda: posts_services.posts_import(
+            by=principal_user, cycle=cycle, school=school, data=data
+        ),
+        lambda: posts_services.post_save(
+            by=office_user, cycle=cycle, school=school, fields=auxiliary(2, seats=2)
+        ),
     )
 
     # Whichever came second found the other's seats: exactly one of them wrote.
-    import_wrote = isinstance(imported, sel.PostImport) and not imported.errors
+    import_wrote = isinstance(imported, sheets.PostImport) and not imported.errors
     save_wrote = isinstance(saved, Post)
     assert import_wrote != save_wrote, (imported, saved)
     assert sum(post.seats for post in Post.objects.filter(school=school)) <= 4

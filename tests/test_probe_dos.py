@@ -18,8 +18,8 @@ from django.http import multipartparser
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from recruitment import selection as sel
 from recruitment.models import Post
+from recruitment.services import posts as posts_services
 from schools import services
 from schools.models import RosterImport, School, Staff
 from staffing import workbook as wb
@@ -333,7 +333,7 @@ def no_import(monkeypatch):
         raise AssertionError("the file was read")
 
     monkeypatch.setattr(services, "roster_import", refuse)
-    monkeypatch.setattr(sel, "posts_import", refuse)
+    monkeypatch.setattr(posts_services, "posts_import", refuse)
 
 
 def test_a_roster_over_the_limit_is_refused_with_its_real_size(

@@ -20,10 +20,17 @@ from django.contrib import admin
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from recruitment import selection as sel
-from recruitment import services
+from recruitment import rules
 from recruitment.models import CommitteeRole, Proposal
 from recruitment.phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, SELECTION, UNHIRED
+from recruitment.selectors import common as common_selectors
+from recruitment.services import allocation as allocation_services
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
+from recruitment.services import posts as posts_services
+from recruitment.services import selection as selection_services
+from recruitment.services import unhired as unhired_services
 from schools.models import Position
 from staffing.ids import optional_id, parse_id
 
@@ -35,8 +42,8 @@ JUNK = ["abc", "1.5", NUL, HUGE, "-1", "１２"]  # letters, decimals, NUL, huge
 ROOT = Path(settings.BASE_DIR)
 VIEW_SOURCES = [ROOT / "staffing" / "views.py", ROOT / "schools" / "views.py",
                 *sorted((ROOT / "recruitment" / "views").glob("*.py"))]
-FORM_MODULES = ["recruitment.forms", "recruitment.posts_forms", "recruitment.consult_forms",
-                "recruitment.committee_forms", "recruitment.allocation_forms", "schools.forms"]
+FORM_MODULES = [*(f"recruitment.forms.{p.stem}" for p in sorted(
+    (ROOT / "recruitment" / "forms").glob("*.py")) if p.stem != "__init__"), "schools.forms"]
 
 
 # --- the helper ------------------------------------------------------------------------
@@ -67,7 +74,7 @@ def parameter_names() -> set[str]:
     """Every name a view reads from the query string or the form (f-strings with the
     intention form's slot 1), and every field of every form class of the project."""
     names = set()
-    for source in [*VIEW_SOURCES, *(ROOT / "recruitment").glob("*forms.py")]:
+    for source in [*VIEW_SOURCES, *(ROOT / "recruitment" / "forms").glob("*.py")]:
         for name in READ.findall(source.read_text()):
             names.add(re.sub(r"\{[^}]*\}", "1", name.replace("{prefix}", "choice-1")))
     for module_name in FORM_MODULES:
@@ -127,63 +134,66 @@ def world(office_user, principal_user, teacher, township, school, other_school,
     proposal, a cadre proposal, a committee member), 2027 in phase 3 (a review comment,
     an opinion), 2028 in phase 7 (a trainee); and 2029 with no adopted plan."""
     selecting = adopted_cycle(office=office_user, township=township)
-    posts = [sel.post_save(by=principal_user, cycle=selecting, school=school, fields=f)
-             for f in (sel.PostFields(number=1, kind="teaching", grade_class="三年级",
+    posts = [posts_services.post_save(by=principal_user, cycle=selecting, school=school, fields=f)
+             for f in (rules.PostFields(number=1, kind="teaching", grade_class="三年级",
                                       subject="语文", weekly_lessons=12),
-                       sel.PostFields(number=2, kind="auxiliary", duties="实验室管理"),
-                       sel.PostFields(number=3, kind="teaching", grade_class="四年级",
+                       rules.PostFields(number=2, kind="auxiliary", duties="实验室管理"),
+                       rules.PostFields(number=3, kind="teaching", grade_class="四年级",
                                       subject="语文", weekly_lessons=12))]
-    sel.posts_publish(by=office_user, cycle=selecting, school=school)
+    posts_services.posts_publish(by=office_user, cycle=selecting, school=school)
     outsider = StaffFactory(school=other_school, user=UserFactory(username="outsider"))
-    sel.intention_submit(by=teacher.user, cycle=selecting,
-                         choices=[sel.Choice(school, posts[0], [posts[1]])])
-    sel.intention_submit(by=outsider.user, cycle=selecting,
-                         choices=[sel.Choice(school, posts[2], [posts[1]])])
+    posts_services.intention_submit(by=teacher.user, cycle=selecting,
+                         choices=[rules.Choice(school, posts[0], [posts[1]])])
+    posts_services.intention_submit(by=outsider.user, cycle=selecting,
+                         choices=[rules.Choice(school, posts[2], [posts[1]])])
     close_phase(selecting, office_user, INTENTIONS)
     open_phase(selecting, office_user, SELECTION)
-    sel.first_layer_close(by=office_user, cycle=selecting)
-    sel.ranking_record(by=principal_user, post=posts[2], staff=outsider, rank=1,
+    selection_services.first_layer_close(by=office_user, cycle=selecting)
+    selection_services.ranking_record(by=principal_user, post=posts[2], staff=outsider, rank=1,
                        decision="hire")
-    ranking = sel.ranking_record(by=principal_user, post=posts[0], staff=teacher, rank=1,
-                                 decision="hire")
-    sel.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
-    from recruitment import committee
-    member = committee.committee_member_add(by=principal_user, cycle=selecting, school=school,
-                                            user=StaffFactory(school=school, user=UserFactory(
-                                                username="member")).user,
-                                            role=CommitteeRole.BACKBONE)
-    run = sel.allocation_run(by=office_user, cycle=selecting, own_staff_first=False)
+    ranking = selection_services.ranking_record(
+        by=principal_user, post=posts[0], staff=teacher, rank=1, decision="hire"
+    )
+    selection_services.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
+    member = selection_services.committee_member_add(
+        by=principal_user,
+        cycle=selecting,
+        school=school,
+        user=StaffFactory(school=school, user=UserFactory(username="member")).user,
+        role=CommitteeRole.BACKBONE,
+    )
+    run = allocation_services.allocation_run(by=office_user, cycle=selecting, own_staff_first=False)
     position = Position.objects.create(staff=StaffFactory(school=school), school=school,
                                        title="副校长", start_date="2020-09-01")
 
-    consulting = services.cycle_create(by=office_user, township=township, school_year=2027)
+    consulting = cycle_services.cycle_create(by=office_user, township=township, school_year=2027)
     open_phase(consulting, office_user, DRAFT)
-    services.plan_revise(by=office_user, cycle=consulting, text=TEXT, settings={})
+    plan_services.plan_revise(by=office_user, cycle=consulting, text=TEXT, settings={})
     close_phase(consulting, office_user, DRAFT)
     open_phase(consulting, office_user, REVIEW)
-    comment = services.review_comment_add(by=principal_user,
+    comment = plan_services.review_comment_add(by=principal_user,
                                           revision=consulting.revisions.get(), section=1,
                                           body="意见")
-    services.review_comment_answer(by=office_user, comment=comment, adopted=True, reason="好")
+    plan_services.review_comment_answer(by=office_user, comment=comment, adopted=True, reason="好")
     close_phase(consulting, office_user, REVIEW)
     open_phase(consulting, office_user, OPINIONS)
-    opinion = services.opinion_submit(by=teacher.user, cycle=consulting, body="意见")
+    opinion = consultation_services.opinion_submit(by=teacher.user, cycle=consulting, body="意见")
     representative = selecting.representatives.get()
 
-    training = services.cycle_create(by=office_user, township=township, school_year=2028)
+    training = cycle_services.cycle_create(by=office_user, township=township, school_year=2028)
     open_phase(training, office_user, DRAFT)
-    services.plan_revise(by=office_user, cycle=training, text=TEXT, settings={})
+    plan_services.plan_revise(by=office_user, cycle=training, text=TEXT, settings={})
     training.adopted_revision = training.revisions.get()  # the vote is not the point here
     training.save()
     for number in range(1, SELECTION + 1):
-        phase = services.phase_of(training, number)
+        phase = common_selectors.phase_of(training, number)
         phase.state = "closed"
         phase.save()
     open_phase(training, office_user, UNHIRED)
     idle = StaffFactory(school=school)
-    enrolment = sel.training_enrol(by=office_user, cycle=training, staff=idle)
+    enrolment = unhired_services.training_enrol(by=office_user, cycle=training, staff=idle)
 
-    drafting = services.cycle_create(by=office_user, township=township, school_year=2029)
+    drafting = cycle_services.cycle_create(by=office_user, township=township, school_year=2029)
     open_phase(drafting, office_user, DRAFT)
 
     ids = {"school_pk": school.pk, "post_pk": posts[0].pk, "member_pk": member.pk,

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from recruitment.selectors import common as common_selectors
 from schools import demo
 from schools.management.commands.seed_demo import DEMO_PASSWORD, HEAD_TITLES, LIAISON_SCHOOLS
 from schools.models import Membership, Role, School, Staff, Township
@@ -126,13 +127,12 @@ def test_the_demo_cycle_is_ready_for_the_selection():
     seed()
     from recruitment.models import Cycle, Intention, PhaseState, Post, Vote
     from recruitment.phases import INTENTIONS, SELECTION
-    from recruitment.services import phase_of
 
     cycle = Cycle.objects.get()
     assert cycle.adopted_revision is not None
     assert Vote.objects.get().result == Vote.Result.ADOPTED
-    assert phase_of(cycle, INTENTIONS).state == PhaseState.CLOSED
-    assert phase_of(cycle, SELECTION).state == PhaseState.OPEN
+    assert common_selectors.phase_of(cycle, INTENTIONS).state == PhaseState.CLOSED
+    assert common_selectors.phase_of(cycle, SELECTION).state == PhaseState.OPEN
     assert Post.objects.filter(cycle=cycle, published_at__isnull=False).count() > 200
     assert Intention.objects.filter(cycle=cycle).count() > 200
     assert Intention.objects.filter(

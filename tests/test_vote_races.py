@@ -10,9 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from recruitment import services
 from recruitment.models import Ballot, Representative, Vote
 from recruitment.phases import DRAFT, VOTE
+from recruitment.services import consultation as consultation_services
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
 
 from .helpers import TEXT, at_once, person, phase, run
 
@@ -21,19 +23,19 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def open_vote_with(office_user, township, school, *, year, size):
     """A cycle of ``year`` with ``size`` representatives and its vote open."""
-    cycle = services.cycle_create(by=office_user, township=township, school_year=year)
-    services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
-    services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
+    cycle = cycle_services.cycle_create(by=office_user, township=township, school_year=year)
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, DRAFT))
+    plan_services.plan_revise(by=office_user, cycle=cycle, text=TEXT)
     people = [person(school, f"{year}-代表{i}") for i in range(size)]
     for rep in people:
-        services.representative_add(by=office_user, cycle=cycle, staff=rep)
+        consultation_services.representative_add(by=office_user, cycle=cycle, staff=rep)
     run(cycle, office_user, DRAFT, 2, 3)
-    services.phase_open(by=office_user, phase=phase(cycle, VOTE))
+    cycle_services.phase_open(by=office_user, phase=phase(cycle, VOTE))
     return cycle, people
 
 
 def cast(cycle, rep, choice):
-    return lambda: services.vote_cast(by=rep.user, cycle=cycle, choice=choice)
+    return lambda: consultation_services.vote_cast(by=rep.user, cycle=cycle, choice=choice)
 
 
 def test_two_ballots_of_one_representative_at_once_yield_exactly_one(office_user, township,
@@ -82,7 +84,7 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(office_user, tow
 
     *ballots, closed = at_once(
         *(cast(cycle, p, "for" if i % 2 else "against") for i, p in enumerate(people)),
-        lambda: services.vote_close(by=office_user, cycle=cycle),
+        lambda: consultation_services.vote_close(by=office_user, cycle=cycle),
     )
 
     assert isinstance(closed, Vote), closed

@@ -10,9 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from recruitment import selection as sel
-from recruitment import services, workflow
+from recruitment import workflow
 from recruitment.models import CadreProposal, Proposal, ReviewComment, StaffOpinion
+from recruitment.services import allocation as allocation_services
+from recruitment.services import consultation as consultation_services
+from recruitment.services import plan as plan_services
+from recruitment.services import selection as selection_services
 from recruitment.workflow import (
     CADRE_PROPOSAL_FLOW,
     PROPOSAL_FLOW,
@@ -124,11 +127,14 @@ def test_a_flow_names_only_its_own_states_and_says_why_a_state_is_final():
 
 
 def test_a_comment_may_be_answered_again(reviewing, principal_user, office_user):
-    comment = services.review_comment_add(by=principal_user, revision=reviewing.revisions.get(),
-                                          section=2, body="岗位数偏少")
+    comment = plan_services.review_comment_add(
+        by=principal_user, revision=reviewing.revisions.get(), section=2, body="岗位数偏少"
+    )
 
-    services.review_comment_answer(by=office_user, comment=comment, adopted=True, reason="可以")
-    services.review_comment_answer(by=office_user, comment=comment, adopted=False,
+    plan_services.review_comment_answer(
+        by=office_user, comment=comment, adopted=True, reason="可以"
+    )
+    plan_services.review_comment_answer(by=office_user, comment=comment, adopted=False,
                                    reason="编制不足")
 
     comment.refresh_from_db()
@@ -139,11 +145,17 @@ def test_a_comment_may_be_answered_again(reviewing, principal_user, office_user)
 
 def test_an_opinion_may_be_decided_again(consulting, teacher_user, principal_user, office_user,
                                          school):
-    opinion = services.opinion_submit(by=teacher_user, cycle=consulting, body="请增加英语岗")
-    services.opinions_report(by=principal_user, cycle=consulting, school=school)
+    opinion = consultation_services.opinion_submit(
+        by=teacher_user, cycle=consulting, body="请增加英语岗"
+    )
+    consultation_services.opinions_report(by=principal_user, cycle=consulting, school=school)
 
-    services.opinion_decide(by=office_user, opinion=opinion, adopted=False, reason="编制不足")
-    services.opinion_decide(by=office_user, opinion=opinion, adopted=True, reason="已调整")
+    consultation_services.opinion_decide(
+        by=office_user, opinion=opinion, adopted=False, reason="编制不足"
+    )
+    consultation_services.opinion_decide(
+        by=office_user, opinion=opinion, adopted=True, reason="已调整"
+    )
 
     opinion.refresh_from_db()
     assert (opinion.status, opinion.reason) == (SO.ADOPTED, "已调整")
@@ -156,10 +168,12 @@ def test_a_proposal_answered_twice_is_refused(office_user, township, principal_u
     to_selection(selecting, office_user)
     mover = person(other_school, "青年丙")
     proposal = ProposalFactory(post=post, staff=mover, proposed_by=office_user)
-    sel.proposal_decide(by=principal_user, proposal=proposal, confirm=False, reason="已满")
+    allocation_services.proposal_decide(
+        by=principal_user, proposal=proposal, confirm=False, reason="已满"
+    )
 
     with pytest.raises(ValidationError) as refused:
-        sel.proposal_decide(by=principal_user, proposal=proposal, confirm=True)
+        allocation_services.proposal_decide(by=principal_user, proposal=proposal, confirm=True)
 
     assert refused.value.messages == [ANSWERED]
     proposal.refresh_from_db()
@@ -169,10 +183,10 @@ def test_a_proposal_answered_twice_is_refused(office_user, township, principal_u
 
 def test_a_cadre_proposal_decided_twice_is_refused(cycle, office_user, school, teacher):
     proposal = CadreProposalFactory(cycle=cycle, school=school, staff=teacher)
-    sel.cadre_decide(by=office_user, proposal=proposal, approve=False)
+    selection_services.cadre_decide(by=office_user, proposal=proposal, approve=False)
 
     with pytest.raises(ValidationError) as refused:
-        sel.cadre_decide(by=office_user, proposal=proposal, approve=True)
+        selection_services.cadre_decide(by=office_user, proposal=proposal, approve=True)
 
     assert refused.value.messages == [DECIDED]
     proposal.refresh_from_db()
@@ -185,11 +199,14 @@ def test_the_comment_service_answers_by_the_table(monkeypatch, reviewing, princi
     """Were a comment answered once only, the table alone would say so."""
     monkeypatch.setattr(workflow, "REVIEW_COMMENT_FLOW", StatusFlow(
         RC, {RC.PENDING: frozenset({RC.ADOPTED, RC.NOT_ADOPTED})}, "Answered once."))
-    comment = services.review_comment_add(by=principal_user, revision=reviewing.revisions.get(),
-                                          section=2, body="岗位数偏少")
-    services.review_comment_answer(by=office_user, comment=comment, adopted=True, reason="可以")
+    comment = plan_services.review_comment_add(
+        by=principal_user, revision=reviewing.revisions.get(), section=2, body="岗位数偏少"
+    )
+    plan_services.review_comment_answer(
+        by=office_user, comment=comment, adopted=True, reason="可以"
+    )
     with pytest.raises(ValidationError, match="Answered once."):
-        services.review_comment_answer(by=office_user, comment=comment, adopted=False,
+        plan_services.review_comment_answer(by=office_user, comment=comment, adopted=False,
                                        reason="不行")
     comment.refresh_from_db()
     assert comment.status == RC.ADOPTED
@@ -199,12 +216,18 @@ def test_the_opinion_service_answers_by_the_table(monkeypatch, consulting, teach
                                                   principal_user, office_user, school):
     monkeypatch.setattr(workflow, "STAFF_OPINION_FLOW", StatusFlow(
         SO, {SO.PENDING: frozenset({SO.ADOPTED, SO.DECLINED})}, "Decided once."))
-    opinion = services.opinion_submit(by=teacher_user, cycle=consulting, body="请增加英语岗")
-    services.opinions_report(by=principal_user, cycle=consulting, school=school)
-    services.opinion_decide(by=office_user, opinion=opinion, adopted=False, reason="编制不足")
+    opinion = consultation_services.opinion_submit(
+        by=teacher_user, cycle=consulting, body="请增加英语岗"
+    )
+    consultation_services.opinions_report(by=principal_user, cycle=consulting, school=school)
+    consultation_services.opinion_decide(
+        by=office_user, opinion=opinion, adopted=False, reason="编制不足"
+    )
 
     with pytest.raises(ValidationError, match="Decided once."):
-        services.opinion_decide(by=office_user, opinion=opinion, adopted=True, reason="已调整")
+        consultation_services.opinion_decide(
+            by=office_user, opinion=opinion, adopted=True, reason="已调整"
+        )
     opinion.refresh_from_db()
     assert opinion.status == SO.DECLINED
 

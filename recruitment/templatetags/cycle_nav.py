@@ -6,7 +6,7 @@ can afford it.
 
 from django import template
 
-from ..selectors import current_cycle_id as _current_cycle_id
+from recruitment.selectors import cycle as cycle_selectors
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def current_cycle_id(context) -> int | None:
     request = context.get("request")
     if request is None:
         return None
-    return _current_cycle_id(request.user)
+    return cycle_selectors.current_cycle_id(request.user)

@@ -18,33 +18,24 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access
+from recruitment.forms import cycle as cycle_forms
+from recruitment.forms import plan as plan_forms
+from recruitment.selectors import cycle as cycle_selectors
+from recruitment.selectors import plan as plan_selectors
+from recruitment.services import cycle as cycle_services
+from recruitment.services import plan as plan_services
+from recruitment.views import common as common_views
 from schools import access as school_access
 from staffing import workbook as wb
 from staffing.ids import optional_id
 
-from .. import access, selectors, services, workflow
-from ..forms import (
-    CompareForm,
-    CycleCreateForm,
-    PhaseDatesForm,
-    PlanForm,
-    ReviewAnswerForm,
-    ReviewCommentForm,
-)
+from .. import workflow
 from ..models import PhaseState
 from ..phases import OPINIONS, PHASES, REVIEW
 from ..sections import plan_sections
 
 PHASE_CHANGES_SHOWN = 10
-
-
-def _require_office(user, cycle) -> None:
-    if not access.is_cycle_office(user, cycle):
-        raise PermissionDenied
-
-
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _phase_name(number: int) -> str:
@@ -59,11 +50,11 @@ def _phase_name(number: int) -> str:
 def cycle_list(request):
     """The cycles this login sees; the office starts a new school year's cycle here."""
     user = request.user
-    cycles = list(selectors.cycle_list(user))
+    cycles = list(cycle_selectors.cycle_list(user))
     office = school_access.scope_of(user).is_office
     form = None
     if office:
-        form = CycleCreateForm(
+        form = cycle_forms.CycleCreateForm(
             request.POST or None, user=user,
             latest_year=max((c.school_year for c in cycles), default=None),
         )
@@ -72,12 +63,12 @@ def cycle_list(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                cycle = services.cycle_create(
+                cycle = cycle_services.cycle_create(
                     by=user, township=form.cleaned_data["township"],
                     school_year=form.cleaned_data["school_year"],
                 )
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc, capitalised=False)
             else:
                 messages.success(
                     request,
@@ -100,18 +91,18 @@ def dashboard(request, pk):
     context = {
         "cycle": cycle,
         "office": office,
-        "todos": selectors.todos_for(user, cycle),
+        "todos": cycle_selectors.todos_for(user, cycle),
         "may_read_plan": access.may_read_drafts(user, cycle),
     }
     if office:
-        board = selectors.dashboard(cycle)
+        board = cycle_selectors.dashboard(cycle)
         context.update(
             board=board,
             opinions_started=board.phase(OPINIONS).state != PhaseState.NOT_STARTED,
-            phase_changes=selectors.phase_changes(cycle, limit=PHASE_CHANGES_SHOWN),
+            phase_changes=cycle_selectors.phase_changes(cycle, limit=PHASE_CHANGES_SHOWN),
         )
     else:
-        context.update(phases=selectors.staff_phases(cycle),
+        context.update(phases=cycle_selectors.staff_phases(cycle),
                        review_reader=access.is_school_leader(user, cycle),
                        staff_member=access.own_staff(user, cycle) is not None)
     return render(request, "recruitment/dashboard.html", context)
@@ -120,25 +111,25 @@ def dashboard(request, pk):
 @login_required
 @require_POST
 def phase_open(request, pk, number):
-    return _phase_change(request, pk, number, services.phase_open,
+    return _phase_change(request, pk, number, cycle_services.phase_open,
                          _("%(phase)s is open."))
 
 
 @login_required
 @require_POST
 def phase_close(request, pk, number):
-    return _phase_change(request, pk, number, services.phase_close,
+    return _phase_change(request, pk, number, cycle_services.phase_close,
                          _("%(phase)s is closed."))
 
 
 def _phase_change(request, pk, number, service, success):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    phase = selectors.phase_get(cycle, number)
+    access.require_cycle_office(request.user, cycle)
+    phase = access.phase_get(cycle, number)
     try:
         service(by=request.user, phase=phase)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc, capitalised=False)
     else:
         messages.success(request, success % {"phase": _phase_name(number)})
     return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
@@ -148,17 +139,17 @@ def _phase_change(request, pk, number, service, success):
 @require_POST
 def phase_dates(request, pk, number):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    phase = selectors.phase_get(cycle, number)
-    form = PhaseDatesForm(request.POST)
+    access.require_cycle_office(request.user, cycle)
+    phase = access.phase_get(cycle, number)
+    form = cycle_forms.PhaseDatesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The dates of %(phase)s were not changed: enter both dates.")
                        % {"phase": _phase_name(number)})
     else:
         try:
-            services.phase_dates_set(by=request.user, phase=phase, **form.cleaned_data)
+            cycle_services.phase_dates_set(by=request.user, phase=phase, **form.cleaned_data)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("The dates of %(phase)s have been changed.")
                              % {"phase": _phase_name(number)})
@@ -170,9 +161,9 @@ def phase_dates(request, pk, number):
 def phase_history(request, pk):
     """Every change to the cycle's phases: who opened, closed or re-dated which, when."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     return render(request, "recruitment/phase_history.html",
-                  {"cycle": cycle, "phase_changes": selectors.phase_changes(cycle)})
+                  {"cycle": cycle, "phase_changes": cycle_selectors.phase_changes(cycle)})
 
 
 @login_required
@@ -180,9 +171,9 @@ def phase_history(request, pk):
 def report(request, pk):
     """The cycle report (sheets 环节 and 表决), as ``manage.py cycle_report`` writes it."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     buffer = io.BytesIO()
-    wb.write_workbook(buffer, selectors.cycle_report_sheets(cycle))
+    wb.write_workbook(buffer, cycle_selectors.cycle_report_sheets(cycle))
     name = f"竞聘周期-{cycle.township.name}-{cycle.school_year}.xlsx"
     return wb.xlsx_response(buffer.getvalue(), name, fallback=f"cycle-{cycle.school_year}.xlsx")
 
@@ -204,22 +195,22 @@ def plan(request, pk):
     _require_drafts(user, cycle)
     number = optional_id(request.GET.get("revision"))  # parsed like an id
     if number is not None:
-        revision = selectors.revision_get(cycle, number)
+        revision = access.revision_get(cycle, number)
     else:
-        revision = selectors.plan_shown(cycle)
+        revision = plan_selectors.plan_shown(cycle)
     office = access.is_cycle_office(user, cycle)
     context = {"cycle": cycle, "revision": revision, "office": office}
     if revision is not None:
         rows = list(revision.schools.all())
         context.update(
             sections=plan_sections(revision.text),
-            settings=selectors.plan_settings(revision),
+            settings=plan_selectors.plan_settings(revision),
             school_rows=rows,
             total_posts=sum(row.post_count for row in rows),
-            latest=selectors.latest_revision(cycle),
+            latest=plan_selectors.latest_revision(cycle),
         )
     if office:
-        context["revise_refusal"] = services.plan_revise_check(cycle)
+        context["revise_refusal"] = plan_selectors.plan_revise_check(cycle)
     return render(request, "recruitment/plan/plan.html", context)
 
 
@@ -229,39 +220,39 @@ def plan_edit(request, pk):
     """The office writes the plan: each save is a new revision (phases 1–3)."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    _require_office(user, cycle)
-    latest = selectors.latest_revision_with_schools(cycle)
-    rows = selectors.plan_rows(cycle, latest)
+    access.require_cycle_office(user, cycle)
+    latest = plan_selectors.latest_revision_with_schools(cycle)
+    rows = plan_selectors.plan_rows(cycle, latest)
     if request.method == "POST":
-        form = PlanForm(request.POST, rows=rows)
+        form = plan_forms.PlanForm(request.POST, rows=rows)
         if form.is_valid():
             values = {"text": form.cleaned_data["text"], "note": form.cleaned_data["note"],
                       "settings": form.settings(), "schools": form.schools()}
             try:
-                revision = services.plan_revise(by=user, cycle=cycle,
+                revision = plan_services.plan_revise(by=user, cycle=cycle,
                                                 based_on=form.cleaned_data["based_on"], **values)
             except ValidationError as exc:
-                if exc.code == services.PLAN_CHANGED:
+                if exc.code == plan_services.PLAN_CHANGED:
                     # Read again: the revision saved since may have committed after the
                     # first read above (two clicks racing).
-                    latest = selectors.latest_revision_with_schools(cycle)
-                if exc.code != services.PLAN_CHANGED:
-                    _refused(request, exc)
+                    latest = plan_selectors.latest_revision_with_schools(cycle)
+                if exc.code != plan_services.PLAN_CHANGED:
+                    common_views.refused(request, exc, capitalised=False)
                 elif (latest is not None and latest.created_by_id == user.pk
-                      and selectors.revision_matches(latest, **values)):
+                      and plan_selectors.revision_matches(latest, **values)):
                     # The same form sent twice: the first click saved it.
                     messages.info(request, _("Revision %(n)d already holds these changes.")
                                   % {"n": latest.number})
                     return redirect("recruitment:plan", pk=cycle.pk)
                 else:
-                    _refused(request, exc)
+                    common_views.refused(request, exc, capitalised=False)
                     messages.warning(request, _(
                         "Your text is kept below. Compare it with revision %(n)d before "
                         "saving again: saving now makes it the next revision."
                     ) % {"n": latest.number if latest else 0})
                     data = request.POST.copy()
                     data["based_on"] = latest.number if latest else 0
-                    form = PlanForm(data, rows=rows)
+                    form = plan_forms.PlanForm(data, rows=rows)
             else:
                 messages.success(request, _("Revision %(n)d of the plan has been saved.")
                                  % {"n": revision.number})
@@ -269,12 +260,12 @@ def plan_edit(request, pk):
         else:
             messages.error(request, _("The plan was not saved; see the reasons below."))
     else:
-        form = PlanForm(initial=PlanForm.initial_from(latest), rows=rows)
+        form = plan_forms.PlanForm(initial=plan_forms.PlanForm.initial_from(latest), rows=rows)
     return render(request, "recruitment/plan/edit.html", {
         "cycle": cycle,
         "form": form,
         "latest": latest,
-        "refusal": services.plan_revise_check(cycle),
+        "refusal": plan_selectors.plan_revise_check(cycle),
     })
 
 
@@ -284,7 +275,7 @@ def revisions(request, pk):
     """Every saved revision with who saved it, when and why; two chosen to compare."""
     cycle = access.cycle_get(request.user, pk)
     _require_drafts(request.user, cycle)
-    page = selectors.revisions_page(cycle, page=request.GET.get("page"))
+    page = plan_selectors.revisions_page(cycle, page=request.GET.get("page"))
     numbers = [revision.number for revision in page]
     return render(request, "recruitment/plan/revisions.html", {
         "cycle": cycle,
@@ -300,18 +291,18 @@ def revision_compare(request, pk):
     """Two revisions side by side, the older on the left (``?a=N&b=M``)."""
     cycle = access.cycle_get(request.user, pk)
     _require_drafts(request.user, cycle)
-    form = CompareForm(request.GET)
+    form = plan_forms.CompareForm(request.GET)
     if form.is_valid():
         a, b = sorted((form.cleaned_data["a"], form.cleaned_data["b"]))
     else:
-        latest = selectors.latest_revision(cycle)
+        latest = plan_selectors.latest_revision(cycle)
         if latest is None or latest.number < 2:
             messages.info(request, _("There is nothing to compare yet: the plan has fewer "
                                      "than two revisions."))
             return redirect("recruitment:revisions", pk=cycle.pk)
         a, b = latest.number - 1, latest.number
-    diff = selectors.revision_diff(selectors.revision_get(cycle, a),
-                                   selectors.revision_get(cycle, b))
+    diff = plan_selectors.revision_diff(access.revision_get(cycle, a),
+                                   access.revision_get(cycle, b))
     return render(request, "recruitment/plan/compare.html", {"cycle": cycle, "diff": diff})
 
 
@@ -332,17 +323,17 @@ def review(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     _require_review_reader(user, cycle)
-    phase = selectors.phase_get(cycle, REVIEW)
+    phase = access.phase_get(cycle, REVIEW)
     refusal = workflow.acting_refusal(phase)
     comment_refusal = workflow.submission_refusal(phase)  # the office answers past it
     office = access.is_cycle_office(user, cycle)
-    commenter = bool(selectors.principal_schools_of(user, cycle))
+    commenter = bool(access.principal_schools(user, cycle))
     return render(request, "recruitment/plan/review.html", {
         "cycle": cycle,
         "phase": phase,
         "refusal": refusal,
         "deadline_refusal": None if refusal else comment_refusal,
-        "board": selectors.review_board(cycle),
+        "board": plan_selectors.review_board(cycle),
         "office": office,
         "may_comment": commenter and comment_refusal is None,
         "may_answer": office and refusal is None,
@@ -354,21 +345,21 @@ def review(request, pk):
 def review_comment(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    if not selectors.principal_schools_of(user, cycle):
+    if not access.principal_schools(user, cycle):
         raise PermissionDenied
-    form = ReviewCommentForm(request.POST)
+    form = plan_forms.ReviewCommentForm(request.POST)
     anchor = ""
     if not form.is_valid():
         messages.error(request, _("The comment was not saved: the form was incomplete."))
     else:
-        revision = selectors.revision_get(cycle, form.cleaned_data["revision"])
+        revision = access.revision_get(cycle, form.cleaned_data["revision"])
         section = form.cleaned_data["section"]
         anchor = f"#section-{section}"
         try:
-            services.review_comment_add(by=user, revision=revision, section=section,
+            plan_services.review_comment_add(by=user, revision=revision, section=section,
                                         body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your comment has been saved. The office answers it "
                                         "on this page."))
@@ -380,17 +371,17 @@ def review_comment(request, pk):
 def review_answer(request, pk, comment_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    _require_office(user, cycle)
-    comment = selectors.comment_get(cycle, comment_pk)
-    form = ReviewAnswerForm(request.POST)
+    access.require_cycle_office(user, cycle)
+    comment = access.comment_get(cycle, comment_pk)
+    form = plan_forms.ReviewAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The answer was not saved: choose adopted or not adopted."))
     else:
         try:
-            services.review_comment_answer(by=user, comment=comment, adopted=form.adopted,
+            plan_services.review_comment_answer(by=user, comment=comment, adopted=form.adopted,
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your answer to the comment on “%(section)s” has been "
                                         "saved.") % {"section": comment.section_title})

@@ -15,41 +15,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access, rules, sheets
+from recruitment.forms import posts as posts_forms
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import posts as posts_selectors
+from recruitment.services import posts as posts_services
+from recruitment.views import common as common_views
 from schools import access as school_access
 from schools import services as school_services
 from staffing import workbook as wb
 from staffing.history import history_of
 
-from .. import access, posting, selection, selectors
 from ..models import PostKind
-from ..posts_forms import (
-    IntentionFilterForm,
-    IntentionForm,
-    PostFilterForm,
-    PostForm,
-    PostsUploadForm,
-    Slot,
-)
 
-ERROR_HEADER = posting.ERROR_HEADER
+ERROR_HEADER = sheets.ERROR_HEADER
 
 
-def _refused(request, exc: ValidationError) -> None:
-    # workflow's reasons start in lower case ("phase 5 … has not opened yet.").
-    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
-
-
-def _when(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
-
-
-def _nav(viewer: posting.Viewer, cycle) -> dict:
+def _nav(viewer: access.Viewer, cycle) -> dict:
     """What the pages' sub-navigation links to for this login."""
     principal_schools = []
     if not viewer.office and viewer.principal_of:
@@ -74,26 +62,30 @@ def posts(request, pk):
     office each school's seats against its quota."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
-    visible = posting.posts_visible(viewer, cycle)
-    form = PostFilterForm(request.GET, cycle=cycle, subjects=posting.subjects_of(visible))
+    viewer = access.viewer_of(user, cycle)
+    visible = access.posts_visible(viewer, cycle)
+    form = posts_forms.PostFilterForm(
+        request.GET, cycle=cycle, subjects=posts_selectors.subjects_of(visible)
+    )
     filters = form.filters()
-    found = posting.posts_filtered(visible, school=filters.get("school"),
+    found = posts_selectors.posts_filtered(visible, school=filters.get("school"),
                                    kind=filters.get("kind", ""),
                                    subject=filters.get("subject", ""),
                                    query=filters.get("q", ""))
     context = {
         "cycle": cycle,
         "here": "posts",
-        "phase": posting.intentions_phase(cycle),
+        "phase": posts_selectors.intentions_phase(cycle),
         "filter_form": form,
         "filtered": bool(filters),
-        "page": selectors.page_of(found, request.GET.get("page"), posting.POSTS_PER_PAGE),
+        "page": common_selectors.page_of(
+            found, request.GET.get("page"), posts_selectors.POSTS_PER_PAGE
+        ),
         **_nav(viewer, cycle),
     }
     if viewer.overseen:
-        context["school_rows"] = posting.school_post_rows(cycle, viewer.overseen)
-        context["change_refusal"] = posting.posts_change_refusal(cycle)
+        context["school_rows"] = posts_selectors.school_post_rows(cycle, viewer.overseen)
+        context["change_refusal"] = posts_selectors.posts_change_refusal(cycle)
     return render(request, "recruitment/posts/board.html", context)
 
 
@@ -104,23 +96,23 @@ def post_detail(request, pk, post_pk):
     it is unpublished, the form that changes it."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
-    post = posting.post_get(viewer, cycle, post_pk)
+    viewer = access.viewer_of(user, cycle)
+    post = access.post_get(viewer, cycle, post_pk)
     editor = viewer.may_edit_posts(post.school)
-    refusal = posting.posts_change_refusal(cycle)
+    refusal = posts_selectors.posts_change_refusal(cycle)
     if post.published_at is not None:
         refusal = _("Post %(n)d is published and can no longer change.") % {"n": post.number}
     form = None
     if request.method == "POST":
         if not editor:
             raise PermissionDenied
-        form = PostForm(request.POST)
+        form = posts_forms.PostForm(request.POST)
         if form.is_valid():
             try:
-                selection.post_save(by=user, cycle=cycle, school=post.school,
+                posts_services.post_save(by=user, cycle=cycle, school=post.school,
                                     fields=form.fields_value(), post=post)
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(request, _("Post %(n)d of %(school)s has been saved.")
                                  % {"n": form.cleaned_data["number"],
@@ -129,7 +121,9 @@ def post_detail(request, pk, post_pk):
         else:
             messages.error(request, _("The post was not saved; see the reasons below."))
     elif editor and refusal is None:
-        form = PostForm(initial=PostForm.initial_from(posting.post_fields_of(post)))
+        form = posts_forms.PostForm(
+            initial=posts_forms.PostForm.initial_from(rules.post_fields_of(post))
+        )
     return render(request, "recruitment/posts/post.html", {
         "cycle": cycle,
         "post": post,
@@ -146,14 +140,14 @@ def post_detail(request, pk, post_pk):
 def post_delete(request, pk, post_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
-    post = posting.post_get(viewer, cycle, post_pk)
+    viewer = access.viewer_of(user, cycle)
+    post = access.post_get(viewer, cycle, post_pk)
     if not viewer.may_edit_posts(post.school):
         raise PermissionDenied
     try:
-        posting.post_delete(by=user, cycle=cycle, post=post)
+        posts_services.post_delete(by=user, cycle=cycle, post=post)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
         return redirect("recruitment:post_detail", pk=cycle.pk, post_pk=post.pk)
     messages.success(request, _("Post %(n)d of %(school)s has been removed.")
                      % {"n": post.number, "school": post.school.name})
@@ -168,8 +162,8 @@ def _school(request, pk, school_pk, *, edit: bool):
     (``edit``: change) the school's posts; 404 outside the township, 403 for anyone
     else."""
     cycle = access.cycle_get(request.user, pk)
-    school = posting.school_of_cycle(cycle, school_pk)
-    viewer = posting.viewer_of(request.user, cycle)
+    school = access.school_of_cycle(cycle, school_pk)
+    viewer = access.viewer_of(request.user, cycle)
     allowed = viewer.may_edit_posts if edit else viewer.may_see_school_posts
     if not allowed(school):
         raise PermissionDenied
@@ -185,13 +179,13 @@ def school_posts(request, pk, school_pk):
     cycle, school, viewer = _school(request, pk, school_pk, edit=request.method == "POST")
     form = None
     if request.method == "POST":
-        form = PostForm(request.POST)
+        form = posts_forms.PostForm(request.POST)
         if form.is_valid():
             try:
-                post = selection.post_save(by=user, cycle=cycle, school=school,
+                post = posts_services.post_save(by=user, cycle=cycle, school=school,
                                            fields=form.fields_value())
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(request, _("Post %(n)d of %(school)s has been added.")
                                  % {"n": post.number, "school": school.name})
@@ -203,15 +197,19 @@ def school_posts(request, pk, school_pk):
 
 def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload_form=None):
     editor = viewer.may_edit_posts(school)
-    refusal = posting.posts_change_refusal(cycle)
-    all_posts = posting.school_posts(cycle, school)
+    refusal = posts_selectors.posts_change_refusal(cycle)
+    all_posts = posts_selectors.school_posts(cycle, school)
     unpublished = all_posts.filter(published_at__isnull=True).count()
-    quota = selection.post_quota(cycle, school)
-    seats = selection.seats_set(cycle, school)
+    quota = posts_selectors.post_quota(cycle, school)
+    seats = posts_selectors.seats_set(cycle, school)
     if editor and refusal is None:
-        post_form = post_form or PostForm(initial={"number": posting.next_post_number(
-            cycle, school), "kind": PostKind.TEACHING})
-        upload_form = upload_form or PostsUploadForm()
+        post_form = post_form or posts_forms.PostForm(
+            initial={
+                "number": posts_selectors.next_post_number(cycle, school),
+                "kind": PostKind.TEACHING,
+            }
+        )
+        upload_form = upload_form or posts_forms.PostsUploadForm()
     else:
         post_form = upload_form = None
     return render(request, "recruitment/posts/school.html", {
@@ -220,13 +218,13 @@ def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload
         "here": "school",
         "editor": editor,
         "refusal": refusal,
-        "page": selectors.page_of(all_posts, request.GET.get("page"),
-                                posting.SCHOOL_POSTS_PER_PAGE),
+        "page": common_selectors.page_of(all_posts, request.GET.get("page"),
+                                posts_selectors.SCHOOL_POSTS_PER_PAGE),
         "quota": quota,
         "seats": seats,
         "remaining": quota - seats,
         "unpublished": unpublished,
-        "publish_refusal": posting.publish_refusal(cycle, school, unpublished=unpublished),
+        "publish_refusal": posts_selectors.publish_refusal(cycle, school, unpublished=unpublished),
         "post_form": post_form,
         "upload_form": upload_form,
         **_nav(viewer, cycle),
@@ -238,7 +236,7 @@ def _school_posts_page(request, cycle, school, viewer, *, post_form=None, upload
 def posts_template(request, pk):
     """The empty 岗位 sheet (headers, required ones marked)."""
     access.cycle_get(request.user, pk)
-    return wb.xlsx_response(wb.workbook_bytes(posting.posts_template_sheets()), "岗位模板.xlsx",
+    return wb.xlsx_response(wb.workbook_bytes(sheets.posts_template_sheets()), "岗位模板.xlsx",
                             fallback="posts-template.xlsx")
 
 
@@ -251,21 +249,21 @@ def posts_upload(request, pk, school_pk):
     cycle, school, viewer = _school(request, pk, school_pk, edit=True)
     too_large = wb.request_too_large(request)
     if too_large:  # the body is never read: the form comes back unbound, with the reason
-        form = wb.refuse_upload(PostsUploadForm(), too_large)
+        form = wb.refuse_upload(posts_forms.PostsUploadForm(), too_large)
     else:
-        form = PostsUploadForm(request.POST, request.FILES)
+        form = posts_forms.PostsUploadForm(request.POST, request.FILES)
     if not too_large and form.is_valid():
         try:
             data = wb.read_upload(form.cleaned_data["workbook"])
-            result = selection.posts_import(by=user, cycle=cycle, school=school, data=data,
+            result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data,
                                             dry_run=True)
         except wb.WorkbookError as exc:
             form.add_error("workbook", str(exc))
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
             return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
         else:
-            token = posting.posts_upload_keep(cycle=cycle, school=school, data=data,
+            token = posts_services.posts_upload_keep(cycle=cycle, school=school, data=data,
                                               result=result)
             if result.errors:
                 rows = len({error.row for error in result.errors})
@@ -291,21 +289,21 @@ def posts_import_preview(request, pk, school_pk, token):
     as checked at upload (kept with it: the sheet is not read again here), compared
     with the school's posts as they are now; confirming checks it all again."""
     cycle, school, viewer = _school(request, pk, school_pk, edit=True)
-    refusal = posting.posts_change_refusal(cycle)
+    refusal = posts_selectors.posts_change_refusal(cycle)
     if refusal:
         messages.error(request, capfirst(refusal))
         return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
-    preview = posting.posts_upload_preview(cycle, school, token)
+    preview = posts_services.posts_upload_preview(cycle, school, token)
     errors, errors_more = wb.errors_shown(preview)
     return render(request, "recruitment/posts/import_preview.html", {
         "cycle": cycle,
         "school": school,
         "token": token,
         "preview": preview,
-        "rows": posting.import_rows(cycle, school, preview["rows"]),
+        "rows": posts_selectors.import_rows(cycle, school, preview["rows"]),
         "errors": errors,
         "errors_more": errors_more,
-        "quota": selection.post_quota(cycle, school),
+        "quota": posts_selectors.post_quota(cycle, school),
         **_nav(viewer, cycle),
     })
 
@@ -315,13 +313,13 @@ def posts_import_preview(request, pk, school_pk, token):
 def posts_import_confirm(request, pk, school_pk, token):
     user = request.user
     cycle, school, _viewer = _school(request, pk, school_pk, edit=True)
-    data = posting.posts_upload_read(cycle, school, token)
+    data = posts_services.posts_upload_read(cycle, school, token)
     back = redirect("recruitment:posts_import_preview", pk=cycle.pk, school_pk=school.pk,
                     token=token)
     try:
-        result = selection.posts_import(by=user, cycle=cycle, school=school, data=data)
+        result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
         return back
     except IntegrityError:
         # A post of the same number was saved at the same moment: nothing was written.
@@ -332,7 +330,7 @@ def posts_import_confirm(request, pk, school_pk, token):
         messages.error(request, _("The school's posts changed since the preview and the sheet "
                                   "now has errors; nothing was imported."))
         return back
-    posting.posts_upload_discard(cycle, school, token)
+    posts_services.posts_upload_discard(cycle, school, token)
     messages.success(request, _("Posts imported into %(school)s: %(created)d added, "
                                 "%(updated)d changed.")
                      % {"school": school.name, "created": result.created,
@@ -346,7 +344,7 @@ def posts_import_errors(request, pk, school_pk, token):
     """The kept sheet's rows back with an error column, to fix in Excel (written at
     upload, kept with it)."""
     cycle, school, _viewer = _school(request, pk, school_pk, edit=True)
-    data = posting.posts_upload_errors(cycle, school, token)
+    data = posts_services.posts_upload_errors(cycle, school, token)
     return wb.xlsx_response(data, f"岗位-{school.name}-{ERROR_HEADER}.xlsx",
                             fallback="posts-errors.xlsx")
 
@@ -358,15 +356,15 @@ def posts_publish(request, pk, school_pk):
     confirmation listing them."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    school = posting.school_of_cycle(cycle, school_pk)
-    viewer = posting.viewer_of(user, cycle)
+    school = access.school_of_cycle(cycle, school_pk)
+    viewer = access.viewer_of(user, cycle)
     if not viewer.office:
         raise PermissionDenied
     if request.method == "POST":
         try:
-            count = selection.posts_publish(by=user, cycle=cycle, school=school)
+            count = posts_services.posts_publish(by=user, cycle=cycle, school=school)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, ngettext(
                 "%(count)d post of %(school)s published: every staff member of the township "
@@ -374,14 +372,16 @@ def posts_publish(request, pk, school_pk):
                 "%(count)d posts of %(school)s published: every staff member of the township "
                 "sees them now.", count) % {"count": count, "school": school.name})
         return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
-    unpublished = list(posting.school_posts(cycle, school).filter(published_at__isnull=True))
+    unpublished = list(
+        posts_selectors.school_posts(cycle, school).filter(published_at__isnull=True)
+    )
     return render(request, "recruitment/posts/publish.html", {
         "cycle": cycle,
         "school": school,
         "unpublished": unpublished,
-        "refusal": posting.publish_refusal(cycle, school, unpublished=len(unpublished)),
-        "quota": selection.post_quota(cycle, school),
-        "seats": selection.seats_set(cycle, school),
+        "refusal": posts_selectors.publish_refusal(cycle, school, unpublished=len(unpublished)),
+        "quota": posts_selectors.post_quota(cycle, school),
+        "seats": posts_selectors.seats_set(cycle, school),
         **_nav(viewer, cycle),
     })
 
@@ -396,10 +396,10 @@ def intention(request, pk):
     closes; what they submitted last, and their status as teaching or support staff."""
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
+    viewer = access.viewer_of(user, cycle)
     staff = viewer.staff
-    phase = posting.intentions_phase(cycle)
-    refusal = posting.intention_refusal(cycle, phase)
+    phase = posts_selectors.intentions_phase(cycle)
+    refusal = posts_selectors.intention_refusal(cycle, phase)
     plan = cycle.adopted_revision
     context = {"cycle": cycle, "here": "intention", "phase": phase, "refusal": refusal,
                "staff": staff, "plan": plan, **_nav(viewer, cycle)}
@@ -407,60 +407,61 @@ def intention(request, pk):
         if request.method == "POST":
             raise PermissionDenied
         return render(request, "recruitment/posts/intention.html", context)
-    current = posting.intention_of(cycle, staff)
-    schools = posting.intention_schools(cycle, staff)
+    current = posts_selectors.intention_of(cycle, staff)
+    schools = posts_selectors.intention_schools(cycle, staff)
     if request.method == "POST":
-        form = IntentionForm(request.POST, cycle=cycle, slots=plan.max_applications,
+        form = posts_forms.IntentionForm(request.POST, cycle=cycle, slots=plan.max_applications,
                              schools=schools)
-        if form.action == IntentionForm.SHOW:
+        if form.action == posts_forms.IntentionForm.SHOW:
             form.show()
         elif form.is_valid():
             try:
-                saved = selection.intention_submit(by=user, cycle=cycle, choices=form.choices())
+                saved = posts_services.intention_submit(
+                    by=user, cycle=cycle, choices=form.choices()
+                )
             except ValidationError as exc:
                 form.errors = [capfirst(m) for m in exc.messages]
-                messages.error(request, _("Your intention was not saved; see the reasons "
-                                          "below."))
+                messages.error(request, _("Your intention was not saved; see the reasons below."))
             else:
                 messages.success(request, _(
                     "Your intention has been submitted at %(when)s. You may change it until "
                     "the deadline, %(deadline)s.") % {
-                        "when": _when(saved.submitted_at),
+                        "when": common_views.when(saved.submitted_at),
                         "deadline": phase.deadline.isoformat()})
                 return redirect("recruitment:intention", pk=cycle.pk)
         else:
             # Every other reason too, not only the choice to look at again.
             form.errors = [capfirst(m) for m in
-                           selection.intention_problems(cycle, form.choices())]
+                           posts_selectors.intention_problems(cycle, form.choices())]
             messages.error(request, _("Your intention was not saved; see the reasons below."))
     else:
-        form = IntentionForm(cycle=cycle, slots=plan.max_applications, schools=schools,
+        form = posts_forms.IntentionForm(cycle=cycle, slots=plan.max_applications, schools=schools,
                              initial=_initial_slots(current, staff, schools))
     _fill_options(cycle, form)
     context.update(
         form=form,
         schools=schools,
         intention=current,
-        choices=posting.choices_shown(plan, current),
+        choices=posts_selectors.choices_shown(plan, current),
         history=history_of(current) if current else [],
     )
     return render(request, "recruitment/posts/intention.html", context)
 
 
-def _initial_slots(current, staff, schools) -> list[Slot]:
+def _initial_slots(current, staff, schools) -> list[posts_forms.Slot]:
     """The choices submitted last; for a first intention, the staff member's own school
     (when it has published posts), its posts shown."""
     if current is not None:
-        return [Slot(app.rank, app.school, app.school, app.teaching_post,
+        return [posts_forms.Slot(app.rank, app.school, app.school, app.teaching_post,
                      list(app.auxiliary_posts.all()))
                 for app in current.applications.all()]
     own = next((school for school in schools if school.pk == staff.school_id), None)
-    return [Slot(1, own, own)] if own else []
+    return [posts_forms.Slot(1, own, own)] if own else []
 
 
-def _fill_options(cycle, form: IntentionForm) -> None:
+def _fill_options(cycle, form: posts_forms.IntentionForm) -> None:
     """Each choice's published posts of its school to choose from, in one query."""
-    found = posting.choosable_posts(cycle, form.school_ids)
+    found = posts_selectors.choosable_posts(cycle, form.school_ids)
     for slot in form.slots:
         options = found.get(slot.school.pk, []) if slot.posts_shown else []
         slot.teaching_options = [p for p in options if p.kind == PostKind.TEACHING]
@@ -476,7 +477,7 @@ def intention_print(request, pk):
     staff = access.own_staff(user, cycle)
     if staff is None:
         raise PermissionDenied
-    current = posting.intention_of(cycle, staff)
+    current = posts_selectors.intention_of(cycle, staff)
     if current is None:
         messages.info(request, _("You have not submitted an intention yet: there is nothing "
                                  "to print."))
@@ -487,7 +488,7 @@ def intention_print(request, pk):
         "staff": staff,
         "intention": current,
         "plan": plan,
-        "choices": posting.choices_shown(plan, current),
+        "choices": posts_selectors.choices_shown(plan, current),
         "printed_on": timezone.localdate(),
     })
 
@@ -498,15 +499,15 @@ def intention_print(request, pk):
 def _intentions(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
-    viewer = posting.viewer_of(user, cycle)
+    viewer = access.viewer_of(user, cycle)
     if not viewer.overseen:
         raise PermissionDenied
-    form = IntentionFilterForm(request.GET, school_ids=viewer.overseen)
+    form = posts_forms.IntentionFilterForm(request.GET, school_ids=viewer.overseen)
     filters = form.filters()
-    found = posting.intentions_filtered(
-        user, posting.intentions_visible(viewer, cycle), school=filters.get("school"),
+    found = posts_selectors.intentions_filtered(
+        user, access.intentions_visible(viewer, cycle), school=filters.get("school"),
         support=filters.get("support", ""), query=filters.get("q", ""))
-    return cycle, viewer, form, filters, posting.intentions_listed(found)
+    return cycle, viewer, form, filters, posts_selectors.intentions_listed(found)
 
 
 @login_required
@@ -515,21 +516,23 @@ def intentions(request, pk):
     """Who applied where: every intention for the office; for a principal or liaison,
     their schools' staff and those applying at their schools."""
     cycle, viewer, form, filters, found = _intentions(request, pk)
-    page = selectors.page_of(found, request.GET.get("page"), posting.INTENTIONS_PER_PAGE)
+    page = common_selectors.page_of(
+        found, request.GET.get("page"), posts_selectors.INTENTIONS_PER_PAGE
+    )
     context = {
         "cycle": cycle,
         "here": "intentions",
         "filter_form": form,
         "filtered": bool(filters),
         "page": page,
-        "rows": posting.intention_rows(page, viewer),
-        "phase": posting.intentions_phase(cycle),
+        "rows": posts_selectors.intention_rows(page, viewer),
+        "phase": posts_selectors.intentions_phase(cycle),
         "export_query": request.GET.urlencode(),
         **_nav(viewer, cycle),
     }
     if viewer.office:
         context.update(submitted=cycle.intentions.count(),
-                       staff_count=posting.township_staff_count(cycle))
+                       staff_count=posts_selectors.township_staff_count(cycle))
     return render(request, "recruitment/posts/intentions.html", context)
 
 
@@ -538,9 +541,9 @@ def intentions(request, pk):
 def intentions_export(request, pk):
     """The list as filtered, as sheet 意向 (one line per ranked choice)."""
     cycle, viewer, _form, _filters, found = _intentions(request, pk)
-    rows = posting.intention_rows(found, viewer)
+    rows = posts_selectors.intention_rows(found, viewer)
     full_ids = school_access.may_see_full_ids_of(request.user, cycle.township_id)
-    sheet = posting.intentions_sheet(request.user, cycle, rows, full_ids=full_ids)
+    sheet = posts_selectors.intentions_sheet(request.user, cycle, rows, full_ids=full_ids)
     buffer = io.BytesIO()
     wb.write_workbook(buffer, [sheet])
     name = f"意向-{cycle.township.name}-{cycle.school_year}.xlsx"

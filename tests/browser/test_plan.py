@@ -4,8 +4,9 @@ plan, save it, and find revision 1 on the plan page."""
 import pytest
 from playwright.sync_api import expect
 
-from recruitment import services
 from recruitment.models import PhaseState, PlanRevision
+from recruitment.selectors import common as common_selectors
+from recruitment.services import cycle as cycle_services
 from tests.helpers import TEXT
 
 from .helpers import log_in
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 def test_office_opens_phase_1_writes_the_plan_and_sees_revision_1(page, office_user, township,
                                                                   school, other_school):
-    cycle = services.cycle_create(by=office_user, township=township, school_year=2026)
+    cycle = cycle_services.cycle_create(by=office_user, township=township, school_year=2026)
     log_in(page, "office")
 
     page.get_by_role("link", name="Staffing cycle").first.click()
@@ -45,4 +46,4 @@ def test_office_opens_phase_1_writes_the_plan_and_sees_revision_1(page, office_u
     expect(page.locator("#total-posts")).to_have_text("38")
     revision = PlanRevision.objects.get(cycle=cycle)
     assert (revision.number, revision.note, revision.training_pass_mark) == (1, "初稿", 70)
-    assert services.phase_of(cycle, 1).state == PhaseState.OPEN
+    assert common_selectors.phase_of(cycle, 1).state == PhaseState.OPEN

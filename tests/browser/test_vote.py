@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from recruitment import services
 from recruitment.models import Ballot
+from recruitment.services import consultation as consultation_services
 
 from .helpers import PHONE, assert_fits_the_phone, log_in_here
 
@@ -49,8 +49,8 @@ def test_a_representative_votes_for_on_a_phone_and_sees_the_adopted_result(
     expect(page.locator("#turnout")).to_contain_text("1 of 3 representatives have voted")
     assert Ballot.objects.get().choice == "for"
 
-    services.vote_cast(by=people[1].user, cycle=cycle, choice="for")
-    services.vote_close(by=office_user, cycle=cycle)
+    consultation_services.vote_cast(by=people[1].user, cycle=cycle, choice="for")
+    consultation_services.vote_close(by=office_user, cycle=cycle)
     page.reload()
 
     expect(page.locator("#result")).to_have_text("Adopted")

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from recruitment.models import Cycle
-from recruitment.selectors import cycle_report_sheets
+from recruitment.selectors import cycle as cycle_selectors
 from staffing.workbook import write_workbook
 
 
@@ -30,5 +30,5 @@ class Command(BaseCommand):
             raise CommandError("several townships have that cycle; add --township",
                                returncode=2)
         with export.open("wb") as stream:
-            write_workbook(stream, cycle_report_sheets(latest))
+            write_workbook(stream, cycle_selectors.cycle_report_sheets(latest))
         self.stdout.write(f"wrote {export} for {latest}")

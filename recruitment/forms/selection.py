@@ -1,14 +1,15 @@
-"""Forms of the phase 6 pages: they check shape; the services check the rules
-(``recruitment/selection.py``, ``recruitment/committee.py``)."""
+"""Committee, ranking, confirmation, cadres, vice principals (phase 6).
+"""
+
+from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.forms import common as common_forms
+from recruitment.models import CadreProposal, CommitteeRole, Decision
 from staffing.ids import IdField
 
-from .models import CadreProposal, CommitteeRole, Decision
-
-REASON_MAX_LENGTH = 1000
 RANK_MAX = 999
 
 
@@ -72,7 +73,7 @@ class CadreDecisionForm(forms.Form):
 
 class ViceKeepForm(forms.Form):
     reason = forms.CharField(
-        label=_("Remarks (optional)"), required=False, max_length=REASON_MAX_LENGTH,
+        label=_("Remarks (optional)"), required=False, max_length=common_forms.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -81,6 +82,6 @@ class ViceRemoveForm(forms.Form):
     # Not required here: the service refuses a removal without a reason, in its words.
     reason = forms.CharField(
         label=_("Why the vice principal failed or is unfit"), required=False,
-        max_length=REASON_MAX_LENGTH,
+        max_length=common_forms.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "required": True}),
     )

@@ -23,42 +23,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access, rules
+from recruitment.forms import selection as selection_forms
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import selection as selection_selectors
+from recruitment.services import selection as selection_services
+from recruitment.views import common as common_views
 from schools.models import School
 from staffing.history import history_of
 
-from .. import access, committee, selection
-from ..committee_forms import (
-    CadreDecisionForm,
-    CadreProposeForm,
-    CommitteeMemberForm,
-    RankingForm,
-    StaffForm,
-    ViceKeepForm,
-    ViceRemoveForm,
-)
 from ..models import CommitteeRole, Decision
 from ..phases import SELECTION
-from ..services import phase_of
-
-
-def _refused(request, exc: ValidationError) -> None:
-    # workflow's reasons start in lower case ("phase 6 … has not opened yet.").
-    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
-
-
-def _form_refused(request, form, fallback: str) -> None:
-    errors = [e for errors in form.errors.values() for e in errors]
-    messages.error(request, " ".join(errors) if errors else fallback)
-
-
-def _require_office(user, cycle) -> None:
-    if not access.is_cycle_office(user, cycle):
-        raise PermissionDenied
 
 
 def _school(cycle, school_pk) -> School:
@@ -70,7 +49,7 @@ def _committee_school(request, pk, school_pk):
     """The cycle and one of its schools, for the school's committee and the office."""
     cycle = access.cycle_get(request.user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_see_school(request.user, cycle, school):
+    if not access.may_see_school(request.user, cycle, school):
         raise PermissionDenied
     return cycle, school
 
@@ -94,7 +73,7 @@ def selection_overview(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     if not access.is_cycle_office(user, cycle):
-        schools = committee.committee_schools(user, cycle)
+        schools = access.committee_schools(user, cycle)
         if not schools:
             raise PermissionDenied
         if len(schools) == 1:
@@ -104,7 +83,7 @@ def selection_overview(request, pk):
     return render(request, "recruitment/committee/overview.html", {
         "cycle": cycle,
         "office": True,
-        "board": committee.overview(cycle),
+        "board": selection_selectors.overview(cycle),
     })
 
 
@@ -114,17 +93,17 @@ def first_layer_close(request, pk):
     """The office closes the centres' township-wide layer after a confirmation; the
     other schools then confirm their hires."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if request.method == "POST":
         try:
-            selection.first_layer_close(by=request.user, cycle=cycle)
+            selection_services.first_layer_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("The centres' layer is closed: the other schools may "
                                         "now confirm their hires."))
         return redirect(_overview_url(cycle, "#layer"))
-    board = committee.overview(cycle)
+    board = selection_selectors.overview(cycle)
     return render(request, "recruitment/committee/first_layer_close.html", {
         "cycle": cycle,
         "office": True,
@@ -138,18 +117,18 @@ def first_layer_close(request, pk):
 def cadre_decide(request, pk, proposal_pk):
     """The office approves (the position starts today) or rejects a proposed cadre."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    proposal = committee.cadre_proposal_get(cycle, proposal_pk)
-    form = CadreDecisionForm(request.POST)
+    access.require_cycle_office(request.user, cycle)
+    proposal = access.cadre_proposal_get(cycle, proposal_pk)
+    form = selection_forms.CadreDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to reject the proposal."))
         return redirect(_overview_url(cycle, "#cadres"))
     values = {"name": proposal.staff.name, "title": proposal.title,
               "school": proposal.school.name}
     try:
-        selection.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
+        selection_services.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         if form.approved:
             messages.success(request, _("%(name)s is approved as %(title)s at %(school)s: the "
@@ -166,12 +145,12 @@ def positions_end(request, pk):
     """R3 at the selection's close: after a confirmation listing them, every cadre not
     hired at their own unit loses the position from today."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if request.method == "POST":
         try:
-            ended = committee.positions_end(by=request.user, cycle=cycle)
+            ended = selection_services.positions_end(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, ngettext(
                 "%(n)d leadership position ended: its holder is not hired at their own unit "
@@ -179,13 +158,13 @@ def positions_end(request, pk):
                 "%(n)d leadership positions ended: their holders are not hired at their own "
                 "unit (R3).", ended) % {"n": ended})
         return redirect(_overview_url(cycle, "#positions"))
-    positions = list(committee.positions_to_end(cycle))
-    phase = phase_of(cycle, SELECTION)
+    positions = list(selection_selectors.positions_to_end(cycle))
+    phase = common_selectors.phase_of(cycle, SELECTION)
     return render(request, "recruitment/committee/positions_end.html", {
         "cycle": cycle,
         "office": True,
         "positions": positions,
-        "refusal": committee.positions_end_refusal(phase, len(positions)),
+        "refusal": rules.positions_end_refusal(phase, len(positions)),
     })
 
 
@@ -199,14 +178,14 @@ def school_selection(request, pk, school_pk):
     why each button it shows disabled cannot be pressed now."""
     user = request.user
     cycle, school = _committee_school(request, pk, school_pk)
-    board = committee.school_board(user, cycle, school)
+    board = selection_selectors.school_board(user, cycle, school)
     return render(request, "recruitment/committee/school.html", {
         "cycle": cycle,
         "school": school,
         "office": board.office,
         "board": board,
-        "member_form": CommitteeMemberForm(candidates=board.candidates),
-        "cadre_form": CadreProposeForm(staff=board.proposable),
+        "member_form": selection_forms.CommitteeMemberForm(candidates=board.candidates),
+        "cadre_form": selection_forms.CadreProposeForm(staff=board.proposable),
         "decisions": Decision.choices,
         "may_see_vices": board.may_see_vices,
     })
@@ -219,22 +198,22 @@ def committee_add(request, pk, school_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_manage_committee(user, cycle, school):
+    if not access.may_manage_committee(user, cycle, school):
         raise PermissionDenied
-    form = CommitteeMemberForm(request.POST)
+    form = selection_forms.CommitteeMemberForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("Choose a person and their role."))
+        common_views.form_refused(request, form, _("Choose a person and their role."))
     else:
-        member_user = committee.committee_user_get(cycle, form.cleaned_data["user"])
+        member_user = access.committee_user_get(cycle, form.cleaned_data["user"])
         role = form.cleaned_data["role"]
         try:
-            committee.committee_member_add(by=user, cycle=cycle, school=school,
+            selection_services.committee_member_add(by=user, cycle=cycle, school=school,
                                            user=member_user, role=role)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is on the committee as %(role)s.") % {
-                "name": committee.person_name(member_user),
+                "name": selection_selectors.member_name(member_user),
                 "role": CommitteeRole(role).label})
     return redirect(_school_url(cycle, school, "#committee"))
 
@@ -246,15 +225,15 @@ def committee_remove(request, pk, school_pk, member_pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_manage_committee(user, cycle, school):
+    if not access.may_manage_committee(user, cycle, school):
         raise PermissionDenied
-    member = committee.committee_member_get(cycle, school, member_pk)
-    name = committee.person_name(member.user)
+    member = access.committee_member_get(cycle, school, member_pk)
+    name = selection_selectors.member_name(member.user)
     if request.method == "POST":
         try:
-            committee.committee_member_remove(by=user, member=member)
+            selection_services.committee_member_remove(by=user, member=member)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is no longer on the committee.")
                              % {"name": name})
@@ -265,8 +244,8 @@ def committee_remove(request, pk, school_pk, member_pk):
         "office": access.is_cycle_office(user, cycle),
         "member": member,
         "name": name,
-        "refusal": committee.committee_change_refusal(
-            phase_of(cycle, SELECTION)),
+        "refusal": rules.committee_change_refusal(
+            common_selectors.phase_of(cycle, SELECTION)),
     })
 
 
@@ -275,18 +254,18 @@ def committee_remove(request, pk, school_pk, member_pk):
 def ranking_record(request, pk, school_pk, post_pk):
     """The committee ranks an applicant for a post and records hire / not hire."""
     cycle, school = _committee_school(request, pk, school_pk)
-    post = committee.school_post_get(cycle, school, post_pk)
-    form = RankingForm(request.POST)
+    post = access.school_post_get(cycle, school, post_pk)
+    form = selection_forms.RankingForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("The ranking was not saved."))
+        common_views.form_refused(request, form, _("The ranking was not saved."))
     else:
-        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
-            ranking = selection.ranking_record(
+            ranking = selection_services.ranking_record(
                 by=request.user, post=post, staff=staff, rank=form.cleaned_data["rank"],
                 decision=form.cleaned_data["decision"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             values = {"name": staff.name, "n": post.number,
                       "decision": ranking.get_decision_display()}
@@ -304,16 +283,16 @@ def ranking_record(request, pk, school_pk, post_pk):
 def hire_confirm(request, pk, school_pk, post_pk):
     """The principal confirms the committee's decision to hire (only the principal)."""
     cycle, school = _committee_school(request, pk, school_pk)
-    post = committee.school_post_get(cycle, school, post_pk)
-    form = StaffForm(request.POST)
+    post = access.school_post_get(cycle, school, post_pk)
+    form = selection_forms.StaffForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("The hire was not confirmed."))
+        common_views.form_refused(request, form, _("The hire was not confirmed."))
     else:
-        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
-            hire = selection.hire_confirm(by=request.user, post=post, staff=staff)
+            hire = selection_services.hire_confirm(by=request.user, post=post, staff=staff)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             duties = [f"#{p.number}" for p in hire.extra_posts.order_by("number")]
             if duties:
@@ -332,7 +311,7 @@ def hire_confirm(request, pk, school_pk, post_pk):
 def ranking_history(request, pk, school_pk, ranking_pk):
     """Every change to one applicant's rank and decision: who, when, from what to what."""
     cycle, school = _committee_school(request, pk, school_pk)
-    ranking = committee.ranking_get(cycle, school, ranking_pk)
+    ranking = access.ranking_get(cycle, school, ranking_pk)
     return render(request, "recruitment/committee/ranking_history.html", {
         "cycle": cycle,
         "school": school,
@@ -348,16 +327,16 @@ def cadre_propose(request, pk, school_pk):
     """The committee proposes a middle-level cadre among those hired here (R3); the
     office approves."""
     cycle, school = _committee_school(request, pk, school_pk)
-    form = CadreProposeForm(request.POST)
+    form = selection_forms.CadreProposeForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("Choose a person and name the position."))
+        common_views.form_refused(request, form, _("Choose a person and name the position."))
     else:
-        staff = committee.township_staff_get(cycle, form.cleaned_data["staff"])
+        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
         try:
-            proposal = selection.cadre_propose(by=request.user, cycle=cycle, staff=staff,
+            proposal = selection_services.cadre_propose(by=request.user, cycle=cycle, staff=staff,
                                                title=form.cleaned_data["title"])
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is proposed as %(title)s; the office "
                                         "approves or rejects the proposal.")
@@ -371,7 +350,7 @@ def cadre_propose(request, pk, school_pk):
 def _vice_school(request, pk, school_pk):
     cycle = access.cycle_get(request.user, pk)
     school = _school(cycle, school_pk)
-    if not committee.may_see_vices(request.user, cycle, school):
+    if not access.may_see_vices(request.user, cycle, school):
         raise PermissionDenied
     return cycle, school
 
@@ -382,15 +361,15 @@ def vice_assessments(request, pk, school_pk):
     """R4: the vice principals due for the term assessment, those not yet due, and the
     assessments done with any vacancy opened."""
     cycle, school = _vice_school(request, pk, school_pk)
-    principal = committee.is_principal(request.user, school)
+    principal = access.is_principal(request.user, school)
     return render(request, "recruitment/committee/vices.html", {
         "cycle": cycle,
         "school": school,
         "office": access.is_cycle_office(request.user, cycle),
-        "board": committee.vice_board(cycle, school),
+        "board": selection_selectors.vice_board(cycle, school),
         "refusal": None if principal else _("Only the school's principal assesses its vice "
                                             "principals."),
-        "keep_form": ViceKeepForm(),
+        "keep_form": selection_forms.ViceKeepForm(),
     })
 
 
@@ -399,16 +378,21 @@ def vice_assessments(request, pk, school_pk):
 def vice_keep(request, pk, school_pk, position_pk):
     """Passed: the vice principal stays one more year."""
     cycle, school = _vice_school(request, pk, school_pk)
-    position = committee.vice_position_get(cycle, school, position_pk)
-    form = ViceKeepForm(request.POST)
+    position = access.vice_position_get(cycle, school, position_pk)
+    form = selection_forms.ViceKeepForm(request.POST)
     if not form.is_valid():
-        _form_refused(request, form, _("The assessment was not saved."))
+        common_views.form_refused(request, form, _("The assessment was not saved."))
     else:
         try:
-            selection.vice_assess(by=request.user, cycle=cycle, position=position, keep=True,
-                                  reason=form.cleaned_data["reason"])
+            selection_services.vice_assess(
+                by=request.user,
+                cycle=cycle,
+                position=position,
+                keep=True,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s passed the assessment and stays one more "
                                         "year as %(title)s.")
@@ -422,20 +406,20 @@ def vice_remove(request, pk, school_pk, position_pk):
     """Failed or unfit: after a confirmation with the reason, the position ends and the
     vacancy opens to the whole township."""
     cycle, school = _vice_school(request, pk, school_pk)
-    if not committee.is_principal(request.user, school):
+    if not access.is_principal(request.user, school):
         raise PermissionDenied
-    position = committee.vice_position_get(cycle, school, position_pk)
-    form = ViceRemoveForm(request.POST or None)
+    position = access.vice_position_get(cycle, school, position_pk)
+    form = selection_forms.ViceRemoveForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            _form_refused(request, form, _("The assessment was not saved."))
+            common_views.form_refused(request, form, _("The assessment was not saved."))
         else:
             try:
-                assessment = selection.vice_assess(
+                assessment = selection_services.vice_assess(
                     by=request.user, cycle=cycle, position=position, keep=False,
                     reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(request, _(
                     "%(name)s is removed as %(title)s. Post %(n)d, the vacancy, is open to "
@@ -444,7 +428,7 @@ def vice_remove(request, pk, school_pk, position_pk):
                                               "n": assessment.vacancy.number})
                 return redirect(reverse("recruitment:vice_assessments",
                                         args=[cycle.pk, school.pk]))
-    due = selection.vices_due(cycle, school).filter(pk=position.pk).exists()
+    due = selection_selectors.vices_due(cycle, school).filter(pk=position.pk).exists()
     return render(request, "recruitment/committee/vice_remove.html", {
         "cycle": cycle,
         "school": school,

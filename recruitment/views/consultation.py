@@ -12,24 +12,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment import access
+from recruitment.forms import common as common_forms
+from recruitment.forms import consultation as consultation_forms
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import consultation as consultation_selectors
+from recruitment.services import consultation as consultation_services
+from recruitment.views import common as common_views
 from schools.models import School
 from staffing.ids import optional_id, parse_id
 
-from .. import access, selectors, services, workflow
-from ..consult_forms import (
-    REASON_MAX_LENGTH,
-    BallotForm,
-    OpinionDecisionForm,
-    OpinionFilterForm,
-    OpinionForm,
-    StaffSearchForm,
-)
+from .. import workflow
 from ..models import Ballot, Vote
 from ..phases import OPINIONS
 
@@ -45,24 +43,6 @@ CONFIRM_TEXT = {
 }
 
 
-def _require_office(user, cycle) -> None:
-    if not access.is_cycle_office(user, cycle):
-        raise PermissionDenied
-
-
-def _refused(request, exc: ValidationError) -> None:
-    # workflow's reasons start in lower case ("phase 3 … has not opened yet.").
-    messages.error(request, " ".join(capfirst(m) for m in exc.messages))
-
-
-def _form_refused(request, form) -> None:
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-
-
-def _when(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
-
-
 # --- phase 3: staff opinions ---------------------------------------------------------
 
 
@@ -74,15 +54,17 @@ def opinions(request, pk):
     user = request.user
     cycle = access.cycle_get(user, pk)
     staff = access.own_staff(user, cycle)
-    form = OpinionForm(request.POST or None)
+    form = consultation_forms.OpinionForm(request.POST or None)
     if request.method == "POST":
         if staff is None:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.opinion_submit(by=user, cycle=cycle, body=form.cleaned_data["body"])
+                consultation_services.opinion_submit(
+                    by=user, cycle=cycle, body=form.cleaned_data["body"]
+                )
             except ValidationError as exc:
-                _refused(request, exc)
+                common_views.refused(request, exc)
             else:
                 messages.success(
                     request,
@@ -90,9 +72,9 @@ def opinions(request, pk):
                 )
                 return redirect("recruitment:opinions", pk=cycle.pk)
         else:
-            _form_refused(request, form)
+            common_views.form_refused(request, form)
 
-    phase = services.phase_of(cycle, OPINIONS)
+    phase = common_selectors.phase_of(cycle, OPINIONS)
     context = {
         "cycle": cycle,
         "phase": phase,
@@ -103,7 +85,7 @@ def opinions(request, pk):
     if staff is not None:
         context.update(
             form=form,
-            own_opinions=selectors.opinions_of(cycle, staff),
+            own_opinions=consultation_selectors.opinions_of(cycle, staff),
             may_read_draft=access.may_read_drafts(user, cycle),
         )
     context.update(_principal_context(request, cycle))
@@ -114,7 +96,7 @@ def opinions(request, pk):
 
 def _principal_context(request, cycle) -> dict:
     """The principal's part: one school at a time (``?school=`` when they lead several)."""
-    schools = selectors.principal_schools_of(request.user, cycle)
+    schools = access.principal_schools(request.user, cycle)
     if not schools:
         return {}
     asked = optional_id(request.GET.get("school"))
@@ -122,30 +104,32 @@ def _principal_context(request, cycle) -> dict:
     return {
         "principal_schools": schools,
         "principal_school": chosen,
-        "school_page": selectors.page_of(
-            selectors.opinions_for_school(cycle, chosen), request.GET.get("page")
+        "school_page": common_selectors.page_of(
+            consultation_selectors.opinions_for_school(cycle, chosen), request.GET.get("page"),
+            consultation_selectors.OPINIONS_PER_PAGE,
         ),
-        "school_reports": selectors.opinion_reports(cycle, chosen),
-        "report_refusal": services.opinions_report_check(cycle, chosen),
-        "unreported": selectors.opinions_unreported(cycle, chosen).count(),
+        "school_reports": consultation_selectors.opinion_reports(cycle, chosen),
+        "report_refusal": consultation_selectors.opinions_report_check(cycle, chosen),
+        "unreported": consultation_selectors.opinions_unreported(cycle, chosen).count(),
     }
 
 
 def _office_context(request, cycle) -> dict:
-    filter_form = OpinionFilterForm(request.GET, cycle=cycle)
+    filter_form = consultation_forms.OpinionFilterForm(request.GET, cycle=cycle)
     filters = filter_form.filters()
-    office_opinions = selectors.opinions_filtered(
-        selectors.opinions_for_office(cycle),
+    office_opinions = consultation_selectors.opinions_filtered(
+        consultation_selectors.opinions_for_office(cycle),
         school=filters.get("school"), status=filters.get("status", ""),
         query=filters.get("q", ""),
     )
     return {
         "filter_form": filter_form,
         "filtered": bool(filters),
-        "office_page": selectors.page_of(office_opinions, request.GET.get("page")),
-        "report_rows": selectors.school_report_rows(cycle),
+        "office_page": common_selectors.page_of(office_opinions, request.GET.get("page"),
+                                                 consultation_selectors.OPINIONS_PER_PAGE),
+        "report_rows": consultation_selectors.school_report_rows(cycle),
         "list_query": request.GET.urlencode(),
-        "reason_max_length": REASON_MAX_LENGTH,
+        "reason_max_length": common_forms.REASON_MAX_LENGTH,
     }
 
 
@@ -156,12 +140,12 @@ def opinions_report(request, pk):
     cycle = access.cycle_get(request.user, pk)
     school = get_object_or_404(School, township_id=cycle.township_id,
                                pk=parse_id(request.POST.get("school")))
-    if school not in selectors.principal_schools_of(request.user, cycle):
+    if school not in access.principal_schools(request.user, cycle):
         raise PermissionDenied
     try:
-        report = services.opinions_report(by=request.user, cycle=cycle, school=school)
+        report = consultation_services.opinions_report(by=request.user, cycle=cycle, school=school)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(
             request,
@@ -179,21 +163,25 @@ def opinions_report(request, pk):
 def opinion_decide(request, pk, opinion_pk):
     """The office adopts or declines one reported opinion, with a reason."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    opinion = selectors.opinion_get(cycle, opinion_pk)
-    form = OpinionDecisionForm(request.POST)
+    access.require_cycle_office(request.user, cycle)
+    opinion = access.opinion_get(cycle, opinion_pk)
+    form = consultation_forms.OpinionDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.opinion_decide(by=request.user, opinion=opinion, adopted=form.adopted,
-                                    reason=form.cleaned_data["reason"])
+            consultation_services.opinion_decide(
+                by=request.user,
+                opinion=opinion,
+                adopted=form.adopted,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             message = (_("Opinion of %(name)s adopted.") if form.adopted
                        else _("Opinion of %(name)s declined."))
             messages.success(request, message % {"name": opinion.staff.name})
     else:
-        _form_refused(request, form)
+        common_views.form_refused(request, form)
     back = QueryDict(request.POST.get("list_query", ""))
     kept = QueryDict(mutable=True)
     for key in OPINION_LIST_KEYS:
@@ -216,18 +204,21 @@ def representatives(request, pk):
     context = {
         "cycle": cycle,
         "office": office,
-        "page": selectors.page_of(selectors.representatives_of(cycle), request.GET.get("page"),
-                                  selectors.REPRESENTATIVES_PER_PAGE),
-        "changes": selectors.representative_changes(cycle),
+        "page": common_selectors.page_of(
+            consultation_selectors.representatives_of(cycle),
+            request.GET.get("page"),
+            consultation_selectors.REPRESENTATIVES_PER_PAGE,
+        ),
+        "changes": consultation_selectors.representative_changes(cycle),
     }
     if office:
-        search = StaffSearchForm(request.GET)
+        search = consultation_forms.StaffSearchForm(request.GET)
         query = search.cleaned_data["q"] if search.is_valid() else ""
         context.update(
             search=search,
             query=query,
-            found=selectors.staff_to_name(request.user, cycle, query),
-            change_refusal=services.representatives_change_check(cycle),
+            found=consultation_selectors.staff_to_name(request.user, cycle, query),
+            change_refusal=consultation_selectors.representatives_change_check(cycle),
         )
     return render(request, "recruitment/consult/representatives.html", context)
 
@@ -236,12 +227,12 @@ def representatives(request, pk):
 @require_POST
 def representative_add(request, pk):
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    staff = selectors.staff_of_township_get(cycle, parse_id(request.POST.get("staff")))
+    access.require_cycle_office(request.user, cycle)
+    staff = access.township_staff_get(cycle, parse_id(request.POST.get("staff")))
     try:
-        services.representative_add(by=request.user, cycle=cycle, staff=staff)
+        consultation_services.representative_add(by=request.user, cycle=cycle, staff=staff)
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, _("%(name)s (%(school)s) is now a representative.")
                          % {"name": staff.name, "school": staff.school.name})
@@ -257,13 +248,15 @@ def representative_add(request, pk):
 def representative_remove(request, pk, representative_pk):
     """Removal asks for a confirmation first."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
-    representative = selectors.representative_get(cycle, representative_pk)
+    access.require_cycle_office(request.user, cycle)
+    representative = access.representative_get(cycle, representative_pk)
     if request.method == "POST":
         try:
-            services.representative_remove(by=request.user, representative=representative)
+            consultation_services.representative_remove(
+                by=request.user, representative=representative
+            )
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             messages.success(request, _("%(name)s is no longer a representative.")
                              % {"name": representative.staff.name})
@@ -271,7 +264,7 @@ def representative_remove(request, pk, representative_pk):
     return render(request, "recruitment/consult/representative_remove.html", {
         "cycle": cycle,
         "representative": representative,
-        "refusal": services.representatives_change_check(cycle),
+        "refusal": consultation_selectors.representatives_change_check(cycle),
     })
 
 
@@ -285,12 +278,12 @@ def vote(request, pk):
     turnout so far and, once closed, the result at once; the office closes it."""
     cycle = access.cycle_get(request.user, pk)
     office = access.is_cycle_office(request.user, cycle)
-    board = selectors.vote_page(request.user, cycle, office=office)
+    board = consultation_selectors.vote_page(request.user, cycle, office=office)
     return render(request, "recruitment/consult/vote.html", {
         "cycle": cycle,
         "office": office,
         "board": board,
-        "refusal": services.vote_cast_check(request.user, cycle),
+        "refusal": consultation_selectors.vote_cast_check(request.user, cycle),
         "choices": Ballot.Choice,
         "result_adopted": Vote.Result.ADOPTED,
     })
@@ -301,16 +294,16 @@ def vote(request, pk):
 def vote_confirm(request, pk):
     """The confirmation step: "You vote FOR revision N. This cannot be changed." """
     cycle = access.cycle_get(request.user, pk)
-    form = BallotForm(request.GET)
+    form = consultation_forms.BallotForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose for, against or abstain."))
         return redirect("recruitment:vote", pk=cycle.pk)
-    refusal = services.vote_cast_check(request.user, cycle)
+    refusal = consultation_selectors.vote_cast_check(request.user, cycle)
     if refusal:
         messages.error(request, capfirst(refusal))
         return redirect("recruitment:vote", pk=cycle.pk)
     choice = form.cleaned_data["choice"]
-    vote = services.open_vote(cycle)
+    vote = consultation_selectors.open_vote(cycle)
     return render(request, "recruitment/consult/vote_confirm.html", {
         "cycle": cycle,
         "vote": vote,
@@ -323,24 +316,24 @@ def vote_confirm(request, pk):
 @require_POST
 def vote_cast(request, pk):
     cycle = access.cycle_get(request.user, pk)
-    form = BallotForm(request.POST)
+    form = consultation_forms.BallotForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose for, against or abstain."))
         return redirect("recruitment:vote", pk=cycle.pk)
     confirmed_vote = form.cleaned_data["vote"]
-    current = services.open_vote(cycle)
+    current = consultation_selectors.open_vote(cycle)
     if confirmed_vote and (current is None or current.pk != confirmed_vote):
         # Confirmed on a page of a vote that has closed since: that vote is over.
         messages.error(request, _("The vote you confirmed has closed; your vote was not cast."))
         return redirect("recruitment:vote", pk=cycle.pk)
     try:
-        ballot = services.vote_cast(by=request.user, cycle=cycle,
+        ballot = consultation_services.vote_cast(by=request.user, cycle=cycle,
                                     choice=form.cleaned_data["choice"])
     except ValidationError as exc:
-        _refused(request, exc)
+        common_views.refused(request, exc)
     else:
         messages.success(request, _("Your vote has been cast at %(when)s.")
-                         % {"when": _when(ballot.cast_at)})
+                         % {"when": common_views.when(ballot.cast_at)})
     return redirect("recruitment:vote", pk=cycle.pk)
 
 
@@ -349,12 +342,12 @@ def vote_cast(request, pk):
 def vote_close(request, pk):
     """The office closes the vote after a confirmation; the result is announced at once."""
     cycle = access.cycle_get(request.user, pk)
-    _require_office(request.user, cycle)
+    access.require_cycle_office(request.user, cycle)
     if request.method == "POST":
         try:
-            closed = services.vote_close(by=request.user, cycle=cycle)
+            closed = consultation_services.vote_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            _refused(request, exc)
+            common_views.refused(request, exc)
         else:
             if closed.result == Vote.Result.ADOPTED:
                 messages.success(request, _("The vote is closed: revision %(n)d is adopted.")
@@ -364,7 +357,7 @@ def vote_close(request, pk):
                                             "The plan goes back to phase 1.")
                                  % {"n": closed.revision.number})
         return redirect("recruitment:vote", pk=cycle.pk)
-    board = selectors.vote_page(request.user, cycle, office=True)
+    board = consultation_selectors.vote_page(request.user, cycle, office=True)
     return render(request, "recruitment/consult/vote_close.html", {
         "cycle": cycle,
         "board": board,

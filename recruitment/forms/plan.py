@@ -1,46 +1,18 @@
-"""Forms of the cycle dashboard and of phases 1–2: they check shape; the services check
-the rules (``recruitment/services.py``, ``recruitment/workflow.py``)."""
+"""The plan, the compare form, a review comment and its answer (phases 1–2).
+"""
+
+from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schools import access
-
-from .models import PlanRevision
+from recruitment import rules
+from recruitment.forms import common as common_forms
+from recruitment.models import PlanRevision
 
 TEXT_MAX_LENGTH = 100_000
 COMMENT_MAX_LENGTH = 2_000
-REASON_MAX_LENGTH = 1_000
-SETTING_FIELDS = ("teaching_load_threshold", "own_share_num", "own_share_den",
-                  "max_applications", "training_pass_mark")
-
-
-class CycleCreateForm(forms.Form):
-    """A new cycle for a school year, in one of the townships this login manages."""
-
-    township = forms.ModelChoiceField(label=_("Township"), queryset=None, empty_label=None)
-    school_year = forms.IntegerField(
-        label=_("School year (starting)"), min_value=2000, max_value=2100,
-        help_text=_("2026 means the school year 2026–2027."),
-    )
-
-    def __init__(self, *args, user, latest_year: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        townships = access.townships_managed(user).order_by("name")
-        field = self.fields["township"]
-        field.queryset = townships
-        only = list(townships[:2])
-        if len(only) == 1:
-            field.initial = only[0].pk
-            field.widget = forms.HiddenInput()
-        today = timezone.localdate().year
-        self.fields["school_year"].initial = max(today, (latest_year or 0) + 1)
-
-
-class PhaseDatesForm(forms.Form):
-    start_date = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+SETTING_FIELDS = rules.PLAN_SETTINGS
 
 
 class PlanForm(forms.Form):
@@ -95,8 +67,7 @@ class PlanForm(forms.Form):
     def initial_from(cls, revision: PlanRevision | None) -> dict:
         """The form's starting values: the latest revision's, or the defaults."""
         if revision is None:
-            return {"based_on": 0, **{name: PlanRevision._meta.get_field(name).default
-                                      for name in SETTING_FIELDS}}
+            return {"based_on": 0, **rules.plan_settings_after(None)}
         return {"based_on": revision.number, "text": revision.text,
                 **{name: getattr(revision, name) for name in SETTING_FIELDS}}
 
@@ -149,8 +120,12 @@ class ReviewAnswerForm(forms.Form):
         label=_("Answer"), widget=forms.RadioSelect,
         choices=[(ADOPTED, _("adopted")), (NOT_ADOPTED, _("not adopted"))],
     )
-    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=common_forms.REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     @property
     def adopted(self) -> bool:

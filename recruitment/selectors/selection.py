@@ -1,32 +1,18 @@
-"""Phase 6, two-way selection layer by layer (双向选择、层层竞聘), for its pages.
-
-- Services: the hiring committee (聘任委员会) a school's principal or the office forms
-  — the school liaison, the principal, the party secretary, backbone teachers — as
-  ``CommitteeMember`` rows with their history.
-- Selectors: what the selection pages show, each in a fixed number of queries whatever
-  the number of schools, posts or applicants.
-- Refusals: the selection's rules (R3–R6) live once in ``recruitment/selection.py``.
-  The ``*_refusal`` functions here tell a page, from rows it has already loaded, the
-  reason the service would refuse with, in the service's words, so the button is shown
-  disabled with it; pressing it anyway still goes through the service.
+"""Phase 6: applicants, seats taken, R5 shares, vices due (R4), positions to end (R3), the
+school board and the office's overview, and their checks.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from schools import access
-from schools.models import Membership, Position, Role, School, Staff
-
-from . import access as cycle_access
-from . import selection, workflow
-from .models import (
+from recruitment import access, rules, workflow
+from recruitment.models import (
     Application,
     CadreProposal,
     CommitteeMember,
@@ -35,70 +21,127 @@ from .models import (
     Decision,
     Hire,
     Phase,
-    PhaseState,
     PlanSchool,
     Post,
     Ranking,
     ViceAssessment,
 )
-from .phases import SELECTION
-from .services import _refuse, _save, _set_history_user, phase_of
+from recruitment.phases import INTENTIONS, SELECTION
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import plan as plan_selectors
+from schools import access as school_access
+from schools.models import Membership, Position, Role, School, Staff
+from staffing.history import display_name
+
+
+def applicants_of(post: Post) -> list[Staff]:
+    """Staff whose application competes for ``post`` (its main post)."""
+    ids = set(
+        Application.objects.filter(intention__cycle_id=post.cycle_id, teaching_post=post)
+        .values_list("intention__staff_id", flat=True)
+    )
+    for app in (Application.objects.filter(intention__cycle_id=post.cycle_id,
+                                           teaching_post__isnull=True, auxiliary_posts=post)
+                .prefetch_related("auxiliary_posts")):
+        if rules.main_post(app).pk == post.pk:
+            ids.add(app.intention.staff_id)
+    return list(Staff.objects.filter(pk__in=ids).select_related("school"))
+
+
+def layer_refusal(cycle: Cycle, school: School) -> str | None:
+    """Two-step staffing: the first-step schools (the centres) select first; the other
+    schools confirm hires once the office has closed the first layer."""
+    first = PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
+                                      first_step=True).values_list("school_id", flat=True)
+    if school.pk in set(first) or cycle.first_layer_closed_at is not None:
+        return None
+    return _("The township-wide centres select first; wait until the office closes "
+             "their layer.")
+
+
+def cadre_refusal(cycle: Cycle, school: School) -> str | None:
+    """Within a school, middle-level cadres first: hires wait for the office's approval.
+
+    Asked by ``_take``, so every way into a seat of the school waits alike: the
+    committee's confirm, a school confirming the office's proposal (allocation or
+    dispatch) and the placement of a trainee."""
+    if CadreProposal.objects.filter(cycle=cycle, school=school,
+                                    status=CadreProposal.Status.PROPOSED).exists():
+        return _("The school's proposed middle-level cadres are waiting for the office's "
+                 "approval.")
+    return None
+
+
+def seats_taken(post: Post) -> int:
+    return Hire.objects.filter(post=post).count() + post.extra_hires.count()
+
+
+def application_for(cycle: Cycle, staff: Staff, post: Post) -> Application | None:
+    return (Application.objects.filter(intention__cycle=cycle, intention__staff=staff,
+                                       school=post.school)
+            .prefetch_related("auxiliary_posts").first())
+
+
+@dataclass
+class ShareRow:
+    school: School
+    establishment: int
+    hired: int
+    own_staff: int
+    needed: int  # own staff needed for the plan's share of the establishment
+
+    @property
+    def below(self) -> bool:
+        return self.own_staff < self.needed
+
+
+def own_staff_shares(cycle: Cycle) -> list[ShareRow]:
+    """R5 live, per school: own original staff among the newly hired against
+    own_share_num/own_share_den of the establishment (rounded up)."""
+    plan = plan_selectors.adopted_plan(cycle)
+    rows = []
+    schools = School.objects.filter(township_id=cycle.township_id).annotate(
+        hired=Count("posts__hires", filter=Q(posts__cycle=cycle), distinct=True),
+        own=Count("posts__hires", filter=Q(posts__cycle=cycle,
+                                           posts__hires__staff__school=F("pk")),
+                  distinct=True),
+    ).order_by("-remote", "name")
+    for school in schools:
+        needed = -(-school.establishment * plan.own_share_num // plan.own_share_den)
+        rows.append(ShareRow(school, school.establishment, school.hired, school.own, needed))
+    return rows
+
+
+def vices_due(cycle: Cycle, school: School | None = None):
+    """R4: vice principals whose full three-year term is over by the cycle's start."""
+    start = common_selectors.phase_of(cycle, INTENTIONS).start_date
+    try:
+        limit = start.replace(year=start.year - rules.TERM_YEARS)
+    except ValueError:  # 29 February
+        limit = start.replace(year=start.year - rules.TERM_YEARS, day=28)
+    positions = Position.objects.filter(
+        school__township_id=cycle.township_id, title__in=rules.VICE_TITLES, end_date__isnull=True,
+        start_date__lte=limit,
+    ).select_related("staff", "school")
+    if school is not None:
+        positions = positions.filter(school=school)
+    return positions.exclude(pk__in=cycle.vice_assessments.values("position_id"))
+
 
 CADRE_DECISIONS_SHOWN = 20
 COMMITTEE_CHANGES_SHOWN = 30
 
 
-# --- who may do what ------------------------------------------------------------------
-
-
-def is_principal(user, school: School) -> bool:
-    return school.pk in access.scope_of(user).principal_school_ids
-
-
-def may_see_school(user, cycle: Cycle, school: School) -> bool:
-    """A school's selection page: its hiring committee (principal, liaison, members)
-    and the township's office."""
-    return cycle_access.is_cycle_office(user, cycle) or selection.is_committee(user, cycle,
-                                                                              school)
-
-
-def may_manage_committee(user, cycle: Cycle, school: School) -> bool:
-    """The principal or the office forms the school's hiring committee."""
-    return is_principal(user, school) or cycle_access.is_cycle_office(user, cycle)
-
-
-def committee_schools(user, cycle: Cycle) -> list[School]:
-    """The schools of the cycle's township on whose hiring committee this login sits."""
-    scope = access.scope_of(user)
-    member_of = CommitteeMember.objects.filter(cycle=cycle, user=user).values("school_id")
-    return list(
-        School.objects.filter(township_id=cycle.township_id)
-        .filter(Q(pk__in=scope.principal_school_ids | scope.liaison_school_ids)
-                | Q(pk__in=member_of))
-        .order_by("name")
-    )
-
-
-# --- the committee (services) ---------------------------------------------------------
-
-
-def person_name(user) -> str:
+def member_name(user) -> str:
     """A member as the committee knows them: the login's full name, else its staff
     record's name (select ``user__staff_profile`` to save the query), else the
     username."""
     if user.get_full_name():
-        return user.get_full_name()
+        return display_name(user)
     try:
         return user.staff_profile.name
     except ObjectDoesNotExist:
-        return user.get_username()
-
-
-def committee_change_refusal(phase: Phase) -> str | None:
-    """The committee is formed up to the end of the selection (phase 6)."""
-    if phase.state == PhaseState.CLOSED:
-        return _("The selection has closed: the committee no longer changes.")
-    return None
+        return display_name(user)
 
 
 def member_refusal(school: School, user, role: str) -> str | None:
@@ -110,7 +153,7 @@ def member_refusal(school: School, user, role: str) -> str | None:
     roles = set(Membership.objects.filter(user=user, school=school)
                 .values_list("role", flat=True))
     on_staff = Staff.objects.filter(user=user, school=school).exists()
-    values = {"name": person_name(user), "school": school.name}
+    values = {"name": member_name(user), "school": school.name}
     if role == CommitteeRole.LIAISON and Role.LIAISON not in roles:
         return _("%(name)s is not a liaison of %(school)s.") % values
     if role == CommitteeRole.PRINCIPAL and Role.PRINCIPAL not in roles:
@@ -120,54 +163,6 @@ def member_refusal(school: School, user, role: str) -> str | None:
     if role == CommitteeRole.BACKBONE and not on_staff:
         return _("%(name)s is not on the staff of %(school)s.") % values
     return None
-
-
-def _require_manager(user, cycle: Cycle, school: School) -> None:
-    if school.township_id != cycle.township_id or not may_manage_committee(user, cycle, school):
-        raise PermissionDenied
-
-
-@transaction.atomic
-def committee_member_add(*, by, cycle: Cycle, school: School, user, role: str) -> CommitteeMember:
-    """The principal or the office names a member of the school's hiring committee
-    (phase 6: the liaison, the principal, the party secretary, backbone teachers)."""
-    _require_manager(by, cycle, school)
-    _refuse(committee_change_refusal(phase_of(cycle, SELECTION)))
-    _refuse(member_refusal(school, user, role))
-    try:
-        with transaction.atomic():
-            member = CommitteeMember(cycle=cycle, school=school, user=user, role=role)
-            _save(member, by)
-    except IntegrityError:
-        raise ValidationError(_("%(name)s is already on the committee.")
-                              % {"name": person_name(user)}) from None
-    return member
-
-
-@transaction.atomic
-def committee_member_remove(*, by, member: CommitteeMember) -> None:
-    """The principal or the office takes a member off the committee; the history keeps
-    who sat on it and who removed them."""
-    _require_manager(by, member.cycle, member.school)
-    _refuse(committee_change_refusal(phase_of(member.cycle, SELECTION)))
-    _set_history_user(member, by)
-    member.delete()
-
-
-def committee_member_get(cycle: Cycle, school: School, pk) -> CommitteeMember:
-    return get_object_or_404(
-        CommitteeMember.objects.select_related("cycle", "school", "user__staff_profile"),
-        cycle=cycle, school=school, pk=pk)
-
-
-def committee_user_get(cycle: Cycle, pk):
-    """A login of the cycle's township (its staff, its schools' liaisons and principals),
-    or 404: a page never names a login from elsewhere."""
-    users = get_user_model().objects.filter(
-        Q(staff_profile__school__township_id=cycle.township_id)
-        | Q(memberships__school__township_id=cycle.township_id)
-    ).distinct()
-    return get_object_or_404(users, pk=pk)
 
 
 @dataclass(frozen=True)
@@ -186,7 +181,7 @@ def committee_candidates(school: School, *, excluding: set[int]) -> list[Candida
     for membership in (Membership.objects.filter(school=school, role__in=list(notes))
                        .select_related("user__staff_profile").order_by("role", "user_id")):
         user = membership.user
-        found.setdefault(user.pk, Candidate(user.pk, person_name(user),
+        found.setdefault(user.pk, Candidate(user.pk, member_name(user),
                                             str(notes[membership.role])))
     for staff in (Staff.objects.filter(school=school, user__isnull=False)
                   .order_by("name", "pk")):
@@ -228,41 +223,18 @@ def committee_of(cycle: Cycle, school: School) -> tuple[list[MemberRow], list[Me
     for member in members:
         record = added.get(member.pk)
         rows.append(MemberRow(
-            member, person_name(member.user),
-            person_name(record.history_user) if record and record.history_user else "",
+            member, member_name(member.user),
+            member_name(record.history_user) if record and record.history_user else "",
             record.history_date if record else None))
     changes = [
-        MemberChange(r.history_date, person_name(r.history_user) if r.history_user else "",
-                     person_name(r.user), str(roles.get(r.role, r.role)), r.history_type == "+")
+        MemberChange(r.history_date, member_name(r.history_user) if r.history_user else "",
+                     member_name(r.user), str(roles.get(r.role, r.role)), r.history_type == "+")
         for r in records[:COMMITTEE_CHANGES_SHOWN]
     ]
     return rows, changes
 
 
-# --- refusals a page shows on a disabled button ----------------------------------------
-
-
-def first_layer_close_refusal(cycle: Cycle, phase: Phase) -> str | None:
-    """As ``selection.first_layer_close`` refuses: phase 6 must be open, once."""
-    refusal = workflow.acting_refusal(phase)
-    if refusal:
-        return refusal
-    if cycle.first_layer_closed_at is not None:
-        return _("The centres' layer is already closed.")
-    return None
-
-
-def positions_end_refusal(phase: Phase, count: int) -> str | None:
-    """R3 at the selection's close: once phase 6 has opened, and only when some cadre
-    is not hired at their own unit."""
-    if phase.state == PhaseState.NOT_STARTED:
-        return workflow.acting_refusal(phase)
-    if not count:
-        return _("Every cadre is hired at their own unit: no position ends.")
-    return None
-
-
-def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, row: "PostRow",
+def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, row: PostRow,
                     staff: Staff, by=None, office: bool = False,
                     principal_users: frozenset = frozenset()) -> str | None:
     """Why the principal's confirmation of a 'hire' decision would be refused, in
@@ -270,13 +242,9 @@ def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, r
     first (``refusal``, the same for the whole school), cross-school, a full post."""
     if not principal and not (office and staff.user_id in principal_users):
         return _("Only the principal confirms hires.")
-    if by is not None and staff.user_id == by.pk:
-        return _("Nobody confirms their own hire: the office confirms the principal's.")
-    return (refusal or selection.cross_school_refusal(staff, row.post, first_step=first_step)
-            or selection.full_refusal(row.post, row.taken))
-
-
-# --- one school's selection -----------------------------------------------------------
+    return rules.hire_confirm_refusal(
+        own_hire=by is not None and staff.user_id == by.pk, refusal=refusal, decided=True,
+        staff=staff, post=row.post, first_step=first_step, taken=row.taken)
 
 
 @dataclass
@@ -346,7 +314,7 @@ class SchoolBoard:
     proposals: list[CadreProposal]
     proposable: list[Staff]
     positions: list[PositionRow]
-    share: selection.ShareRow | None
+    share: ShareRow | None
     members: list[MemberRow]
     member_changes: list[MemberChange]
     candidates: list[Candidate]
@@ -379,7 +347,7 @@ class SchoolBoard:
     def committee_refusal(self) -> str | None:
         if not self.manager:
             return _("Only the principal or the office forms the committee.")
-        return committee_change_refusal(self.phase)
+        return rules.committee_change_refusal(self.phase)
 
     @property
     def awaiting_confirmation(self) -> int:
@@ -390,7 +358,7 @@ class SchoolBoard:
         return sum(len(row.applicants) for row in self.posts)
 
 
-def _taken(posts: QuerySet[Post]) -> dict[int, int]:
+def seats_taken_by_post(posts: QuerySet[Post]) -> dict[int, int]:
     """Seats taken per post: its hires, and the hires holding it as an auxiliary duty."""
     taken: dict[int, int] = {}
     for post_id, n in (Hire.objects.filter(post__in=posts).order_by()
@@ -402,35 +370,35 @@ def _taken(posts: QuerySet[Post]) -> dict[int, int]:
     return taken
 
 
-def _first_step_ids(cycle: Cycle) -> set[int]:
+def first_step_ids(cycle: Cycle) -> set[int]:
     return set(PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id, first_step=True)
                .values_list("school_id", flat=True))
 
 
-def _share_of(cycle: Cycle) -> dict[int, selection.ShareRow]:
+def shares_by_school(cycle: Cycle) -> dict[int, ShareRow]:
     """R5 rows (``selection.own_staff_shares``) by school id; none before the plan is
     adopted."""
     if cycle.adopted_revision_id is None:
         return {}
-    return {row.school.pk: row for row in selection.own_staff_shares(cycle)}
+    return {row.school.pk: row for row in own_staff_shares(cycle)}
 
 
 def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     """Everything one school's selection page shows, in a fixed number of queries."""
-    phase = phase_of(cycle, SELECTION)
-    office = cycle_access.is_cycle_office(user, cycle)
-    principal = is_principal(user, school)
+    phase = common_selectors.phase_of(cycle, SELECTION)
+    office = access.is_cycle_office(user, cycle)
+    principal = access.is_principal(user, school)
     # The office confirms a principal's own hire (nobody confirms their own).
     principal_users = frozenset(Membership.objects.filter(
         school=school, role=Role.PRINCIPAL).values_list("user_id", flat=True))
-    liaison = school.pk in access.scope_of(user).liaison_school_ids
-    committee = selection.is_committee(user, cycle, school)
-    first_step = school.pk in _first_step_ids(cycle)
+    liaison = school.pk in school_access.scope_of(user).liaison_school_ids
+    committee = access.is_committee(user, cycle, school)
+    first_step = school.pk in first_step_ids(cycle)
 
     posts_qs = Post.objects.filter(cycle=cycle, school=school)
     posts = {post.pk: PostRow(post, 0) for post in posts_qs.select_related("school")
              .order_by("number")}
-    for post_id, n in _taken(posts_qs).items():
+    for post_id, n in seats_taken_by_post(posts_qs).items():
         posts[post_id].taken = n
 
     applications = list(
@@ -444,11 +412,11 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         "intention__staff_id")
     hires = {h.staff_id: h for h in Hire.objects.filter(cycle=cycle, staff__in=applicant_ids)
              .select_related("post__school")}
-    layer = selection.layer_refusal(cycle, school)
-    cadres = selection.cadre_refusal(cycle, school)
+    layer = layer_refusal(cycle, school)
+    cadres = cadre_refusal(cycle, school)
     board_refusal = workflow.acting_refusal(phase) or layer or cadres
     for application in applications:
-        row = posts.get(selection.main_post(application).pk)
+        row = posts.get(rules.main_post(application).pk)
         if row is None:  # a choice whose posts are another school's: not this page's
             continue
         staff = application.intention.staff
@@ -493,27 +461,9 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         layer_refusal=layer, cadre_refusal=cadres, posts=list(posts.values()),
         hires=school_hires, proposals=proposals, proposable=proposable,
         positions=[PositionRow(p, holder_hires.get(p.staff_id)) for p in positions],
-        share=_share_of(cycle).get(school.pk), members=members, member_changes=changes,
+        share=shares_by_school(cycle).get(school.pk), members=members, member_changes=changes,
         candidates=candidates,
     )
-
-
-def school_post_get(cycle: Cycle, school: School, pk) -> Post:
-    return get_object_or_404(Post.objects.select_related("cycle", "school"), cycle=cycle,
-                             school=school, pk=pk)
-
-
-def ranking_get(cycle: Cycle, school: School, pk) -> Ranking:
-    return get_object_or_404(Ranking.objects.select_related("post__school", "staff__school"),
-                             post__cycle=cycle, post__school=school, pk=pk)
-
-
-def township_staff_get(cycle: Cycle, pk) -> Staff:
-    return get_object_or_404(Staff.objects.select_related("school"),
-                             school__township_id=cycle.township_id, pk=pk)
-
-
-# --- the office's overview ------------------------------------------------------------
 
 
 @dataclass
@@ -529,7 +479,7 @@ class SchoolRow:
     undecided: int = 0
     awaiting_confirmation: int = 0
     cadres_awaiting: int = 0
-    share: selection.ShareRow | None = None
+    share: ShareRow | None = None
 
     @property
     def below_share(self) -> bool:
@@ -559,11 +509,11 @@ class Overview:
 
     @property
     def first_layer_refusal(self) -> str | None:
-        return first_layer_close_refusal(self.cycle, self.phase)
+        return rules.first_layer_close_refusal(self.cycle, self.phase)
 
     @property
     def positions_end_refusal(self) -> str | None:
-        return positions_end_refusal(self.phase, self.positions_to_end)
+        return rules.positions_end_refusal(self.phase, self.positions_to_end)
 
 
 def _per_school(rows) -> dict[int, int]:
@@ -572,7 +522,7 @@ def _per_school(rows) -> dict[int, int]:
 
 def positions_to_end(cycle: Cycle) -> QuerySet[Position]:
     """R3: open leadership positions of the township whose holder is not hired at that
-    unit this cycle (what ``selection.selection_close_positions`` would end)."""
+    unit this cycle (what ``selection_services.positions_end`` ends)."""
     hired_here = Hire.objects.filter(cycle=cycle, staff=OuterRef("staff"),
                                      post__school=OuterRef("school"))
     return (Position.objects.filter(school__township_id=cycle.township_id,
@@ -586,8 +536,8 @@ def overview(cycle: Cycle) -> Overview:
     seats, hires, applicants not yet decided, hire decisions awaiting the principal,
     cadres awaiting the office, and R5's own-staff share. The plan's two-step order
     first (the centres), then the other schools."""
-    phase = phase_of(cycle, SELECTION)
-    first = _first_step_ids(cycle)
+    phase = common_selectors.phase_of(cycle, SELECTION)
+    first = first_step_ids(cycle)
     rows = {s.pk: SchoolRow(s, s.pk in first) for s in sorted(
         School.objects.filter(township_id=cycle.township_id),
         key=lambda s: (s.pk not in first, s.name))}
@@ -631,18 +581,10 @@ def overview(cycle: Cycle) -> Overview:
         .select_related("school", "staff", "decided_by")
         .order_by("-decided_at", "-pk")[:CADRE_DECISIONS_SHOWN]
     )
-    for school_id, share in _share_of(cycle).items():
+    for school_id, share in shares_by_school(cycle).items():
         rows[school_id].share = share
     return Overview(cycle=cycle, phase=phase, schools=list(rows.values()), proposals=proposals,
                     decided=decided_proposals, positions_to_end=positions_to_end(cycle).count())
-
-
-def cadre_proposal_get(cycle: Cycle, pk) -> CadreProposal:
-    return get_object_or_404(CadreProposal.objects.select_related("cycle", "staff", "school"),
-                             cycle=cycle, pk=pk)
-
-
-# --- R4: vice principals --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -655,9 +597,9 @@ class ViceBoard:
 def vice_board(cycle: Cycle, school: School) -> ViceBoard:
     """The school's vice principals: due for the term assessment (R4), not yet due, and
     the assessments done this cycle with any vacancy opened, in three queries."""
-    due = list(selection.vices_due(cycle, school).order_by("start_date", "staff__name"))
+    due = list(vices_due(cycle, school).order_by("start_date", "staff__name"))
     serving = list(
-        Position.objects.filter(school=school, title__in=selection.VICE_TITLES,
+        Position.objects.filter(school=school, title__in=rules.VICE_TITLES,
                                 end_date__isnull=True)
         .exclude(pk__in=[p.pk for p in due])
         .exclude(pk__in=cycle.vice_assessments.values("position_id"))
@@ -669,30 +611,3 @@ def vice_board(cycle: Cycle, school: School) -> ViceBoard:
         .order_by("-assessed_at", "-pk")
     )
     return ViceBoard(due, serving, done)
-
-
-def vice_position_get(cycle: Cycle, school: School, pk) -> Position:
-    return get_object_or_404(
-        Position.objects.select_related("staff", "school"),
-        school=school, school__township_id=cycle.township_id,
-        title__in=selection.VICE_TITLES, pk=pk)
-
-
-def may_see_vices(user, cycle: Cycle, school: School) -> bool:
-    """R4 is the principal's assessment; the office and the school's liaison follow it."""
-    scope = access.scope_of(user)
-    return (school.pk in (scope.principal_school_ids | scope.liaison_school_ids)
-            or cycle_access.is_cycle_office(user, cycle))
-
-
-# --- R3 at the selection's close --------------------------------------------------------
-
-
-@transaction.atomic
-def positions_end(*, by, cycle: Cycle) -> int:
-    """R3 from the office's page: ``selection.selection_close_positions`` once phase 6
-    has opened and some cadre is not hired at their own unit. Returns how many ended."""
-    if not cycle_access.is_cycle_office(by, cycle):
-        raise PermissionDenied
-    _refuse(positions_end_refusal(phase_of(cycle, SELECTION), positions_to_end(cycle).count()))
-    return selection.selection_close_positions(by=by, cycle=cycle)

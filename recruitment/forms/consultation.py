@@ -1,15 +1,17 @@
-"""Forms of the pages of phases 3–4: they check shape; the services check the rules."""
+"""Opinions, decisions, filters, staff search, the ballot (phases 3–4).
+"""
+
+from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.forms import common as common_forms
+from recruitment.models import Ballot, StaffOpinion
 from schools.models import School
 from staffing.ids import IdField
 
-from .models import Ballot, StaffOpinion
-
 OPINION_MAX_LENGTH = 2000
-REASON_MAX_LENGTH = 1000
 
 
 class OpinionForm(forms.Form):
@@ -28,7 +30,7 @@ class OpinionDecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason (the author sees it)"),
-        max_length=REASON_MAX_LENGTH,
+        max_length=common_forms.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -1,9 +1,7 @@
-"""The cycle's outcome, per school and for the township (reads only; bounded queries).
-
-Posts filled, own staff kept, staff who moved in and out, new middle-level cadres,
-cadres who lost positions (R3, R4), the unhired, and the age and subject structure
-before (the roster's schools) and after (the schools hired into).
+"""The cycle's outcome, a person's result, the outcome workbook.
 """
+
+from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,21 +9,63 @@ from datetime import date
 
 from django.db.models import Count, Sum
 
-from schools.models import Position, School, Staff
-from schools.resident_id import age_on
-from staffing.workbook import SheetSpec
-
-from .models import (
+from recruitment import rules, sheets
+from recruitment.models import (
     CadreProposal,
     Cycle,
     Hire,
-    HireSource,
     Post,
+    Proposal,
     TrainingEnrolment,
     UnhiredReason,
 )
-from .phases import INTENTIONS
-from .selection import R3_REASON, R4_REASON
+from recruitment.phases import INTENTIONS
+from schools.models import Position, School, Staff
+from schools.resident_id import age_on, mask
+from staffing.workbook import SheetSpec
+
+
+def outcome_export_sheets(result: Outcome, *, full_ids: bool) -> list[SheetSpec]:
+    """``outcome.outcome_sheets``, the resident IDs masked for all but the office that
+    keeps the roster (STYLE.md)."""
+
+    sheets = outcome_sheets(result)
+    if full_ids:
+        return sheets
+    for sheet in sheets:
+        if "身份证号" in sheet.headers:
+            column = list(sheet.headers).index("身份证号")
+            sheet.rows = [[mask(v) if i == column else v for i, v in enumerate(row)]
+                          for row in sheet.rows]
+    return sheets
+
+
+@dataclass
+class OwnResult:
+    """What a staff member sees of their own outcome."""
+
+    result: PersonResult
+    waiting: Proposal | None  # a proposal awaiting a school's answer
+    pass_mark: int | None
+
+    @property
+    def passed(self) -> bool | None:
+        training = self.result.training
+        if training is None or training.score is None or self.pass_mark is None:
+            return None
+        return training.score >= self.pass_mark
+
+
+def own_result(cycle: Cycle, staff: Staff) -> OwnResult:
+    plan = cycle.adopted_revision
+    return OwnResult(
+        result=result_of(cycle, staff),
+        waiting=Proposal.objects.filter(cycle=cycle, staff=staff,
+                                        status=Proposal.Status.PROPOSED)
+        .select_related("post__school").first(),
+        pass_mark=plan.training_pass_mark if plan else None,
+    )
+
 
 AGE_BANDS = ("<30", "30–39", "40–49", "50+")
 
@@ -57,7 +97,7 @@ class SchoolOutcome:
     subjects_before: Counter = field(default_factory=Counter)
     subjects_after: Counter = field(default_factory=Counter)
 
-    def add(self, other: "SchoolOutcome") -> None:
+    def add(self, other: SchoolOutcome) -> None:
         for name in ("seats", "filled", "own_kept", "moved_in", "moved_out", "new_cadres",
                      "cadres_lost", "unhired"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -107,7 +147,7 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
     ).values_list("school").annotate(n=Count("pk")):
         rows[school_id].new_cadres = n
     for school_id in Position.objects.filter(
-        school__township_id=cycle.township_id, end_reason__in=(R3_REASON, R4_REASON),
+        school__township_id=cycle.township_id, end_reason__in=(rules.R3_REASON, rules.R4_REASON),
         end_date__gte=cycle.created_at.date(),  # ended by this cycle (R3, R4)
     ).values_list("school_id", flat=True):
         rows[school_id].cadres_lost += 1
@@ -139,13 +179,6 @@ def result_of(cycle: Cycle, staff: Staff) -> PersonResult:
     )
 
 
-OUTCOME_HEADERS = ["学校", "岗位数", "已聘", "本校留任", "调入", "调出", "新任中层干部",
-                   "失去职务", "未聘"]
-PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位序号", "岗位", "方式"]
-SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "统一调配",
-                HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训后分配"}
-
-
 def outcome_sheets(result: Outcome) -> list[SheetSpec]:
     """Sheets 结果 (per school, then the township) and 人员 (one row per hire)."""
     def line(name, r):
@@ -159,9 +192,9 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
              .select_related("staff__school", "post__school")
              .order_by("post__school__name", "post__number", "staff__name"))
     people = [[h.staff.name, h.staff.resident_id, h.staff.school.name, h.post.school.name,
-               h.post.number, h.post.subject or h.post.duties, SOURCE_WORDS[h.source]]
+               h.post.number, h.post.subject or h.post.duties, sheets.SOURCE_WORDS[h.source]]
               for h in hires]
     return [
-        SheetSpec("结果", OUTCOME_HEADERS, rows),
-        SheetSpec("人员", PEOPLE_HEADERS, people, text_columns=frozenset({"身份证号"})),
+        SheetSpec("结果", sheets.OUTCOME_HEADERS, rows),
+        SheetSpec("人员", sheets.PEOPLE_HEADERS, people, text_columns=frozenset({"身份证号"})),
     ]

@@ -1,14 +1,14 @@
-"""Forms of the allocation, proposal, dispatch and phase-7 pages: they check shape; the
-services (``dispatching``, ``selection``) check the rules and give the reasons."""
+"""An allocation run, a proposal's answer and filter, a dispatch pair.
+"""
+
+from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.forms import common as common_forms
+from recruitment.models import Proposal
 from staffing.ids import IdField
-
-from .models import Proposal, UnhiredReason
-
-REASON_MAX_LENGTH = 1000
 
 
 class AllocationRunForm(forms.Form):
@@ -25,7 +25,7 @@ class ProposalDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(CONFIRM, _("Confirm")), (DECLINE, _("Decline"))])
     reason = forms.CharField(
         label=_("Reason for declining (the office sees it)"), required=False,
-        max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=common_forms.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     @property
@@ -48,23 +48,3 @@ class PairForm(forms.Form):
 
     staff = IdField(label=_("Staff member"))
     post = IdField(label=_("Post"))
-
-
-class StaffForm(forms.Form):
-    staff = IdField()
-
-
-class ScoreForm(forms.Form):
-    score = forms.IntegerField(label=_("Test score"), min_value=0, max_value=100)
-
-
-class PostForm(forms.Form):
-    post = IdField(label=_("Post"))
-
-
-class ExplainForm(forms.Form):
-    staff = IdField()
-    reason = forms.CharField(
-        label=_("Why no post is needed (retiring, long sick leave, …)"),
-        max_length=UnhiredReason._meta.get_field("reason").max_length,
-    )

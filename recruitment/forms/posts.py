@@ -1,5 +1,7 @@
-"""Forms of the pages of phase 5 (posts, intentions): they check shape; the services
-check the rules (``recruitment/selection.py``)."""
+"""A post, the 岗位 upload, the filters, the intention form (phase 5).
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 
@@ -7,16 +9,16 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from recruitment import rules
+from recruitment.forms import common as common_forms
+from recruitment.models import Post, PostKind
 from schools.models import School
 from staffing.ids import optional_id
 from staffing.workbook import XLSX_CONTENT_TYPE
 
-from . import selection
-from .models import Post, PostKind
-
 TEXT_MAX_LENGTH = 1_000
-MAX_WEEKLY_LESSONS = selection.MAX_WEEKLY_LESSONS
-MAX_SEATS = selection.MAX_SEATS
+MAX_WEEKLY_LESSONS = rules.MAX_WEEKLY_LESSONS
+MAX_SEATS = rules.MAX_SEATS
 # However many choices were posted, a form reads at most this many (the plan's
 # max_applications is the service's rule: more than it allows is refused with a reason).
 MAX_SLOTS = 10
@@ -28,7 +30,7 @@ class PostForm(forms.Form):
     checked by ``selection.post_save``."""
 
     number = forms.IntegerField(label=gettext_lazy("Post number"), min_value=1,
-                                max_value=selection.MAX_POST_NUMBER)
+                                max_value=rules.MAX_POST_NUMBER)
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), widget=forms.RadioSelect,
         choices=[(PostKind.TEACHING, gettext_lazy("Teaching post (教学岗)")),
@@ -55,20 +57,20 @@ class PostForm(forms.Form):
                                                                  "takes; counted in the quota."))
 
     @classmethod
-    def initial_from(cls, fields: selection.PostFields) -> dict:
+    def initial_from(cls, fields: rules.PostFields) -> dict:
         return dict(vars(fields))
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        for name, reason in selection.post_problems(self.fields_value()):
+        for name, reason in rules.post_problems(self.fields_value()):
             self.add_error(name if name in self.fields else None, reason)
         return cleaned
 
-    def fields_value(self) -> selection.PostFields:
+    def fields_value(self) -> rules.PostFields:
         data = self.cleaned_data
-        return selection.PostFields(
+        return rules.PostFields(
             number=data["number"], kind=data["kind"], grade_class=data["grade_class"].strip(),
             subject=data["subject"].strip(),
             weekly_lessons=data["weekly_lessons"] if data["kind"] == PostKind.TEACHING else 0,
@@ -84,15 +86,7 @@ class PostsUploadForm(forms.Form):
     )
 
 
-class _Filter(forms.Form):
-    def filters(self) -> dict:
-        """The valid filters (an invalid one is ignored rather than shown as an error)."""
-        if not self.is_valid():
-            return {}
-        return {key: value for key, value in self.cleaned_data.items() if value}
-
-
-class PostFilterForm(_Filter):
+class PostFilterForm(common_forms.FilterForm):
     """The posts board's filters: school, kind, subject, and a text."""
 
     school = forms.ModelChoiceField(label=gettext_lazy("School"), queryset=School.objects.none(),
@@ -114,7 +108,7 @@ class PostFilterForm(_Filter):
                                           *((s, s) for s in subjects)]
 
 
-class IntentionFilterForm(_Filter):
+class IntentionFilterForm(common_forms.FilterForm):
     """The intentions list's filters: where they applied, teaching or support staff."""
 
     SUPPORT_CHOICES = [("", gettext_lazy("Teaching and support staff")),
@@ -136,9 +130,6 @@ class IntentionFilterForm(_Filter):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(pk__in=school_ids).order_by(
             "name")
-
-
-# --- the intention form ----------------------------------------------------------------
 
 
 @dataclass
@@ -250,13 +241,11 @@ class IntentionForm:
                 slot.shown = slot.school
         return not any(slot.errors for slot in self.slots)
 
-    def choices(self) -> list[selection.Choice]:
+    def choices(self) -> list[rules.Choice]:
         """The choices in their rank; a choice without a school is left out."""
-        return [selection.Choice(slot.school, slot.teaching, list(slot.auxiliary))
+        return [rules.Choice(slot.school, slot.teaching, list(slot.auxiliary))
                 for slot in self.slots if slot.school is not None]
 
     @property
     def school_ids(self) -> set[int]:
         return {slot.school.pk for slot in self.slots if slot.school is not None}
-
-

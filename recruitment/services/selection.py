@@ -1,0 +1,257 @@
+"""Phase 6: committees, rankings, the one way into a seat (``hire_create``), hire
+confirmation (R6), the first layer, cadres (R3), vice principals (R4), positions ended (R3).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from recruitment import access, rules, workflow
+from recruitment.models import (
+    CadreProposal,
+    CommitteeMember,
+    Cycle,
+    Decision,
+    Hire,
+    HireSource,
+    PhaseState,
+    PlanSchool,
+    Post,
+    PostKind,
+    Ranking,
+    ViceAssessment,
+)
+from recruitment.phases import INTENTIONS, SELECTION
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import selection as selection_selectors
+from recruitment.services import common as common_services
+from schools import access as school_access
+from schools import services as school_services
+from schools.models import Membership, Position, Role, School, Staff
+
+
+@transaction.atomic
+def ranking_record(*, by, post: Post, staff: Staff, rank: int | None,
+                   decision: str) -> Ranking:
+    """The committee ranks an applicant for a post and records hire / not hire."""
+    cycle = post.cycle
+    if not access.is_committee(by, cycle, post.school):
+        raise PermissionDenied
+    common_services.require_phase(cycle, SELECTION)
+    if staff.pk not in {s.pk for s in selection_selectors.applicants_of(post)}:
+        raise ValidationError(_("%(name)s did not apply for this post.") % {"name": staff})
+    if staff.user_id is not None and staff.user_id == by.pk:
+        raise ValidationError(_("Nobody ranks their own application; another committee "
+                                "member does."))
+    if decision not in Decision.values:
+        raise ValidationError(_("Choose hire, not hire or not yet decided."))
+    ranking = (Ranking.objects.select_for_update().filter(post=post, staff=staff).first()
+               or Ranking(post=post, staff=staff))  # saved once: one history record
+    ranking.rank, ranking.decision = rank, decision
+    ranking.decided_by, ranking.decided_at = by, timezone.now()
+    common_services.save(ranking, by)
+    return ranking
+
+
+def hire_create(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
+          extra: list[Post]) -> Hire:
+    """Hire ``staff`` to ``post``: the post's seats counted under a row lock, the person
+    once per cycle (database constraint); auxiliary duties added where seats are free.
+    Nobody is hired at a school whose cadre proposals await the office (R3)."""
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    common_services.refuse(selection_selectors.cadre_refusal(cycle, post.school))
+    if Hire.objects.filter(cycle=cycle, staff=staff).exists():
+        raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
+    common_services.refuse(rules.full_refusal(locked, selection_selectors.seats_taken(locked)))
+    try:
+        with transaction.atomic():
+            hire = Hire(cycle=cycle, staff=staff, post=post, source=source, confirmed_by=by)
+            common_services.save(hire, by)
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already hired in this cycle.")
+                              % {"name": staff}) from None
+    free = []
+    for duty in Post.objects.select_for_update().filter(pk__in=[p.pk for p in extra]):
+        if duty.pk != post.pk and selection_selectors.seats_taken(duty) < duty.seats:
+            free.append(duty)
+    hire.extra_posts.set(free)
+    # R3: a cadre hired at another unit (or not at their own) loses the position today.
+    school_services.positions_end(
+        by=by, reason=rules.R3_REASON,
+        positions=list(Position.objects.select_for_update()
+                       .filter(staff=staff, end_date__isnull=True).exclude(school=post.school)))
+    return hire
+
+
+@transaction.atomic
+def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
+    """The principal confirms the committee's decision to hire (R6).
+
+    Own staff, and anyone at a township-wide (first-step) school, are hired directly;
+    other schools' staff go to the office for unified allocation (R5, 统一调配).
+    """
+    cycle = Cycle.objects.get(pk=post.cycle_id)  # fresh: the layer may have just closed
+    if post.school_id not in school_access.scope_of(by).principal_school_ids:
+        # The office confirms only where the principal would confirm their own hire.
+        own_principal = Membership.objects.filter(
+            user_id=staff.user_id, role=Role.PRINCIPAL, school_id=post.school_id).exists()
+        if not (own_principal and school_access.townships_managed(by).filter(
+                pk=post.school.township_id).exists()):
+            raise PermissionDenied
+    own_hire = staff.user_id is not None and staff.user_id == by.pk
+    # The same rule as the school board's buttons (selection_selectors.confirm_refusal);
+    # the full post is refused by hire_create, under the post's lock.
+    common_services.refuse(rules.hire_confirm_refusal(
+        own_hire=own_hire,
+        refusal=(workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION))
+                 or selection_selectors.layer_refusal(cycle, post.school)
+                 or selection_selectors.cadre_refusal(cycle, post.school)),
+        decided=Ranking.objects.filter(post=post, staff=staff,
+                                       decision=Decision.HIRE).exists(),
+        staff=staff, post=post,
+        first_step=PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
+                                             school=post.school, first_step=True).exists()))
+    application = selection_selectors.application_for(cycle, staff, post)
+    extra = list(application.auxiliary_posts.all()) if application else []
+    return hire_create(by=by, cycle=cycle, staff=staff, post=post, source=HireSource.SELECTION,
+                 extra=extra)
+
+
+@transaction.atomic
+def first_layer_close(*, by, cycle: Cycle) -> Cycle:
+    """The office closes the centres' township-wide layer; the other schools go on."""
+    access.require_cycle_office(by, cycle)
+    common_services.require_phase(cycle, SELECTION)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.first_layer_closed_at is not None:
+        raise ValidationError(_("The centres' layer is already closed."))
+    cycle.first_layer_closed_at = timezone.now()
+    common_services.save(cycle, by, ["first_layer_closed_at"])
+    return cycle
+
+
+@transaction.atomic
+def cadre_propose(*, by, cycle: Cycle, staff: Staff, title: str) -> CadreProposal:
+    """The committee proposes a middle-level cadre: R3, only someone hired to a basic
+    post at the school."""
+    hire = Hire.objects.select_related("post__school").filter(cycle=cycle, staff=staff).first()
+    if hire is None:
+        raise ValidationError(_("%(name)s is not hired to a post yet: post before position "
+                                "(R3).") % {"name": staff})
+    school = hire.post.school
+    if not access.is_committee(by, cycle, school):
+        raise PermissionDenied
+    common_services.require_phase(cycle, SELECTION)
+    if not title.strip():
+        raise ValidationError(_("Name the position."))
+    try:
+        with transaction.atomic():
+            proposal = CadreProposal(cycle=cycle, school=school, staff=staff,
+                                     title=title.strip()[:30], proposed_by=by)
+            common_services.save(proposal, by)
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already proposed.") % {"name": staff}) from None
+    return proposal
+
+
+@transaction.atomic
+def cadre_decide(*, by, proposal: CadreProposal, approve: bool) -> CadreProposal:
+    """The office approves (the position starts today) or rejects a proposed cadre."""
+    access.require_cycle_office(by, proposal.cycle)
+    proposal = CadreProposal.objects.select_for_update().get(pk=proposal.pk)
+    workflow.status_move(proposal, workflow.CADRE_PROPOSAL_FLOW,
+                         CadreProposal.Status.APPROVED if approve
+                         else CadreProposal.Status.REJECTED)
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    common_services.save(proposal, by)
+    if approve:
+        school_services.position_change(
+            by=by, staff=proposal.staff, school=proposal.school, title=proposal.title,
+            end_reason=gettext_noop("appointed to a new position"))
+    return proposal
+
+
+@transaction.atomic
+def vice_assess(*, by, cycle: Cycle, position: Position, keep: bool, reason: str = ""):
+    """R4: pass → stays one more year; fail or unfit → removed, and the vacancy opened to
+    the whole township as a leadership post."""
+
+    if position.school_id not in school_access.scope_of(by).principal_school_ids:
+        raise PermissionDenied
+    if not any(
+        common_selectors.phase_of(cycle, n).state == PhaseState.OPEN
+        for n in (INTENTIONS, SELECTION)
+    ):
+        raise ValidationError(_("Vice principals are assessed while phase 5 or 6 is open."))
+    if not selection_selectors.vices_due(cycle, position.school).filter(pk=position.pk).exists():
+        raise ValidationError(_("This vice principal is not due for the term assessment."))
+    if not keep and not reason.strip():
+        raise ValidationError(_("Give the reason for the removal."))
+    assessment = ViceAssessment(
+        cycle=cycle, position=position, assessed_by=by, reason=reason.strip(),
+        result=ViceAssessment.Result.KEEP if keep else ViceAssessment.Result.REMOVE)
+    if not keep:
+        school_services.positions_end(by=by, positions=[position], reason=rules.R4_REASON)
+        number = (Post.objects.filter(cycle=cycle, school=position.school)
+                  .order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        vacancy = Post(cycle=cycle, school=position.school, number=number,
+                       kind=PostKind.LEADERSHIP, duties=position.title, township_wide=True,
+                       published_at=timezone.now())
+        common_services.save(vacancy, by)
+        assessment.vacancy = vacancy
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def committee_member_add(*, by, cycle: Cycle, school: School, user, role: str) -> CommitteeMember:
+    """The principal or the office names a member of the school's hiring committee
+    (phase 6: the liaison, the principal, the party secretary, backbone teachers)."""
+    access.require_committee_manager(by, cycle, school)
+    common_services.refuse(
+        rules.committee_change_refusal(common_selectors.phase_of(cycle, SELECTION))
+    )
+    common_services.refuse(selection_selectors.member_refusal(school, user, role))
+    try:
+        with transaction.atomic():
+            member = CommitteeMember(cycle=cycle, school=school, user=user, role=role)
+            common_services.save(member, by)
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already on the committee.")
+                              % {"name": selection_selectors.member_name(user)}) from None
+    return member
+
+
+@transaction.atomic
+def committee_member_remove(*, by, member: CommitteeMember) -> None:
+    """The principal or the office takes a member off the committee; the history keeps
+    who sat on it and who removed them."""
+    access.require_committee_manager(by, member.cycle, member.school)
+    common_services.refuse(
+        rules.committee_change_refusal(common_selectors.phase_of(member.cycle, SELECTION))
+    )
+    common_services.set_history_user(member, by)
+    member.delete()
+
+
+@transaction.atomic
+def positions_end(*, by, cycle: Cycle) -> int:
+    """R3 at the selection's close: every cadre not hired at their own unit
+    (``selection_selectors.positions_to_end``) loses the position from today, once phase 6
+    has opened, in one bulk statement. The office's page and ``phase_close`` of phase 6
+    both come here. Returns how many ended."""
+    access.require_cycle_office(by, cycle)
+    common_services.refuse(
+        rules.positions_end_refusal(
+            common_selectors.phase_of(cycle, SELECTION),
+            selection_selectors.positions_to_end(cycle).count(),
+        )
+    )
+    return school_services.positions_end(
+        by=by, reason=rules.R3_REASON,
+        positions=list(Position.objects.select_for_update().filter(
+            pk__in=selection_selectors.positions_to_end(cycle).values("pk"))))

@@ -1,0 +1,56 @@
+"""What every page of the cycle shares: how a refusal is shown, how a moment reads, and
+the Step-2 pages' navigation context."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.text import capfirst
+
+from recruitment import access
+
+
+def step2_context(request, cycle, here: str, *, office: bool | None = None, **extra) -> dict:
+    """The login's parts of these pages (the navigation and the checks), and ``extra``.
+    ``office``: already known (a page that required it)."""
+    user = request.user
+    led = access.schools_led(user, cycle)
+    return {
+        "cycle": cycle,
+        "here": here,
+        "office": access.is_cycle_office(user, cycle) if office is None else office,
+        "led_school_ids": led,
+        "leader": bool(led),
+        "on_staff": access.own_staff(user, cycle) is not None,
+        **extra,
+    }
+
+
+def back_to(name: str, cycle, request, anchor: str = "") -> str:
+    """The page to return to, on the page of the list the form was on."""
+    url = reverse(f"recruitment:{name}", args=[cycle.pk])
+    page = request.POST.get("page", "")
+    query = f"?page={page}" if page.isdigit() else ""
+    return f"{url}{query}{anchor}"
+
+
+def refused(request, exc: ValidationError, *, capitalised: bool = True) -> None:
+    """A service's refusal as one message; workflow's reasons start in lower case ("phase 3
+    … has not opened yet."), so each is capitalised, except on the cycle's own pages
+    (``capitalised=False``), which have always shown them as they are."""
+    messages.error(request, " ".join(capfirst(m) if capitalised else m for m in exc.messages))
+
+
+def form_refused(request, form, fallback: str | None = None) -> None:
+    """A form's errors as one message (``fallback`` when it has none to show)."""
+    errors = [e for errors in form.errors.values() for e in errors]
+    if errors or fallback is None:
+        messages.error(request, " ".join(errors))
+    else:
+        messages.error(request, fallback)
+
+
+def when(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
