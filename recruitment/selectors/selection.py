@@ -82,6 +82,46 @@ def application_for(cycle: Cycle, staff: Staff, post: Post) -> Application | Non
             .prefetch_related("auxiliary_posts").first())
 
 
+def duties_of(application: Application | None, post: Post) -> list[Post]:
+    """The auxiliary duties (R2's "+X") a hire to ``post`` brings from the person's choice
+    at the school, by number: its auxiliary posts other than ``post`` itself."""
+    if application is None:
+        return []
+    return sorted((p for p in application.auxiliary_posts.all() if p.pk != post.pk),
+                  key=lambda p: p.number)
+
+
+@dataclass(frozen=True)
+class HirePreview:
+    """What comes with a hire to ``post`` (R2 "1+X"): the auxiliary duties of the
+    person's choice that have a free seat (``duties``, attached with the hire) and those
+    that are full (``full``, not attached)."""
+
+    post: Post
+    staff: Staff
+    duties: list[Post]
+    full: list[Post]
+
+
+def hire_preview(post: Post, staff: Staff) -> HirePreview:
+    """Before a hire is confirmed: which auxiliary duties come with it and which cannot,
+    counted as ``services.selection.hire_create`` counts them (``rules.full_refusal``),
+    in three queries. The single and the bulk confirmation ask it."""
+    duties = duties_of(application_for(post.cycle, staff, post), post)
+    taken = seats_taken_by_post(Post.objects.filter(pk__in=[d.pk for d in duties]))
+    free = [d for d in duties if rules.full_refusal(d, taken.get(d.pk, 0)) is None]
+    return HirePreview(post, staff, free, [d for d in duties if d not in free])
+
+
+def hire_outcome(hire: Hire) -> HirePreview:
+    """After a hire: the duties of the person's choice that came with it, and those left
+    out because they were full when it was confirmed."""
+    attached = list(hire.extra_posts.order_by("number"))
+    duties = duties_of(application_for(hire.cycle, hire.staff, hire.post), hire.post)
+    return HirePreview(hire.post, hire.staff, attached,
+                       [d for d in duties if d not in attached])
+
+
 @dataclass
 class ShareRow:
     school: School
@@ -276,11 +316,24 @@ class Applicant:
         return (rank is None, rank or 0, self.staff.name, self.staff.pk)
 
 
+@dataclass(frozen=True)
+class DutyApplicant:
+    """Someone who chose an auxiliary post as an extra duty ("+X") of a choice whose main
+    post is another: they compete for the main post, and hold the duty if their hire
+    there brought it (``holds``)."""
+
+    staff: Staff
+    main_post: Post
+    hire: Hire | None
+    holds: bool
+
+
 @dataclass
 class PostRow:
     post: Post
     taken: int
     applicants: list[Applicant] = field(default_factory=list)
+    duty_applicants: list[DutyApplicant] = field(default_factory=list)
 
     @property
     def free(self) -> int:
@@ -411,15 +464,22 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     applicant_ids = Application.objects.filter(intention__cycle=cycle, school=school).values(
         "intention__staff_id")
     hires = {h.staff_id: h for h in Hire.objects.filter(cycle=cycle, staff__in=applicant_ids)
-             .select_related("post__school")}
+             .select_related("post__school").prefetch_related("extra_posts")}
     layer = layer_refusal(cycle, school)
     cadres = cadre_refusal(cycle, school)
     board_refusal = workflow.acting_refusal(phase) or layer or cadres
     for application in applications:
-        row = posts.get(rules.main_post(application).pk)
+        main = rules.main_post(application)
+        row = posts.get(main.pk)
         if row is None:  # a choice whose posts are another school's: not this page's
             continue
         staff = application.intention.staff
+        hire = hires.get(staff.pk)
+        held = {p.pk for p in hire.extra_posts.all()} if hire else set()
+        for duty in duties_of(application, main):
+            if duty.pk in posts:
+                posts[duty.pk].duty_applicants.append(
+                    DutyApplicant(staff, main, hire, duty.pk in held))
         applicant = Applicant(staff, application, rankings.get((row.post.pk, staff.pk)),
                               hires.get(staff.pk))
         if applicant.awaiting_confirmation:
@@ -429,6 +489,7 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         row.applicants.append(applicant)
     for row in posts.values():
         row.applicants.sort(key=Applicant.order)
+        row.duty_applicants.sort(key=lambda d: (not d.holds, d.main_post.number, d.staff.name))
 
     school_hires = list(
         Hire.objects.filter(cycle=cycle, post__school=school)

@@ -74,9 +74,13 @@ def hire_create(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
     except IntegrityError:
         raise ValidationError(_("%(name)s is already hired in this cycle.")
                               % {"name": staff}) from None
+    # R2 "1+X": a duty is attached where a seat is free, counted as
+    # ``selection_selectors.hire_preview`` shows it; the others are left out, and the
+    # page says which (``hire_outcome``).
     free = []
     for duty in Post.objects.select_for_update().filter(pk__in=[p.pk for p in extra]):
-        if duty.pk != post.pk and selection_selectors.seats_taken(duty) < duty.seats:
+        if duty.pk != post.pk and rules.full_refusal(
+                duty, selection_selectors.seats_taken(duty)) is None:
             free.append(duty)
     hire.extra_posts.set(free)
     # R3: a cadre hired at another unit (or not at their own) loses the position today.
