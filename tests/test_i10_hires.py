@@ -3,8 +3,10 @@ shown before the confirmation, said after it, and listed on the auxiliary post's
 the confirmation step before a hire; the office's withdrawal of a confirmed hire."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from recruitment.models import Hire
+from recruitment.phases import SELECTION
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import selection as selection_services
 
@@ -12,6 +14,7 @@ from .factories import adopted_cycle
 from .helpers import (
     apply,
     auxiliary,
+    close_phase,
     messages_of,
     person,
     published,
@@ -133,3 +136,86 @@ def test_the_auxiliary_posts_card_lists_its_extra_duty_applicants_and_holder(
     assert "Post 2 at 夏庄完小 is full." in card
     assert "No applicant for this post." not in card
 
+
+
+# --- item 7: the office withdraws a confirmed hire -------------------------------------------
+
+
+@pytest.fixture
+def hired(selecting, posts, people, principal_user):
+    """甲 hired to post 1 with the duty #2 (its one seat)."""
+    decide(principal_user, posts[0], people["甲老师"])
+    return selection_services.hire_confirm(by=principal_user, post=posts[0],
+                                           staff=people["甲老师"])
+
+
+def test_the_office_withdraws_a_hire_the_seat_and_duty_free_again(
+        selecting, hired, posts, people, office_user, principal_user):
+    selection_services.hire_withdraw(by=office_user, hire=hired, reason="材料不实")
+
+    assert not Hire.objects.filter(staff=people["甲老师"]).exists()
+    assert selection_selectors.seats_taken(posts[0]) == 0
+    assert selection_selectors.seats_taken(posts[1]) == 0  # the duty went with it
+    record = Hire.history.filter(id=hired.pk, history_type="-").get()
+    assert (record.history_user, record.history_change_reason) == (office_user, "材料不实")
+    # 乙 now gets the duty #2 with a hire to post 3.
+    decide(principal_user, posts[2], people["乙老师"])
+    again = selection_services.hire_confirm(by=principal_user, post=posts[2],
+                                            staff=people["乙老师"])
+    assert list(again.extra_posts.all()) == [posts[1]]
+
+
+def test_a_withdrawal_needs_a_reason_the_office_and_an_open_selection(
+        selecting, hired, office_user, principal_user):
+    with pytest.raises(ValidationError, match="Give the reason"):
+        selection_services.hire_withdraw(by=office_user, hire=hired, reason="  ")
+    with pytest.raises(PermissionDenied):
+        selection_services.hire_withdraw(by=principal_user, hire=hired, reason="错")
+    close_phase(selecting, office_user, SELECTION)
+    with pytest.raises(ValidationError, match="is closed"):
+        selection_services.hire_withdraw(by=office_user, hire=hired, reason="错")
+    assert Hire.objects.filter(pk=hired.pk).exists()
+
+
+def test_the_hire_of_a_proposed_cadre_is_not_withdrawn(selecting, hired, people, office_user,
+                                                         principal_user):
+    selection_services.cadre_propose(by=principal_user, cycle=selecting,
+                                     staff=people["甲老师"], title="教导主任")
+
+    with pytest.raises(ValidationError, match="middle-level cadre"):
+        selection_services.hire_withdraw(by=office_user, hire=hired, reason="错")
+
+
+def test_the_office_withdraws_from_the_school_page_after_a_confirmation(
+        login, selecting, hired, posts, people, office_user):
+    client = login(office_user)
+    withdraw = school_url(selecting, posts[0].school, "selection_hire_withdraw", hired.pk)
+
+    board = client.get(school_url(selecting, posts[0].school))
+    page = client.get(withdraw, {"reason": "材料不实"})
+    assert Hire.objects.filter(pk=hired.pk).exists()  # the GET changed nothing
+    response = client.post(withdraw, {"reason": "材料不实"}, follow=True)
+
+    assert withdraw in text(board)
+    effects = text(page).split('id="withdraw-effects"', 1)[1].split("</ul>")[0]
+    assert "The seat of post 1 is free again." in effects
+    assert "#2 值班" in effects
+    assert "材料不实</textarea>" in text(page)
+    assert messages_of(response) == [
+        "The hire of 甲老师 to post 1 is withdrawn: the seat is free and 甲老师 is unhired "
+        "again."]
+    withdrawn = text(response).split('id="withdrawn"', 1)[1].split("</ol>")[0]
+    assert "withdrew the hire of 甲老师 to post 1" in withdrawn
+    assert "材料不实" in withdrawn and "office" in withdrawn
+
+
+def test_only_the_office_sees_the_withdrawal(login, selecting, hired, posts, principal_user):
+    client = login(principal_user)
+    withdraw = school_url(selecting, posts[0].school, "selection_hire_withdraw", hired.pk)
+
+    board = client.get(school_url(selecting, posts[0].school))
+
+    assert withdraw not in text(board)
+    assert client.get(withdraw).status_code == 403
+    assert client.post(withdraw, {"reason": "错"}).status_code == 403
+    assert Hire.objects.filter(pk=hired.pk).exists()

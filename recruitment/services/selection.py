@@ -126,6 +126,27 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
 
 
 @transaction.atomic
+def hire_withdraw(*, by, hire: Hire, reason: str) -> None:
+    """The office withdraws a confirmed hire while phase 6 is open (R6): the seat and any
+    auxiliary duties it brought are free again and the person is unhired, as before the
+    confirmation (the committee's ranking stays). The history keeps the hire, who withdrew
+    it and why (its change reason). Positions ended when it was confirmed (R3) are not
+    given back."""
+    access.require_cycle_office(by, hire.cycle)
+    Post.objects.select_for_update().get(pk=hire.post_id)  # as hire_create: the seat's lock
+    locked = (Hire.objects.select_for_update().select_related("cycle", "post__school", "staff")
+              .filter(pk=hire.pk).first())
+    if locked is None:
+        raise ValidationError(_("This hire was already withdrawn."))
+    common_services.refuse(selection_selectors.hire_withdraw_check(locked))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for withdrawing the hire."))
+    locked._change_reason = reason.strip()[:rules.HISTORY_REASON_MAX_LENGTH]
+    common_services.set_history_user(locked, by)
+    locked.delete()  # its auxiliary duties (the extra_posts rows) go with it
+
+
+@transaction.atomic
 def first_layer_close(*, by, cycle: Cycle) -> Cycle:
     """The office closes the centres' township-wide layer; the other schools go on."""
     access.require_cycle_office(by, cycle)

@@ -333,6 +333,42 @@ def hire_confirm(request, pk, school_pk, post_pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def hire_withdraw(request, pk, school_pk, hire_pk):
+    """The office withdraws a confirmed hire while phase 6 is open, with a reason, after a
+    confirmation saying what follows (the seat and duties freed, the person unhired)."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    access.require_cycle_office(request.user, cycle)
+    hire = access.hire_get(cycle, school, hire_pk)
+    form = selection_forms.HireWithdrawForm(request.POST if request.method == "POST"
+                                            else request.GET)
+    if request.method == "POST":
+        if not form.is_valid():
+            common_views.form_refused(request, form, _("The hire was not withdrawn."))
+        else:
+            values = {"name": hire.staff.name, "n": hire.post.number}
+            try:
+                selection_services.hire_withdraw(by=request.user, hire=hire,
+                                                 reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                common_views.refused(request, exc)
+            else:
+                messages.success(request, _("The hire of %(name)s to post %(n)d is withdrawn: "
+                                            "the seat is free and %(name)s is unhired again.")
+                                 % values)
+                return redirect(_school_url(cycle, school, "#hires"))
+    return render(request, "recruitment/committee/hire_withdraw.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": True,
+        "hire": hire,
+        "duties": list(hire.extra_posts.order_by("number")),
+        "form": form,
+        "refusal": selection_selectors.hire_withdraw_check(hire),
+    })
+
+
+@login_required
 @require_GET
 def ranking_history(request, pk, school_pk, ranking_pk):
     """Every change to one applicant's rank and decision: who, when, from what to what."""
@@ -481,6 +517,8 @@ urlpatterns = [
          name="committee_remove"),
     path(_SCHOOL + "posts/<int:post_pk>/rank/", ranking_record, name="selection_rank"),
     path(_SCHOOL + "posts/<int:post_pk>/confirm/", hire_confirm, name="selection_confirm"),
+    path(_SCHOOL + "hires/<int:hire_pk>/withdraw/", hire_withdraw,
+         name="selection_hire_withdraw"),
     path(_SCHOOL + "rankings/<int:ranking_pk>/history/", ranking_history,
          name="selection_ranking_history"),
     path(_SCHOOL + "cadres/propose/", cadre_propose, name="selection_cadre_propose"),
