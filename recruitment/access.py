@@ -27,6 +27,7 @@ from recruitment.models import (
     CadreProposal,
     CommitteeMember,
     Cycle,
+    Hire,
     Intention,
     Phase,
     PhaseState,
@@ -191,6 +192,13 @@ def school_post_get(cycle: Cycle, school: School, pk) -> Post:
 def ranking_get(cycle: Cycle, school: School, pk) -> Ranking:
     return get_object_or_404(Ranking.objects.select_related("post__school", "staff__school"),
                              post__cycle=cycle, post__school=school, pk=pk)
+
+
+def hire_get(cycle: Cycle, school: School, pk) -> Hire:
+    """A hire of the cycle at ``school`` (its main post there), or 404."""
+    return get_object_or_404(Hire.objects.select_related("cycle", "post__school",
+                                                         "staff__school", "confirmed_by"),
+                             cycle=cycle, post__school=school, pk=pk)
 
 
 def township_staff_get(cycle: Cycle, pk) -> Staff:

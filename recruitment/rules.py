@@ -24,6 +24,10 @@ from schools.models import School, Staff
 R3_REASON = gettext_noop("not hired at own unit (R3)")
 R4_REASON = gettext_noop("removed after the term assessment (R4)")
 
+# A reason kept as a history record's change reason (a hire withdrawn, a phase reopened):
+# simple-history's history_change_reason column holds 100 characters.
+HISTORY_REASON_MAX_LENGTH = 100
+
 
 # R1: the bounds of a post's numbers, shared by the post form and the 岗位 sheet.
 MAX_POST_NUMBER = 9999

@@ -81,6 +81,21 @@ def phase_close_refusal(phase: Phase, *, revisions: int, pending_comments: int,
     return None
 
 
+def phase_reopen_refusal(phase: Phase, phases: dict[int, Phase]) -> str | None:
+    """May the office reopen ``phase``, closed by mistake? While no phase that follows it
+    has started; never the congress vote, whose result stands once counted."""
+    if phase.state != PhaseState.CLOSED:
+        return _("%(phase)s is not closed.") % {"phase": _label(phase.number)}
+    if phase.number == VOTE:
+        return _("The congress vote has been counted: its phase is not reopened.")
+    started = [n for n, info in PHASES.items()
+               if info.after == phase.number and phases[n].state != PhaseState.NOT_STARTED]
+    if started:
+        return _("%(next)s has started: %(phase)s is no longer reopened.") % {
+            "next": _label(started[0]), "phase": _label(phase.number)}
+    return None
+
+
 def acting_refusal(phase: Phase) -> str | None:
     """May anyone act in ``phase`` (comment, send an opinion, vote …) now?"""
     if phase.state == PhaseState.OPEN:

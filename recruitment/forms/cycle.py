@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recruitment import rules
 from schools import access
 
 
@@ -35,3 +36,11 @@ class CycleCreateForm(forms.Form):
 class PhaseDatesForm(forms.Form):
     start_date = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PhaseReopenForm(forms.Form):
+    """The office's reason for reopening a phase closed by mistake (kept in its history)."""
+
+    # Not required here: the service refuses a reopening without a reason, in its words.
+    reason = forms.CharField(label=_("Why the phase is reopened"), required=False,
+                             max_length=rules.HISTORY_REASON_MAX_LENGTH)

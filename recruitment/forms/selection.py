@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment import rules
 from recruitment.forms import common as common_forms
 from recruitment.models import CadreProposal, CommitteeRole, Decision
 from staffing.ids import IdField
@@ -84,4 +85,15 @@ class ViceRemoveForm(forms.Form):
         label=_("Why the vice principal failed or is unfit"), required=False,
         max_length=common_forms.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+    )
+
+
+class HireWithdrawForm(forms.Form):
+    """The office's reason for withdrawing a confirmed hire (kept in its history)."""
+
+    # Not required here: the service refuses a withdrawal without a reason, in its words.
+    reason = forms.CharField(
+        label=_("Why the hire is withdrawn"), required=False,
+        max_length=rules.HISTORY_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
     )

@@ -25,7 +25,7 @@ from recruitment.models import (
 from recruitment.phases import SELECTION
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
-from schools.models import School, Staff
+from schools.models import Membership, Role, School, Staff
 from staffing.history import display_name
 
 
@@ -154,6 +154,81 @@ def allocation_send_check(run: AllocationRun) -> str | None:
             "when": dateformat.format(timezone.localtime(sent.proposed_at), "Y-m-d H:i"),
             "who": display_name(sent.proposed_by)}
     return None
+
+
+@dataclass
+class SendPlan:
+    """What sending ``run`` would do now: the placements still to send (staff still
+    unhired and without a proposal, a seat still free), and the others counted."""
+
+    placements: list[Placement]
+    hired_since: int = 0  # placed, but hired by a school since the run
+    proposed_since: int = 0  # placed, but paired with another post since
+    full_since: int = 0  # placed, but the post's seats were taken since
+    left_since: int = 0  # placed, but no longer on the township's staff
+
+    @property
+    def skipped(self) -> int:
+        return self.hired_since + self.proposed_since + self.full_since + self.left_since
+
+
+def send_plan(run: AllocationRun) -> SendPlan:
+    """The placements of ``run`` that would be sent now, as ``allocation_send`` sends
+    them (it asks this under the cycle's lock), in four queries."""
+    cycle = run.cycle
+    placed = {engine_pk(t): engine_pk(p) for t, p in run.result["assignment"].items() if p}
+    hired = set(Hire.objects.filter(cycle=cycle, staff_id__in=placed)
+                .values_list("staff_id", flat=True))
+    proposed = set(Proposal.objects.filter(cycle=cycle, staff_id__in=placed,
+                                           status=Proposal.Status.PROPOSED)
+                   .values_list("staff_id", flat=True))
+    posts = {p.pk: p for p in posts_with_free_seats(cycle).filter(pk__in=placed.values())}
+    free = {pk: post.free for pk, post in posts.items()}
+    staff = (Staff.objects.filter(school__township_id=cycle.township_id)
+             .select_related("school").in_bulk(list(placed)))
+    plan = SendPlan(placements=[])
+    for staff_id, post_id in placed.items():
+        if staff_id in hired:
+            plan.hired_since += 1
+        elif staff_id in proposed:
+            plan.proposed_since += 1
+        elif staff_id not in staff:
+            plan.left_since += 1
+        elif free.get(post_id, 0) <= 0:
+            plan.full_since += 1
+        else:
+            free[post_id] -= 1
+            plan.placements.append(Placement(staff[staff_id], posts[post_id]))
+    return plan
+
+
+@dataclass(frozen=True)
+class SendSchool:
+    """One school that would receive proposals, and the logins whose inbox shows them."""
+
+    school: School
+    placements: list[Placement]
+    notified: list[str]
+
+
+def send_preview(run: AllocationRun) -> tuple[SendPlan, list[SendSchool]]:
+    """Before sending: the plan, and per school (by name) its proposals and the
+    principals and liaisons who answer them in their proposals page."""
+    plan = send_plan(run)
+    by_school: dict[int, list[Placement]] = {}
+    for placement in plan.placements:
+        by_school.setdefault(placement.post.school_id, []).append(placement)
+    notified: dict[int, list[str]] = {}
+    for membership in (Membership.objects.filter(school_id__in=by_school,
+                                                 role__in=[Role.PRINCIPAL, Role.LIAISON])
+                       .select_related("user").order_by("role", "user__username")):
+        notified.setdefault(membership.school_id, []).append(
+            f"{display_name(membership.user)} ({membership.get_role_display()})")
+    schools = [SendSchool(placements[0].post.school,
+                          sorted(placements, key=lambda p: (p.post.number, p.staff.name)),
+                          notified.get(school_id, []))
+               for school_id, placements in by_school.items()]
+    return plan, sorted(schools, key=lambda s: s.school.name)
 
 
 def runs_of(cycle: Cycle) -> list[AllocationRun]:

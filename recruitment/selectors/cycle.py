@@ -63,6 +63,10 @@ def phase_close_check(phase: Phase) -> str | None:
     )
 
 
+def phase_reopen_check(phase: Phase) -> str | None:
+    return workflow.phase_reopen_refusal(phase, common_selectors.phases_by_number(phase.cycle))
+
+
 def close_blockers(phase: Phase) -> dict[str, int]:
     """What keeps an open phase 6 or 7 from closing, counted only for that phase:
     proposals awaiting a school (phase 6), staff with neither a post nor an explained
@@ -89,6 +93,7 @@ class PhaseRow:
     phase: Phase
     open_refusal: str | None
     close_refusal: str | None
+    reopen_refusal: str | None = None
 
     @property
     def info(self):
@@ -133,6 +138,7 @@ def dashboard(cycle: Cycle) -> Dashboard:
                 p, revisions=revisions, pending_comments=pending_comments,
                 undecided_opinions=undecided, **close_blockers(p),
             ),
+            reopen_refusal=workflow.phase_reopen_refusal(p, by_number),
         )
         for p in phases
     ]
@@ -324,6 +330,7 @@ class PhaseChange:
     who: str
     number: int
     changes: list[plan_selectors.ValueChange]
+    reason: str = ""  # why the office made it (a phase reopened)
 
     @property
     def label(self):
@@ -363,6 +370,7 @@ def phase_changes(cycle: Cycle, *, limit: int | None = None) -> list[PhaseChange
                     display_name(record.history_user),
                     record.number,
                     changes,
+                    record.history_change_reason or "",
                 )
             )
     found.reverse()

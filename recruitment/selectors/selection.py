@@ -82,6 +82,84 @@ def application_for(cycle: Cycle, staff: Staff, post: Post) -> Application | Non
             .prefetch_related("auxiliary_posts").first())
 
 
+def duties_of(application: Application | None, post: Post) -> list[Post]:
+    """The auxiliary duties (R2's "+X") a hire to ``post`` brings from the person's choice
+    at the school, by number: its auxiliary posts other than ``post`` itself."""
+    if application is None:
+        return []
+    return sorted((p for p in application.auxiliary_posts.all() if p.pk != post.pk),
+                  key=lambda p: p.number)
+
+
+@dataclass(frozen=True)
+class HirePreview:
+    """What comes with a hire to ``post`` (R2 "1+X"): the auxiliary duties of the
+    person's choice that have a free seat (``duties``, attached with the hire) and those
+    that are full (``full``, not attached)."""
+
+    post: Post
+    staff: Staff
+    duties: list[Post]
+    full: list[Post]
+
+
+def hire_preview(post: Post, staff: Staff) -> HirePreview:
+    """Before a hire is confirmed: which auxiliary duties come with it and which cannot,
+    counted as ``services.selection.hire_create`` counts them (``rules.full_refusal``),
+    in three queries. The single and the bulk confirmation ask it."""
+    duties = duties_of(application_for(post.cycle, staff, post), post)
+    taken = seats_taken_by_post(Post.objects.filter(pk__in=[d.pk for d in duties]))
+    free = [d for d in duties if rules.full_refusal(d, taken.get(d.pk, 0)) is None]
+    return HirePreview(post, staff, free, [d for d in duties if d not in free])
+
+
+def hire_outcome(hire: Hire) -> HirePreview:
+    """After a hire: the duties of the person's choice that came with it, and those left
+    out because they were full when it was confirmed."""
+    attached = list(hire.extra_posts.order_by("number"))
+    duties = duties_of(application_for(hire.cycle, hire.staff, hire.post), hire.post)
+    return HirePreview(hire.post, hire.staff, attached,
+                       [d for d in duties if d not in attached])
+
+
+def hire_withdraw_check(hire: Hire) -> str | None:
+    """May the office withdraw ``hire`` now? While phase 6 is open (R6: the selection's
+    result is settled when it closes), and not from a middle-level cadre proposed or
+    approved at the school (R3: their position stands on this post). The page and
+    ``services.selection.hire_withdraw`` ask it."""
+    refusal = workflow.acting_refusal(common_selectors.phase_of(hire.cycle, SELECTION))
+    if refusal:
+        return refusal
+    if (CadreProposal.objects.filter(cycle_id=hire.cycle_id, staff_id=hire.staff_id,
+                                     school_id=hire.post.school_id)
+            .exclude(status=CadreProposal.Status.REJECTED).exists()):
+        return _("%(name)s is proposed or approved as a middle-level cadre here: the position "
+                 "stands on this hire (R3), which is not withdrawn.") % {"name": hire.staff}
+    return None
+
+
+@dataclass(frozen=True)
+class WithdrawnHire:
+    """A hire the office withdrew: who, to which post, by whom, when and why."""
+
+    name: str
+    post_number: int
+    by: str
+    when: datetime
+    reason: str
+
+
+def withdrawn_hires(cycle: Cycle, school: School) -> list[WithdrawnHire]:
+    """The hires withdrawn at ``school`` this cycle, newest first, from their history
+    (the deletion's record keeps the reason): one query."""
+    records = (Hire.history.filter(cycle_id=cycle.pk, post__school_id=school.pk,
+                                   history_type="-")
+               .select_related("staff", "post", "history_user")
+               .order_by("-history_date", "-history_id"))
+    return [WithdrawnHire(r.staff.name, r.post.number, display_name(r.history_user),
+                          r.history_date, r.history_change_reason or "") for r in records]
+
+
 @dataclass
 class ShareRow:
     school: School
@@ -276,11 +354,24 @@ class Applicant:
         return (rank is None, rank or 0, self.staff.name, self.staff.pk)
 
 
+@dataclass(frozen=True)
+class DutyApplicant:
+    """Someone who chose an auxiliary post as an extra duty ("+X") of a choice whose main
+    post is another: they compete for the main post, and hold the duty if their hire
+    there brought it (``holds``)."""
+
+    staff: Staff
+    main_post: Post
+    hire: Hire | None
+    holds: bool
+
+
 @dataclass
 class PostRow:
     post: Post
     taken: int
     applicants: list[Applicant] = field(default_factory=list)
+    duty_applicants: list[DutyApplicant] = field(default_factory=list)
 
     @property
     def free(self) -> int:
@@ -318,10 +409,19 @@ class SchoolBoard:
     members: list[MemberRow]
     member_changes: list[MemberChange]
     candidates: list[Candidate]
+    withdrawn: list[WithdrawnHire] = field(default_factory=list)
 
     @property
     def phase_refusal(self) -> str | None:
         return workflow.acting_refusal(self.phase)
+
+    @property
+    def withdraw_refusal(self) -> str | None:
+        """Why this login may not withdraw hires now (the cadres' case is asked per hire
+        on the confirmation page: ``hire_withdraw_check``)."""
+        if not self.office:
+            return _("Only the office withdraws a confirmed hire.")
+        return self.phase_refusal
 
     @property
     def may_see_vices(self) -> bool:
@@ -415,11 +515,15 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     layer = layer_refusal(cycle, school)
     cadres = cadre_refusal(cycle, school)
     board_refusal = workflow.acting_refusal(phase) or layer or cadres
+    duty_choices: list[tuple[PostRow, Staff, Post]] = []  # R2's "+X", listed on the duty
     for application in applications:
-        row = posts.get(rules.main_post(application).pk)
+        main = rules.main_post(application)
+        row = posts.get(main.pk)
         if row is None:  # a choice whose posts are another school's: not this page's
             continue
         staff = application.intention.staff
+        duty_choices.extend((posts[duty.pk], staff, main)
+                            for duty in duties_of(application, main) if duty.pk in posts)
         applicant = Applicant(staff, application, rankings.get((row.post.pk, staff.pk)),
                               hires.get(staff.pk))
         if applicant.awaiting_confirmation:
@@ -436,6 +540,13 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         .prefetch_related(Prefetch("extra_posts", queryset=Post.objects.order_by("number")))
         .order_by("post__number", "confirmed_at", "pk")
     )
+    # A duty's holder is hired here: the school's hires (prefetched) say who holds which.
+    held = {(h.staff_id, p.pk) for h in school_hires for p in h.extra_posts.all()}
+    for row, staff, main in duty_choices:
+        row.duty_applicants.append(DutyApplicant(staff, main, hires.get(staff.pk),
+                                                 (staff.pk, row.post.pk) in held))
+    for row in posts.values():
+        row.duty_applicants.sort(key=lambda d: (not d.holds, d.main_post.number, d.staff.name))
     proposals = list(
         CadreProposal.objects.filter(cycle=cycle, school=school)
         .select_related("staff", "proposed_by", "decided_by")
@@ -462,7 +573,7 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         hires=school_hires, proposals=proposals, proposable=proposable,
         positions=[PositionRow(p, holder_hires.get(p.staff_id)) for p in positions],
         share=shares_by_school(cycle).get(school.pk), members=members, member_changes=changes,
-        candidates=candidates,
+        candidates=candidates, withdrawn=withdrawn_hires(cycle, school),
     )
 
 

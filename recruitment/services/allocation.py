@@ -18,7 +18,6 @@ from recruitment.allocation import allocate, parse
 from recruitment.models import (
     AllocationRun,
     Cycle,
-    Hire,
     HireSource,
     Post,
     Proposal,
@@ -113,37 +112,13 @@ def allocation_send(*, by, run: AllocationRun) -> SendResult:
     Cycle.objects.select_for_update().get(pk=cycle.pk)
     run = AllocationRun.objects.select_for_update().select_related("cycle").get(pk=run.pk)
     common_services.refuse(allocation_selectors.allocation_send_check(run))
-    placed = {
-        allocation_selectors.engine_pk(t): allocation_selectors.engine_pk(p)
-        for t, p in run.result["assignment"].items()
-        if p
-    }
-    hired = set(Hire.objects.filter(cycle=cycle, staff_id__in=placed)
-                .values_list("staff_id", flat=True))
-    proposed = set(Proposal.objects.filter(cycle=cycle, staff_id__in=placed,
-                                           status=Proposal.Status.PROPOSED)
-                   .values_list("staff_id", flat=True))
-    posts = {
-        p.pk: p
-        for p in allocation_selectors.posts_with_free_seats(cycle).filter(pk__in=placed.values())
-    }
-    free = {pk: post.free for pk, post in posts.items()}
-    staff = Staff.objects.filter(school__township_id=cycle.township_id).in_bulk(list(placed))
-    result = SendResult(proposals=[])
-    for staff_id, post_id in placed.items():
-        if staff_id in hired:
-            result.hired_since += 1
-        elif staff_id in proposed:
-            result.proposed_since += 1
-        elif staff_id not in staff:
-            result.left_since += 1
-        elif free.get(post_id, 0) <= 0:
-            result.full_since += 1
-        else:
-            free[post_id] -= 1
-            result.proposals.append(Proposal(
-                cycle=cycle, run=run, source=HireSource.ALLOCATION, staff=staff[staff_id],
-                post=posts[post_id], proposed_by=by))
+    plan = allocation_selectors.send_plan(run)
+    result = SendResult(
+        proposals=[Proposal(cycle=cycle, run=run, source=HireSource.ALLOCATION,
+                            staff=placement.staff, post=placement.post, proposed_by=by)
+                   for placement in plan.placements],
+        hired_since=plan.hired_since, proposed_since=plan.proposed_since,
+        full_since=plan.full_since, left_since=plan.left_since)
     if not result.proposals:
         raise ValidationError(_(
             "Nothing to send: every applicant this run placed has been hired or proposed "

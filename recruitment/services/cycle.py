@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from recruitment import access
+from recruitment import access, rules
 from recruitment.models import (
     Cycle,
     Phase,
@@ -66,6 +66,23 @@ def phase_close(*, by, phase: Phase) -> Phase:
     # R3: a cadre not hired at their own unit loses the position from this day.
     if phase.number == SELECTION and selection_selectors.positions_to_end(phase.cycle).exists():
         selection_services.positions_end(by=by, cycle=phase.cycle)
+    return phase
+
+
+@transaction.atomic
+def phase_reopen(*, by, phase: Phase, reason: str) -> Phase:
+    """The office reopens a phase closed by mistake, while the next one has not started
+    (``workflow.phase_reopen_refusal``); the reason is the history record's change reason.
+    What the close did stays done (R3's positions ended at phase 6's close)."""
+    access.require_cycle_office(by, phase.cycle)
+    common_services.locked_cycle(phase.cycle)
+    phase = Phase.objects.select_related("cycle").get(pk=phase.pk)
+    common_services.refuse(cycle_selectors.phase_reopen_check(phase))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening the phase."))
+    phase.state = PhaseState.OPEN
+    phase._change_reason = reason.strip()[:rules.HISTORY_REASON_MAX_LENGTH]
+    common_services.save(phase, by, ["state"])
     return phase
 
 

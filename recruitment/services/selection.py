@@ -74,9 +74,13 @@ def hire_create(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
     except IntegrityError:
         raise ValidationError(_("%(name)s is already hired in this cycle.")
                               % {"name": staff}) from None
+    # R2 "1+X": a duty is attached where a seat is free, counted as
+    # ``selection_selectors.hire_preview`` shows it; the others are left out, and the
+    # page says which (``hire_outcome``).
     free = []
     for duty in Post.objects.select_for_update().filter(pk__in=[p.pk for p in extra]):
-        if duty.pk != post.pk and selection_selectors.seats_taken(duty) < duty.seats:
+        if duty.pk != post.pk and rules.full_refusal(
+                duty, selection_selectors.seats_taken(duty)) is None:
             free.append(duty)
     hire.extra_posts.set(free)
     # R3: a cadre hired at another unit (or not at their own) loses the position today.
@@ -119,6 +123,27 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
     extra = list(application.auxiliary_posts.all()) if application else []
     return hire_create(by=by, cycle=cycle, staff=staff, post=post, source=HireSource.SELECTION,
                  extra=extra)
+
+
+@transaction.atomic
+def hire_withdraw(*, by, hire: Hire, reason: str) -> None:
+    """The office withdraws a confirmed hire while phase 6 is open (R6): the seat and any
+    auxiliary duties it brought are free again and the person is unhired, as before the
+    confirmation (the committee's ranking stays). The history keeps the hire, who withdrew
+    it and why (its change reason). Positions ended when it was confirmed (R3) are not
+    given back."""
+    access.require_cycle_office(by, hire.cycle)
+    Post.objects.select_for_update().get(pk=hire.post_id)  # as hire_create: the seat's lock
+    locked = (Hire.objects.select_for_update().select_related("cycle", "post__school", "staff")
+              .filter(pk=hire.pk).first())
+    if locked is None:
+        raise ValidationError(_("This hire was already withdrawn."))
+    common_services.refuse(selection_selectors.hire_withdraw_check(locked))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for withdrawing the hire."))
+    locked._change_reason = reason.strip()[:rules.HISTORY_REASON_MAX_LENGTH]
+    common_services.set_history_user(locked, by)
+    locked.delete()  # its auxiliary duties (the extra_posts rows) go with it
 
 
 @transaction.atomic

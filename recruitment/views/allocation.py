@@ -81,11 +81,18 @@ def allocation_run(request, pk, run_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def allocation_send(request, pk, run_pk):
+    """Send a run's placements as proposals, after a confirmation saying how many go to
+    which schools, who answers them there, and which placements are no longer sent."""
     cycle = access.cycle_get(request.user, pk)
     access.require_cycle_office(request.user, cycle)
     run = access.run_get(cycle, run_pk)
+    if request.method == "GET":
+        plan, schools = allocation_selectors.send_preview(run)
+        return render(request, "recruitment/allocation/send.html", common_views.step2_context(
+            request, cycle, "allocation", office=True, run=run, plan=plan, schools=schools,
+            refusal=allocation_selectors.allocation_send_check(run)))
     try:
         sent = allocation_services.allocation_send(by=request.user, run=run)
     except ValidationError as exc:

@@ -157,6 +157,30 @@ def phase_dates(request, pk, number):
 
 
 @login_required
+@require_POST
+def phase_reopen(request, pk, number):
+    """The office reopens a phase closed by mistake, with its reason, while the next one
+    has not started."""
+    cycle = access.cycle_get(request.user, pk)
+    access.require_cycle_office(request.user, cycle)
+    phase = access.phase_get(cycle, number)
+    form = cycle_forms.PhaseReopenForm(request.POST)
+    if not form.is_valid():
+        common_views.form_refused(request, form, _("%(phase)s was not reopened.")
+                                  % {"phase": _phase_name(number)})
+    else:
+        try:
+            cycle_services.phase_reopen(by=request.user, phase=phase,
+                                        reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            common_views.refused(request, exc, capitalised=False)
+        else:
+            messages.success(request, _("%(phase)s is open again; the reason is kept in the "
+                                        "phase history.") % {"phase": _phase_name(number)})
+    return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
+
+
+@login_required
 @require_GET
 def phase_history(request, pk):
     """Every change to the cycle's phases: who opened, closed or re-dated which, when."""
@@ -394,6 +418,7 @@ urlpatterns = [
     path("<int:pk>/phases/<int:number>/open/", phase_open, name="phase_open"),
     path("<int:pk>/phases/<int:number>/close/", phase_close, name="phase_close"),
     path("<int:pk>/phases/<int:number>/dates/", phase_dates, name="phase_dates"),
+    path("<int:pk>/phases/<int:number>/reopen/", phase_reopen, name="phase_reopen"),
     path("<int:pk>/phases/history/", phase_history, name="phase_history"),
     path("<int:pk>/report.xlsx", report, name="report"),
     path("<int:pk>/plan/", plan, name="plan"),

@@ -278,32 +278,94 @@ def ranking_record(request, pk, school_pk, post_pk):
     return redirect(_school_url(cycle, school, f"#post-{post.pk}"))
 
 
+def _duty_list(duties) -> str:
+    return ", ".join(f"#{p.number}" for p in duties)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hire_confirm(request, pk, school_pk, post_pk):
-    """The principal confirms the committee's decision to hire (only the principal)."""
+    """The principal confirms the committee's decision to hire (only the principal),
+    after a confirmation page saying which auxiliary duties come with the hire and which
+    cannot (full)."""
     cycle, school = _committee_school(request, pk, school_pk)
     post = access.school_post_get(cycle, school, post_pk)
-    form = selection_forms.StaffForm(request.POST)
+    form = selection_forms.StaffForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         common_views.form_refused(request, form, _("The hire was not confirmed."))
-    else:
-        staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
-        try:
-            hire = selection_services.hire_confirm(by=request.user, post=post, staff=staff)
-        except ValidationError as exc:
-            common_views.refused(request, exc)
+        return redirect(_school_url(cycle, school, f"#post-{post.pk}"))
+    staff = access.township_staff_get(cycle, form.cleaned_data["staff"])
+    if request.method == "GET":
+        board = selection_selectors.school_board(request.user, cycle, school)
+        applicant = next((a for row in board.posts if row.post.pk == post.pk
+                          for a in row.applicants if a.staff.pk == staff.pk), None)
+        if applicant is None or not applicant.awaiting_confirmation:
+            refusal = _("%(name)s has no hire decision awaiting confirmation for post %(n)d.") % {
+                "name": staff.name, "n": post.number}
         else:
-            duties = [f"#{p.number}" for p in hire.extra_posts.order_by("number")]
-            if duties:
-                messages.success(request, _("%(name)s is hired to post %(n)d, with the "
-                                            "auxiliary duties %(duties)s.")
-                                 % {"name": staff.name, "n": post.number,
-                                    "duties": ", ".join(duties)})
-            else:
-                messages.success(request, _("%(name)s is hired to post %(n)d.")
-                                 % {"name": staff.name, "n": post.number})
+            refusal = applicant.confirm_refusal
+        return render(request, "recruitment/committee/hire_confirm.html", {
+            "cycle": cycle,
+            "school": school,
+            "office": board.office,
+            "post": post,
+            "staff": staff,
+            "preview": selection_selectors.hire_preview(post, staff),
+            "refusal": refusal,
+        })
+    try:
+        hire = selection_services.hire_confirm(by=request.user, post=post, staff=staff)
+    except ValidationError as exc:
+        common_views.refused(request, exc)
+    else:
+        outcome = selection_selectors.hire_outcome(hire)
+        values = {"name": staff.name, "n": post.number, "duties": _duty_list(outcome.duties),
+                  "full": _duty_list(outcome.full)}
+        if outcome.duties:
+            messages.success(request, _("%(name)s is hired to post %(n)d, with the "
+                                        "auxiliary duties %(duties)s.") % values)
+        else:
+            messages.success(request, _("%(name)s is hired to post %(n)d.") % values)
+        if outcome.full:
+            messages.warning(request, _("Not attached, no free seat: %(full)s. %(name)s "
+                                        "does not hold these duties.") % values)
     return redirect(_school_url(cycle, school, f"#post-{post.pk}"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hire_withdraw(request, pk, school_pk, hire_pk):
+    """The office withdraws a confirmed hire while phase 6 is open, with a reason, after a
+    confirmation saying what follows (the seat and duties freed, the person unhired)."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    access.require_cycle_office(request.user, cycle)
+    hire = access.hire_get(cycle, school, hire_pk)
+    form = selection_forms.HireWithdrawForm(request.POST if request.method == "POST"
+                                            else request.GET)
+    if request.method == "POST":
+        if not form.is_valid():
+            common_views.form_refused(request, form, _("The hire was not withdrawn."))
+        else:
+            values = {"name": hire.staff.name, "n": hire.post.number}
+            try:
+                selection_services.hire_withdraw(by=request.user, hire=hire,
+                                                 reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                common_views.refused(request, exc)
+            else:
+                messages.success(request, _("The hire of %(name)s to post %(n)d is withdrawn: "
+                                            "the seat is free and %(name)s is unhired again.")
+                                 % values)
+                return redirect(_school_url(cycle, school, "#hires"))
+    return render(request, "recruitment/committee/hire_withdraw.html", {
+        "cycle": cycle,
+        "school": school,
+        "office": True,
+        "hire": hire,
+        "duties": list(hire.extra_posts.order_by("number")),
+        "form": form,
+        "refusal": selection_selectors.hire_withdraw_check(hire),
+    })
 
 
 @login_required
@@ -455,6 +517,8 @@ urlpatterns = [
          name="committee_remove"),
     path(_SCHOOL + "posts/<int:post_pk>/rank/", ranking_record, name="selection_rank"),
     path(_SCHOOL + "posts/<int:post_pk>/confirm/", hire_confirm, name="selection_confirm"),
+    path(_SCHOOL + "hires/<int:hire_pk>/withdraw/", hire_withdraw,
+         name="selection_hire_withdraw"),
     path(_SCHOOL + "rankings/<int:ranking_pk>/history/", ranking_history,
          name="selection_ranking_history"),
     path(_SCHOOL + "cadres/propose/", cadre_propose, name="selection_cadre_propose"),

@@ -33,6 +33,8 @@ def test_allocation_from_the_run_to_the_teachers_result(page, office_user, princ
     expect(page.locator(f"#placements-{posts['here'][0].school_id}")).to_have_text("夏庄完小")
     expect(page.locator("table.placements")).to_contain_text("青年丙")
     page.get_by_role("button", name="Send to schools").click()
+    expect(page.locator("#send-summary")).to_contain_text("1 proposal goes to 1 school(s).")
+    page.get_by_role("button", name="Yes, send 1 proposal").click()
     expect(page.locator(".message.success")).to_have_text(
         "1 proposal sent to 1 school(s); each confirms or declines.")
     expect(page.get_by_role("button", name="Send to schools")).to_be_disabled()

@@ -54,6 +54,8 @@ def test_a_principal_ranks_decides_confirms_and_sees_the_hire(page, selecting, p
                                                            name="Confirm the hire of 教师乙")
     expect(confirm).to_be_enabled()
     confirm.click()
+    expect(page.locator("#duties-attached")).to_contain_text("#2")  # what comes with it
+    page.get_by_role("button", name="Yes, confirm the hire").click()
 
     expect(page.locator(".message.success")).to_have_text(
         "教师乙 is hired to post 1, with the auxiliary duties #2.")
