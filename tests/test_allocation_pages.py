@@ -30,6 +30,7 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import unhired as unhired_selectors
 from recruitment.services import allocation as allocation_services
 from recruitment.services import cycle as cycle_services
+from recruitment.services import selection as selection_services
 from recruitment.services import unhired as unhired_services
 from schools.models import Position, Role
 
@@ -64,7 +65,14 @@ def run(selecting, office_user):
 
 
 @pytest.fixture
-def proposal(run, office_user):
+def layer_closed(selecting, office_user):
+    """The centres' layer closed: the other schools take people on (issue 10, item 1)."""
+    selection_services.first_layer_close(by=office_user, cycle=selecting)
+    return selecting
+
+
+@pytest.fixture
+def proposal(run, office_user, layer_closed):
     allocation_services.allocation_send(by=office_user, run=run)
     return Proposal.objects.get(run=run)
 
@@ -278,7 +286,7 @@ def test_the_dispatch_lists_short_schools_remote_first_beside_the_unhired(
 
 
 def test_the_office_pairs_and_the_school_answers(login, office_user, principal_user, selecting,
-                                                 idle, posts):
+                                                 idle, posts, layer_closed):
     response = login(office_user).post(url("dispatch_pair", selecting),
                                        {"staff": idle.pk, "post": posts["here"][0].pk},
                                        follow=True)
@@ -547,7 +555,7 @@ def test_two_sends_of_one_run_at_once_make_one_batch(office_user, run):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_pairings_for_the_last_seat_at_once_make_one_proposal(office_user, selecting,
-                                                                  posts, school):
+                                                                  posts, school, layer_closed):
     post = posts["here"][0]  # one seat
     people = [person(school, f"待岗{i}") for i in range(2)]
 

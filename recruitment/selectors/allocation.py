@@ -274,15 +274,16 @@ def proposals_of(cycle: Cycle, *, school_ids: set[int] | None = None,
 
 def dispatch_check(cycle: Cycle, staff: Staff, post: Post) -> str | None:
     """Why the office may not pair this staff member with this post now: phase 6 not
-    open, not the township's staff, an explained status, already hired, or the post
-    cannot take them (``fill_refusal``). The page and ``dispatch_propose`` ask it."""
+    open, not the township's staff, an explained status, already hired, the post
+    cannot take them (``fill_refusal``) or its school waits for the centres' layer. The
+    page and ``dispatch_propose`` ask it."""
     refusal = (workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION))
                or rules.township_staff_refusal(cycle, staff))
     if refusal:
         return refusal
     if UnhiredReason.objects.filter(cycle=cycle, staff=staff).exists():
         return _("%(name)s has an explained status and needs no post.") % {"name": staff}
-    refusal = fill_check(cycle, post)
+    refusal = fill_check(cycle, post) or selection_selectors.layer_refusal(cycle, post.school)
     if refusal:
         return refusal
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():

@@ -21,6 +21,7 @@ from recruitment.models import (
     Decision,
     Hire,
     Phase,
+    PhaseState,
     PlanSchool,
     Post,
     Ranking,
@@ -50,10 +51,15 @@ def applicants_of(post: Post) -> list[Staff]:
 
 def layer_refusal(cycle: Cycle, school: School) -> str | None:
     """Two-step staffing: the first-step schools (the centres) select first; the other
-    schools confirm hires once the office has closed the first layer."""
+    schools take nobody on — by their committee's confirm, the office's proposal
+    (allocation, dispatch) or a trainee's placement — until the office has closed the
+    first layer, or the selection (phase 6) has closed. Asked by ``hire_create``, so
+    every way into a seat keeps the order with the same words."""
     first = PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
                                       first_step=True).values_list("school_id", flat=True)
     if school.pk in set(first) or cycle.first_layer_closed_at is not None:
+        return None
+    if common_selectors.phase_of(cycle, SELECTION).state == PhaseState.CLOSED:
         return None
     return _("The township-wide centres select first; wait until the office closes "
              "their layer.")

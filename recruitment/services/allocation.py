@@ -166,7 +166,7 @@ def dispatch_propose(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
     the office, the cycle's lock (it orders pairings with sends and with the phase's close,
     which counts the proposals awaiting an answer), then ``dispatch_check``."""
     access.require_cycle_office(by, cycle)
-    common_services.locked_cycle(cycle)
+    cycle = common_services.locked_cycle(cycle)  # fresh: the layer may have just closed
     common_services.refuse(allocation_selectors.dispatch_check(cycle, staff, post))
     try:
         with transaction.atomic():

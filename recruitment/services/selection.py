@@ -61,9 +61,12 @@ def hire_create(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
           extra: list[Post]) -> Hire:
     """Hire ``staff`` to ``post``: the post's seats counted under a row lock, the person
     once per cycle (database constraint); auxiliary duties added where seats are free.
-    Nobody is hired at a school whose cadre proposals await the office (R3)."""
+    Nobody is hired at a school outside the centres while their layer is open (the
+    two-step order), nor at a school whose cadre proposals await the office (R3)."""
     locked = Post.objects.select_for_update().get(pk=post.pk)
-    common_services.refuse(selection_selectors.cadre_refusal(cycle, post.school))
+    cycle = Cycle.objects.get(pk=cycle.pk)  # fresh: the layer may have just closed
+    common_services.refuse(selection_selectors.layer_refusal(cycle, post.school)
+                           or selection_selectors.cadre_refusal(cycle, post.school))
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
     common_services.refuse(rules.full_refusal(locked, selection_selectors.seats_taken(locked)))

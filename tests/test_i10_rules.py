@@ -1,0 +1,137 @@
+"""Issue 10, "rules the product lets through": the two-step order on every way to a hire
+(item 1), R3 and the appointed heads (item 2), one-of-a-kind positions (item 4), an
+allocation with nothing to go on (item 6)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from recruitment.models import Hire, HireSource, Proposal
+from recruitment.phases import SELECTION, UNHIRED
+from recruitment.selectors import selection as selection_selectors
+from recruitment.services import allocation as allocation_services
+from recruitment.services import selection as selection_services
+from recruitment.services import unhired as unhired_services
+
+from .factories import ProposalFactory, adopted_cycle
+from .helpers import (
+    apply,
+    auxiliary,
+    close_phase,
+    open_phase,
+    person,
+    published,
+    teaching,
+    to_selection,
+)
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+# --- item 1: the centres' layer first, whichever way the hire comes ------------------------
+
+
+@pytest.fixture
+def layer_one(office_user, principal_user, township, centre, school, other_school):
+    """Phase 6 open, the centres' layer still open. 夏庄完小 (``school``, not a centre)
+    has two teaching posts and a duty; 青年丙 of 东张完小 applied for post 1 and its
+    committee would hire them; 本校戊 of 夏庄完小 applied for post 2, which the committee
+    would also hire (``cycle.own_applicant``)."""
+    cycle = adopted_cycle(office=office_user, township=township, first_step=(centre,))
+    posts = published(cycle, office_user, principal_user, school, teaching(1), teaching(2),
+                      auxiliary(3, seats=3))
+    mover = person(other_school, "青年丙")
+    apply(mover, cycle, school, posts[0], posts[2])
+    own = person(school, "本校戊")
+    apply(own, cycle, school, posts[1], posts[2])
+    to_selection(cycle, office_user)
+    for post, staff in ((posts[0], mover), (posts[1], own)):
+        selection_services.ranking_record(by=principal_user, post=post, staff=staff, rank=1,
+                                          decision="hire")
+    cycle.own_applicant = own
+    return cycle, posts, mover
+
+
+def _layer_reason(cycle, school):
+    reason = selection_selectors.layer_refusal(cycle, school)
+    assert reason is not None
+    return reason
+
+
+def test_the_committee_confirm_waits_for_the_centres(layer_one, principal_user, school):
+    cycle, posts, _ = layer_one
+    own = cycle.own_applicant
+    with pytest.raises(ValidationError) as refused:
+        selection_services.hire_confirm(by=principal_user, post=posts[1], staff=own)
+    assert refused.value.messages == [_layer_reason(cycle, school)]
+    assert not Hire.objects.filter(staff=own).exists()
+
+
+def test_an_allocated_proposal_is_not_confirmed_during_layer_one(layer_one, office_user,
+                                                                 principal_user, school):
+    cycle, posts, mover = layer_one
+    run = allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    proposal = Proposal.objects.get(run=run, staff=mover)
+    assert (proposal.staff, proposal.post) == (mover, posts[0])
+    with pytest.raises(ValidationError) as refused:
+        allocation_services.proposal_decide(by=principal_user, proposal=proposal, confirm=True)
+    assert refused.value.messages == [_layer_reason(cycle, school)]
+    assert not Hire.objects.filter(staff=mover).exists()
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.PROPOSED
+
+
+def test_once_the_layer_closes_the_proposal_is_confirmed(layer_one, office_user,
+                                                         principal_user):
+    cycle, posts, mover = layer_one
+    run = allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
+    proposal = Proposal.objects.get(run=run, staff=mover)
+    allocation_services.proposal_decide(by=principal_user, proposal=proposal, confirm=True)
+    assert Hire.objects.get(staff=mover).post == posts[0]
+
+
+def test_the_dispatch_meeting_does_not_pair_during_layer_one(layer_one, office_user, school,
+                                                             other_school):
+    cycle, posts, _ = layer_one
+    idle = person(other_school, "教师丁")
+    with pytest.raises(ValidationError) as refused:
+        allocation_services.dispatch_propose(by=office_user, cycle=cycle, staff=idle,
+                                             post=posts[1])
+    assert refused.value.messages == [_layer_reason(cycle, school)]
+    assert not Proposal.objects.filter(staff=idle).exists()
+
+
+def test_a_dispatch_proposal_made_before_is_not_confirmed_during_layer_one(
+        layer_one, office_user, principal_user, school, other_school):
+    cycle, posts, _ = layer_one
+    proposal = ProposalFactory(post=posts[1], staff=person(other_school, "教师丁"),
+                               proposed_by=office_user)
+    with pytest.raises(ValidationError) as refused:
+        allocation_services.proposal_decide(by=principal_user, proposal=proposal, confirm=True)
+    assert refused.value.messages == [_layer_reason(cycle, school)]
+    assert not Hire.objects.filter(staff=proposal.staff).exists()
+
+
+def test_a_trainee_is_not_placed_outside_the_centres_during_layer_one(layer_one, office_user,
+                                                                      school, other_school):
+    """Phase 7 opens only once phase 6 has closed, so a trainee's placement meets the
+    layer in the one way into a seat every placement goes through."""
+    cycle, posts, _ = layer_one
+    trainee = person(other_school, "教师丁")
+    with pytest.raises(ValidationError) as refused:
+        selection_services.hire_create(by=office_user, cycle=cycle, staff=trainee,
+                                       post=posts[1], source=HireSource.TRAINING, extra=[])
+    assert refused.value.messages == [_layer_reason(cycle, school)]
+    assert not Hire.objects.filter(staff=trainee).exists()
+
+
+def test_after_the_selection_a_trainee_is_placed_without_the_layer(layer_one, office_user,
+                                                                   school, other_school):
+    cycle, posts, mover = layer_one
+    trainee = person(other_school, "教师丁")
+    close_phase(cycle, office_user, SELECTION)
+    open_phase(cycle, office_user, UNHIRED)
+    enrolment = unhired_services.training_enrol(by=office_user, cycle=cycle, staff=trainee)
+    unhired_services.training_score(by=office_user, enrolment=enrolment, score=90)
+    hire = unhired_services.trainee_assign(by=office_user, enrolment=enrolment, post=posts[1])
+    assert (hire.staff, hire.post.school) == (trainee, school)
+    assert selection_selectors.layer_refusal(cycle, school) is None
