@@ -17,11 +17,14 @@ from .helpers import (
     apply,
     auxiliary,
     close_phase,
+    messages_of,
     open_phase,
     person,
     published,
     teaching,
+    text,
     to_selection,
+    url,
 )
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -135,3 +138,62 @@ def test_after_the_selection_a_trainee_is_placed_without_the_layer(layer_one, of
     hire = unhired_services.trainee_assign(by=office_user, enrolment=enrolment, post=posts[1])
     assert (hire.staff, hire.post.school) == (trainee, school)
     assert selection_selectors.layer_refusal(cycle, school) is None
+
+
+# --- item 6: an allocation with nothing to go on --------------------------------------------
+
+
+@pytest.fixture
+def unranked(office_user, principal_user, other_principal, township, school, other_school):
+    """Phase 6 open, the centres' layer closed; 青年丙 of 东张完小 applied for 夏庄完小's post
+    1, 本校己 of 夏庄完小 for 东张完小's post 1; no committee has ranked anyone."""
+    cycle = adopted_cycle(office=office_user, township=township)
+    here = published(cycle, office_user, principal_user, school, teaching(1),
+                     auxiliary(2, seats=3))
+    there = published(cycle, office_user, other_principal, other_school, teaching(1),
+                      auxiliary(2, seats=3))
+    mover = person(other_school, "青年丙")
+    apply(mover, cycle, school, here[0], here[1])
+    back = person(school, "本校己")
+    apply(back, cycle, other_school, there[0], there[1])
+    to_selection(cycle, office_user)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
+    return cycle, here, there, mover, back
+
+
+def test_the_engine_does_not_run_when_no_committee_has_ranked(unranked, office_user):
+    cycle, *_ = unranked
+    with pytest.raises(ValidationError) as refused:
+        allocation_services.allocation_preview(by=office_user, cycle=cycle,
+                                               own_staff_first=True)
+    assert refused.value.messages == [
+        "No committee has ranked the applicants waiting for allocation, so the engine would "
+        "place nobody. Committees that have not ranked anyone yet: 东张完小, 夏庄完小."]
+    assert not cycle.allocation_runs.exists()
+
+
+def test_the_allocation_page_says_why_and_disables_the_run(unranked, office_user, login,
+                                                            english_pages):
+    cycle, *_ = unranked
+    page = login(office_user).get(url("allocation", cycle))
+    assert 'name="run" disabled' in page.text
+    assert "Committees that have not ranked anyone yet: 东张完小, 夏庄完小." in page.text
+
+
+def test_the_engine_runs_with_a_warning_naming_the_committees_not_ranked(
+        unranked, office_user, principal_user, login, english_pages):
+    cycle, here, _, mover, _ = unranked
+    selection_services.ranking_record(by=principal_user, post=here[0], staff=mover, rank=1,
+                                      decision="hire")
+    client = login(office_user)
+    page = client.get(url("allocation", cycle))
+    assert 'name="run" disabled' not in page.text
+    warning = ("1 school's committee has not ranked any applicant yet, so the engine gives "
+               "its posts nobody: 东张完小.")
+    assert warning in text(page)
+
+    response = client.post(url("allocation", cycle), {"own_staff_first": "on"}, follow=True)
+    assert messages_of(response) == [
+        "The engine placed 1 of 2 applicants. Review the assignment, then send it to the "
+        "schools.", warning]
+    assert cycle.allocation_runs.count() == 1

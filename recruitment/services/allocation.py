@@ -81,6 +81,7 @@ def allocation_preview(*, by, cycle: Cycle, own_staff_first: bool) -> Allocation
         raise ValidationError(_(
             "No applicant is waiting for allocation: everyone who applied is hired or has "
             "a proposal waiting, or no post they chose has a free seat."))
+    common_services.refuse(allocation_selectors.allocation_run_check(cycle, data))
     result = allocate(parse(data)).as_json()
     return AllocationRun.objects.create(cycle=cycle, own_staff_first=own_staff_first,
                                         input=data, result=result, run_by=by)
