@@ -5,14 +5,16 @@ allocation with nothing to go on (item 6)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from recruitment.models import Hire, HireSource, Proposal
+from recruitment.models import CadreProposal, Hire, HireSource, Proposal
 from recruitment.phases import SELECTION, UNHIRED
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import allocation as allocation_services
 from recruitment.services import selection as selection_services
 from recruitment.services import unhired as unhired_services
+from schools import services as school_services
+from schools.models import Position
 
-from .factories import ProposalFactory, adopted_cycle
+from .factories import CadreProposalFactory, ProposalFactory, adopted_cycle
 from .helpers import (
     apply,
     auxiliary,
@@ -21,6 +23,7 @@ from .helpers import (
     open_phase,
     person,
     published,
+    school_url,
     teaching,
     text,
     to_selection,
@@ -197,3 +200,80 @@ def test_the_engine_runs_with_a_warning_naming_the_committees_not_ranked(
         "The engine placed 1 of 2 applicants. Review the assignment, then send it to the "
         "schools.", warning]
     assert cycle.allocation_runs.count() == 1
+
+
+# --- item 4: one 教导主任 per school ---------------------------------------------------------
+
+
+@pytest.fixture
+def hired_two(office_user, principal_user, township, school):
+    """Phase 6 open, the layer closed; 本校甲 and 本校乙 hired at 夏庄完小, whose 教导主任
+    is 主任丙 (an open position)."""
+    cycle = adopted_cycle(office=office_user, township=township)
+    posts = published(cycle, office_user, principal_user, school, teaching(1), teaching(2),
+                      auxiliary(3, seats=3))
+    people = [person(school, "本校甲"), person(school, "本校乙")]
+    for post, staff in zip(posts, people, strict=False):
+        apply(staff, cycle, school, post, posts[2])
+    to_selection(cycle, office_user)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
+    for post, staff in zip(posts, people, strict=False):
+        selection_services.ranking_record(by=principal_user, post=post, staff=staff, rank=1,
+                                          decision="hire")
+        selection_services.hire_confirm(by=principal_user, post=post, staff=staff)
+    head = person(school, "主任丙")
+    school_services.positions_open(by=office_user, holders=[(head, "教导主任")])
+    return cycle, people
+
+
+def test_a_second_head_of_teaching_is_refused_naming_the_holder(hired_two, principal_user,
+                                                               school):
+    cycle, people = hired_two
+    with pytest.raises(ValidationError) as refused:
+        selection_services.cadre_propose(by=principal_user, cycle=cycle, staff=people[0],
+                                         title="教导主任")
+    assert refused.value.messages == [
+        "夏庄完小 already has a 教导主任: 主任丙. A school has one 教导主任."]
+    assert not CadreProposal.objects.exists()
+
+
+def test_a_second_proposal_for_one_title_is_refused(hired_two, principal_user):
+    cycle, people = hired_two
+    selection_services.cadre_propose(by=principal_user, cycle=cycle, staff=people[0],
+                                     title="总务主任")
+    with pytest.raises(ValidationError) as refused:
+        selection_services.cadre_propose(by=principal_user, cycle=cycle, staff=people[1],
+                                         title="总务主任")
+    assert refused.value.messages == [
+        "夏庄完小 already has a 总务主任: 本校甲 (proposed). A school has one 总务主任."]
+
+
+def test_titles_a_school_has_several_of_are_proposed_twice(hired_two, principal_user):
+    cycle, people = hired_two
+    for staff in people:
+        selection_services.cadre_propose(by=principal_user, cycle=cycle, staff=staff,
+                                         title="年级组长")
+    assert CadreProposal.objects.filter(title="年级组长").count() == 2
+
+
+def test_the_office_does_not_approve_a_second_holder(hired_two, office_user, school):
+    cycle, people = hired_two
+    first, second = (CadreProposalFactory(cycle=cycle, school=school, staff=staff,
+                                          title="总务主任") for staff in people)
+    selection_services.cadre_decide(by=office_user, proposal=first, approve=True)
+    with pytest.raises(ValidationError) as refused:
+        selection_services.cadre_decide(by=office_user, proposal=second, approve=True)
+    assert refused.value.messages == [
+        "夏庄完小 already has a 总务主任: 本校甲. A school has one 总务主任."]
+    assert CadreProposal.objects.get(pk=second.pk).status == CadreProposal.Status.PROPOSED
+    assert not Position.objects.filter(staff=people[1], end_date__isnull=True).exists()
+
+
+def test_the_committee_page_shows_the_refusal(hired_two, principal_user, school, login,
+                                              english_pages):
+    cycle, people = hired_two
+    response = login(principal_user).post(
+        school_url(cycle, school, "selection_cadre_propose"),
+        {"staff": people[0].pk, "title": "教导主任"}, follow=True)
+    assert messages_of(response) == [
+        "夏庄完小 already has a 教导主任: 主任丙. A school has one 教导主任."]

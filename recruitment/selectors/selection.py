@@ -78,6 +78,33 @@ def cadre_refusal(cycle: Cycle, school: School) -> str | None:
     return None
 
 
+def single_title_check(cycle: Cycle, school: School, staff: Staff, title: str, *,
+                       proposal: CadreProposal | None = None) -> str | None:
+    """Why ``staff`` may not become ``school``'s ``title`` (``rules.SINGLE_TITLES``): someone
+    else holds that open position there, or is proposed for it this cycle (approved, or
+    — for a new proposal — awaiting the office). ``proposal``: the one the office is
+    approving. Asked by ``cadre_propose`` and by ``cadre_decide`` when it approves."""
+    if title not in rules.SINGLE_TITLES:
+        return None
+    holder = (Position.objects.filter(school=school, title=title, end_date__isnull=True)
+              .exclude(staff=staff).select_related("staff").first())
+    if holder is not None:
+        name = holder.staff.name
+    else:
+        statuses = [CadreProposal.Status.APPROVED]
+        if proposal is None:  # the office chooses among the proposals awaiting it
+            statuses.append(CadreProposal.Status.PROPOSED)
+        other = (CadreProposal.objects.filter(cycle=cycle, school=school, title=title,
+                                              status__in=statuses)
+                 .exclude(staff=staff)
+            .select_related("staff").first())
+        name = None
+        if other is not None:
+            name = (_("%(name)s (proposed)") if other.status == CadreProposal.Status.PROPOSED
+                    else _("%(name)s (approved)")) % {"name": other.staff.name}
+    return rules.single_title_refusal(school=school, title=title, holder=name)
+
+
 def seats_taken(post: Post) -> int:
     return Hire.objects.filter(post=post).count() + post.extra_hires.count()
 
