@@ -103,6 +103,11 @@ def full_refusal(post: Post, taken: int) -> str | None:
 
 
 VICE_TITLES = ("副校长", "副园长")
+
+# Heads appointed by the county bureau (校长/园长, the party secretary): they sit on their
+# school's committee, take no part in its selection, and keep their post and position
+# through the cycle; R3 is for vice principals and middle-level cadres, who apply.
+APPOINTED_TITLES = frozenset({"校长", "园长", "书记", "党支部书记"})
 TERM_YEARS = 3
 
 # Positions a school has one of (its head, its party secretary, the heads of its

@@ -397,7 +397,9 @@ def test_closing_the_selection_ends_the_positions_of_cadres_not_hired_at_their_u
     response = login(office_user).post(reverse("recruitment:phase_close",
                                                args=[selecting.pk, SELECTION]), follow=True)
 
-    assert messages_of(response) == ["Phase 6 (Two-way selection) is closed."]
+    assert messages_of(response) == [
+        "Phase 6 (Two-way selection) is closed.",
+        "1 leadership position ended: its holder is not hired at their own unit (R3)."]
     lost.refresh_from_db()
     assert lost.end_date is not None and lost.end_reason == rules.R3_REASON
     assert lost.history.first().history_user == office_user

@@ -4,11 +4,16 @@ allocation with nothing to go on (item 6)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from recruitment.models import CadreProposal, Hire, HireSource, Proposal
-from recruitment.phases import SELECTION, UNHIRED
+from recruitment.models import CadreProposal, Hire, HireSource, PhaseState, Proposal
+from recruitment.phases import DRAFT, SELECTION, UNHIRED
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import outcome as outcome_selectors
 from recruitment.selectors import selection as selection_selectors
+from recruitment.selectors import unhired as unhired_selectors
 from recruitment.services import allocation as allocation_services
+from recruitment.services import plan as plan_services
 from recruitment.services import selection as selection_services
 from recruitment.services import unhired as unhired_services
 from schools import services as school_services
@@ -24,6 +29,7 @@ from .helpers import (
     person,
     published,
     school_url,
+    section,
     teaching,
     text,
     to_selection,
@@ -277,3 +283,112 @@ def test_the_committee_page_shows_the_refusal(hired_two, principal_user, school,
         {"staff": people[0].pk, "title": "教导主任"}, follow=True)
     assert messages_of(response) == [
         "夏庄完小 already has a 教导主任: 主任丙. A school has one 教导主任."]
+
+
+# --- item 2: R3 spares the appointed heads; the close lists who loses a position -----------
+
+
+@pytest.fixture
+def leaders(office_user, principal_user, township, school):
+    """Phase 6 open at 夏庄完小: its 校长 (``principal_user``'s staff record) and 书记 take no
+    part in the selection; its 副校长 applied and is not hired; its 教导主任 is hired."""
+    cycle = adopted_cycle(office=office_user, township=township)
+    posts = published(cycle, office_user, principal_user, school, teaching(1), teaching(2),
+                      auxiliary(3, seats=3))
+    head = principal_user.staff_profile
+    secretary, vice, dean = (person(school, name) for name in ("书记甲", "副校长乙", "主任丙"))
+    school_services.positions_open(by=office_user, holders=[
+        (head, "校长"), (secretary, "书记"), (vice, "副校长"), (dean, "教导主任")])
+    apply(vice, cycle, school, posts[0], posts[2])
+    apply(dean, cycle, school, posts[1], posts[2])
+    to_selection(cycle, office_user)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
+    selection_services.ranking_record(by=principal_user, post=posts[1], staff=dean, rank=1,
+                                      decision="hire")
+    selection_services.hire_confirm(by=principal_user, post=posts[1], staff=dean)
+    return cycle, {"head": head, "secretary": secretary, "vice": vice, "dean": dean}
+
+
+def _open_titles(staff):
+    return list(Position.objects.filter(staff=staff, end_date__isnull=True)
+                .values_list("title", flat=True))
+
+
+def test_r3_ends_the_vice_principal_but_not_the_appointed_heads(leaders, office_user):
+    cycle, people = leaders
+    assert [p.staff for p in selection_selectors.positions_to_end(cycle)] == [people["vice"]]
+    close_phase(cycle, office_user, SELECTION)
+    assert _open_titles(people["head"]) == ["校长"]
+    assert _open_titles(people["secretary"]) == ["书记"]
+    assert _open_titles(people["dean"]) == ["教导主任"]
+    assert _open_titles(people["vice"]) == []
+
+
+def test_the_appointed_heads_are_not_unhired_and_count_as_appointed(leaders, office_user,
+                                                                    school):
+    cycle, people = leaders
+    close_phase(cycle, office_user, SELECTION)
+    unhired = set(unhired_selectors.unhired(cycle))
+    assert people["vice"] in unhired
+    assert not {people["head"], people["secretary"]} & unhired
+    row = next(r for r in outcome_selectors.outcome(cycle).schools if r.school == school)
+    assert (row.appointed, row.unhired) == (2, len(unhired))
+    sheets = outcome_selectors.outcome_sheets(outcome_selectors.outcome(cycle))
+    people_rows = {row[0]: row for row in sheets[1].rows}
+    assert people_rows["书记甲"][-2:] == ["书记", "任命"]
+    assert people_rows["校长甲"][-2:] == ["校长", "任命"]
+
+
+def test_a_principal_sees_their_result_as_appointed(leaders, principal_user, login,
+                                                    english_pages):
+    cycle, _ = leaders
+    page = login(principal_user).get(url("my_result", cycle))
+    assert "Appointed: 校长 of 夏庄完小" in text(page)
+    assert "Not hired yet" not in text(page)
+
+
+def test_the_dashboard_lists_who_loses_a_position_before_phase_6_closes(leaders, office_user,
+                                                                        login, english_pages):
+    cycle, _ = leaders
+    page = login(office_user).get(reverse("recruitment:dashboard", args=[cycle.pk]))
+    ending = section(page, "positions-ending")
+    assert "副校长乙" in ending and "副校长" in ending
+    assert "校长甲" not in ending and "书记甲" not in ending and "主任丙" not in ending
+
+
+def test_closing_phase_6_asks_for_confirmation_with_that_list(leaders, office_user, login,
+                                                              english_pages):
+    cycle, people = leaders
+    client = login(office_user)
+    close_url = reverse("recruitment:phase_close", args=[cycle.pk, SELECTION])
+    dashboard = client.get(reverse("recruitment:dashboard", args=[cycle.pk]))
+    assert f'<form method="get" action="{close_url}">' in dashboard.text
+
+    confirm = client.get(close_url)
+    assert confirm.status_code == 200
+    listed = section(confirm, "phase-close")
+    assert "1 position ends today (R3)" in text(confirm) and "副校长乙" in listed
+    assert "校长甲" not in listed
+    assert 'name="confirm"' in listed
+    assert common_selectors.phase_of(cycle, SELECTION).state == PhaseState.OPEN
+    assert _open_titles(people["vice"]) == ["副校长"]
+
+    closed = client.post(close_url, {"confirm": ""}, follow=True)
+    assert messages_of(closed) == [
+        "Phase 6 (Two-way selection) is closed.",
+        "1 leadership position ended: its holder is not hired at their own unit (R3)."]
+    assert _open_titles(people["vice"]) == []
+
+
+def test_every_phase_close_asks_for_confirmation(office_user, login, english_pages, cycle):
+    client = login(office_user)
+    open_phase(cycle, office_user, DRAFT)
+    close_url = reverse("recruitment:phase_close", args=[cycle.pk, DRAFT])
+    refused = client.get(close_url)
+    assert "Save a first draft of the plan before closing this phase." in text(refused)
+    assert 'name="confirm"' not in refused.text
+    plan_services.plan_revise(by=office_user, cycle=cycle, text="方案\n一、总则\n公开。\n")
+    confirm = client.get(close_url)
+    assert "the collective review (phase 2) can open" in text(confirm)
+    assert 'name="confirm"' in confirm.text
+    assert common_selectors.phase_of(cycle, DRAFT).state == PhaseState.OPEN

@@ -553,13 +553,25 @@ def _per_school(rows) -> dict[int, int]:
     return dict(rows.order_by().values_list("school_id").annotate(n=Count("pk")))
 
 
+def appointed_heads(cycle: Cycle) -> QuerySet[Position]:
+    """The township's open positions of heads the county bureau appoints
+    (``rules.APPOINTED_TITLES``) whose holder is hired nowhere this cycle: they keep
+    their post and position through it (the outcome's "appointed", 任命)."""
+    return (Position.objects.filter(school__township_id=cycle.township_id,
+                                    end_date__isnull=True, title__in=rules.APPOINTED_TITLES)
+            .exclude(staff__in=Hire.objects.filter(cycle=cycle).values("staff_id"))
+            .select_related("staff__school", "school"))
+
+
 def positions_to_end(cycle: Cycle) -> QuerySet[Position]:
     """R3: open leadership positions of the township whose holder is not hired at that
-    unit this cycle (what ``selection_services.positions_end`` ends)."""
+    unit this cycle (what ``selection_services.positions_end`` ends), except the heads the
+    county bureau appoints (``rules.APPOINTED_TITLES``), who keep theirs."""
     hired_here = Hire.objects.filter(cycle=cycle, staff=OuterRef("staff"),
                                      post__school=OuterRef("school"))
     return (Position.objects.filter(school__township_id=cycle.township_id,
                                     end_date__isnull=True)
+            .exclude(title__in=rules.APPOINTED_TITLES)
             .exclude(Exists(hired_here)).select_related("staff__school", "school")
             .order_by("school__name", "title", "staff__name"))
 
