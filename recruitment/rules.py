@@ -107,7 +107,28 @@ def full_refusal(post: Post, taken: int) -> str | None:
 
 
 VICE_TITLES = ("副校长", "副园长")
+
+# Heads appointed by the county bureau (校长/园长, the party secretary): they sit on their
+# school's committee, take no part in its selection, and keep their post and position
+# through the cycle; R3 is for vice principals and middle-level cadres, who apply.
+APPOINTED_TITLES = frozenset({"校长", "园长", "书记", "党支部书记"})
 TERM_YEARS = 3
+
+# Positions a school has one of (its head, its party secretary, the heads of its
+# departments): a second holder is refused at the cadre proposal and at its approval.
+# Deputies (副校长, 副主任 …) and other titles may be several.
+SINGLE_TITLES = frozenset({"校长", "园长", "书记", "党支部书记", "执行校长", "教导主任",
+                           "教务主任", "政教主任", "德育主任", "总务主任", "教科室主任",
+                           "办公室主任", "保教主任"})
+
+
+def single_title_refusal(*, school: School, title: str, holder: str | None) -> str | None:
+    """A school has at most one of each of ``SINGLE_TITLES``: ``holder`` names who else
+    holds or is proposed for ``title`` there this cycle (None: nobody)."""
+    if title not in SINGLE_TITLES or holder is None:
+        return None
+    return _("%(school)s already has a %(title)s: %(name)s. A school has one %(title)s.") % {
+        "school": school.name, "title": title, "name": holder}
 
 
 def committee_change_refusal(phase: Phase) -> str | None:

@@ -91,9 +91,10 @@ VOTE_SHEET = "表决"
 PHASE_HEADERS = ["序号", "步骤", "环节", "开始", "截止", "状态"]
 VOTE_HEADERS = ["轮次", "方案版本", "代表人数", "参加人数", "赞成", "反对", "弃权", "结果"]
 OUTCOME_HEADERS = ["学校", "岗位数", "已聘", "本校留任", "调入", "调出", "新任中层干部",
-                   "失去职务", "未聘"]
+                   "失去职务", "未聘", "任命"]
 
 
 PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位序号", "岗位", "方式"]
 SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "统一调配",
                 HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训后分配"}
+APPOINTED_WORD = "任命"  # a head the county bureau appoints, kept in post (rules.APPOINTED_TITLES)

@@ -224,3 +224,11 @@ BEFORE_THE_DEADLINES = date(2026, 6, 1)
 @pytest.fixture(autouse=True)
 def before_the_deadlines(monkeypatch):
     monkeypatch.setattr("recruitment.workflow.today", lambda: BEFORE_THE_DEADLINES)
+
+
+@pytest.fixture
+def layer_closed(selecting, office_user):
+    """The centres' layer closed: the other schools take people on (issue 10, item 1)."""
+    selection_services.first_layer_close(by=office_user, cycle=selecting)
+    selecting.refresh_from_db()
+    return selecting

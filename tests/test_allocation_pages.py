@@ -64,7 +64,7 @@ def run(selecting, office_user):
 
 
 @pytest.fixture
-def proposal(run, office_user):
+def proposal(run, office_user, layer_closed):
     allocation_services.allocation_send(by=office_user, run=run)
     return Proposal.objects.get(run=run)
 
@@ -278,7 +278,7 @@ def test_the_dispatch_lists_short_schools_remote_first_beside_the_unhired(
 
 
 def test_the_office_pairs_and_the_school_answers(login, office_user, principal_user, selecting,
-                                                 idle, posts):
+                                                 idle, posts, layer_closed):
     response = login(office_user).post(url("dispatch_pair", selecting),
                                        {"staff": idle.pk, "post": posts["here"][0].pk},
                                        follow=True)
@@ -389,7 +389,9 @@ def test_closing_the_selection_ends_the_positions_of_cadres_not_hired_at_their_u
     response = login(office_user).post(reverse("recruitment:phase_close",
                                                args=[selecting.pk, SELECTION]), follow=True)
 
-    assert messages_of(response) == ["Phase 6 (Two-way selection) is closed."]
+    assert messages_of(response) == [
+        "Phase 6 (Two-way selection) is closed.",
+        "1 leadership position ended: its holder is not hired at their own unit (R3)."]
     lost.refresh_from_db()
     assert lost.end_date is not None and lost.end_reason == rules.R3_REASON
     assert lost.history.first().history_user == office_user
@@ -547,7 +549,7 @@ def test_two_sends_of_one_run_at_once_make_one_batch(office_user, run):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_pairings_for_the_last_seat_at_once_make_one_proposal(office_user, selecting,
-                                                                  posts, school):
+                                                                  posts, school, layer_closed):
     post = posts["here"][0]  # one seat
     people = [person(school, f"待岗{i}") for i in range(2)]
 

@@ -81,13 +81,6 @@ def selecting(cycle, office_user, posts, teacher, school):
 
 
 @pytest.fixture
-def layer_closed(selecting, office_user):
-    selection_services.first_layer_close(by=office_user, cycle=selecting)
-    selecting.refresh_from_db()
-    return selecting
-
-
-@pytest.fixture
 def backbone(school):
     """A backbone teacher of the school with a login (not yet on the committee)."""
     return person(school, "骨干")

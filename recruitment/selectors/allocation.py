@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from recruitment import rules, workflow
 from recruitment.models import (
@@ -72,6 +73,53 @@ def allocation_input(cycle: Cycle, *, own_staff_first: bool) -> dict:
         "priorities": priorities,
         "own_staff_first": own_staff_first,
     }
+
+
+def unranked_schools(cycle: Cycle) -> list[School]:
+    """Schools with applicants this cycle whose committee has ranked none of them yet:
+    the engine gives their posts nobody (a post no committee has ranked accepts no one)."""
+    applied = Application.objects.filter(intention__cycle=cycle).values("school_id")
+    ranked = Ranking.objects.filter(post__cycle=cycle).values("post__school_id")
+    return list(School.objects.filter(pk__in=applied).exclude(pk__in=ranked).order_by("name"))
+
+
+def _names(schools: list[School]) -> str:
+    return _(", ").join(school.name for school in schools)
+
+
+def allocation_run_check(cycle: Cycle, data: dict | None = None) -> str | None:
+    """May the office run the engine now (R5, 统一调配)? Phase 6 open, and some committee
+    has ranked an applicant of the posts the cross-school applicants wait for (of any
+    post when none waits across schools): with no ranking the engine places nobody.
+    ``data``: the engine's input when the caller built it (``allocation_input``)."""
+    refusal = workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION))
+    if refusal:
+        return refusal
+    data = allocation_input(cycle, own_staff_first=False) if data is None else data
+    school_of_post = {p["id"]: p["school"] for p in data["posts"]}
+    cross = {post for t in data["teachers"] for post in t["preferences"]
+             if school_of_post.get(post) != t["school"]}
+    waited_for = cross or {post for t in data["teachers"] for post in t["preferences"]}
+    if not waited_for or any(data["priorities"].get(post) for post in waited_for):
+        return None
+    waiting = {engine_pk(school_of_post[post]) for post in waited_for}
+    schools = [s for s in unranked_schools(cycle) if s.pk in waiting]
+    return _("No committee has ranked the applicants waiting for allocation, so the engine "
+             "would place nobody. Committees that have not ranked anyone yet: "
+             "%(schools)s.") % {"schools": _names(schools) or "—"}
+
+
+def unranked_warning(schools: list[School]) -> str | None:
+    """The allocation page's warning (the run is allowed): which committees have ranked
+    no applicant yet, whose posts the engine leaves empty."""
+    if not schools:
+        return None
+    return ngettext(
+        "%(n)d school's committee has not ranked any applicant yet, so the engine gives its "
+        "posts nobody: %(schools)s.",
+        "%(n)d schools' committees have not ranked any applicant yet, so the engine gives "
+        "their posts nobody: %(schools)s.", len(schools)) % {
+        "n": len(schools), "schools": _names(schools)}
 
 
 def understaffed(cycle: Cycle) -> list[School]:
@@ -349,15 +397,16 @@ def proposals_of(cycle: Cycle, *, school_ids: set[int] | None = None,
 
 def dispatch_check(cycle: Cycle, staff: Staff, post: Post) -> str | None:
     """Why the office may not pair this staff member with this post now: phase 6 not
-    open, not the township's staff, an explained status, already hired, or the post
-    cannot take them (``fill_refusal``). The page and ``dispatch_propose`` ask it."""
+    open, not the township's staff, an explained status, already hired, the post
+    cannot take them (``fill_refusal``) or its school waits for the centres' layer. The
+    page and ``dispatch_propose`` ask it."""
     refusal = (workflow.acting_refusal(common_selectors.phase_of(cycle, SELECTION))
                or rules.township_staff_refusal(cycle, staff))
     if refusal:
         return refusal
     if UnhiredReason.objects.filter(cycle=cycle, staff=staff).exists():
         return _("%(name)s has an explained status and needs no post.") % {"name": staff}
-    refusal = fill_check(cycle, post)
+    refusal = fill_check(cycle, post) or selection_selectors.layer_refusal(cycle, post.school)
     if refusal:
         return refusal
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy
 
 from recruitment import access, sheets, workflow
 from recruitment.models import (
@@ -25,6 +26,7 @@ from recruitment.models import (
     Vote,
 )
 from recruitment.phases import (
+    DRAFT,
     INTENTIONS,
     OPINIONS,
     PHASES,
@@ -36,9 +38,10 @@ from recruitment.phases import (
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import consultation as consultation_selectors
 from recruitment.selectors import plan as plan_selectors
+from recruitment.selectors import selection as selection_selectors
 from recruitment.selectors import unhired as unhired_selectors
 from schools import access as school_access
-from schools.models import School, Staff
+from schools.models import Position, School, Staff
 from staffing.history import display_name
 from staffing.workbook import SheetSpec
 
@@ -82,6 +85,45 @@ def close_blockers(phase: Phase) -> dict[str, int]:
     return {}
 
 
+# What closing each phase brings (the confirmation page says it before the office closes).
+CLOSE_CONSEQUENCES = {
+    DRAFT: gettext_lazy("The drafting phase ends; the collective review (phase 2) can open."),
+    REVIEW: gettext_lazy("Principals can no longer comment on the draft; staff opinions "
+                         "(phase 3) can open."),
+    OPINIONS: gettext_lazy("Staff can no longer send opinions nor schools report them; the "
+                           "congress vote (phase 4) can open."),
+    VOTE: gettext_lazy("The vote is closed from the congress vote's page."),
+    INTENTIONS: gettext_lazy("Posts and intentions no longer change; the selection "
+                             "(phase 6) can open."),
+    SELECTION: gettext_lazy("Committees no longer rank nor confirm hires, and the office no "
+                            "longer allocates nor dispatches. Every vice principal and "
+                            "middle-level cadre not hired at their own unit loses the "
+                            "position from today (R3); the appointed heads (校长, 园长, 书记) "
+                            "keep theirs. Phase 7 (the unhired) can open."),
+    UNHIRED: gettext_lazy("The outcome becomes final."),
+}
+
+
+@dataclass
+class PhaseClose:
+    """What the office confirms before closing a phase: the refusal if it cannot close,
+    what follows, and for phase 6 the positions that end (R3)."""
+
+    phase: Phase
+    refusal: str | None
+    consequence: str
+    positions_to_end: list[Position] = field(default_factory=list)
+
+
+def phase_close_preview(phase: Phase) -> PhaseClose:
+    """The phase-close confirmation page: ``phase_close_check`` and what follows."""
+    positions = []
+    if phase.number == SELECTION and phase.state == PhaseState.OPEN:
+        positions = list(selection_selectors.positions_to_end(phase.cycle))
+    return PhaseClose(phase, phase_close_check(phase),
+                      str(CLOSE_CONSEQUENCES.get(phase.number, "")), positions)
+
+
 def cycle_current(user) -> Cycle | None:
     return access.cycles_visible(user).select_related("township", "adopted_revision").order_by(
         "-school_year"
@@ -113,6 +155,8 @@ class Dashboard:
     reps_not_voted: list[Representative] = field(default_factory=list)
     vote: Vote | None = None
     ballots: int = 0
+    # R3: who loses a position when phase 6 closes, listed while it is open
+    positions_to_end: list[Position] | None = None
 
     def phase(self, number: int) -> Phase:
         return self.phases[number - 1].phase
@@ -151,6 +195,8 @@ def dashboard(cycle: Cycle) -> Dashboard:
         pending_comments=pending_comments,
         undecided_opinions=undecided,
     )
+    if by_number[SELECTION].state == PhaseState.OPEN:
+        board.positions_to_end = list(selection_selectors.positions_to_end(cycle))
     if by_number[OPINIONS].state != PhaseState.NOT_STARTED:
         board.schools_not_reported = consultation_selectors.schools_not_reported(cycle)
     board.vote = cycle.votes.select_related("revision").order_by("-opened_at").first()

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from recruitment import rules, sheets
 from recruitment.models import (
@@ -20,6 +20,7 @@ from recruitment.models import (
     UnhiredReason,
 )
 from recruitment.phases import INTENTIONS
+from recruitment.selectors import selection as selection_selectors
 from schools.models import Position, School, Staff
 from schools.resident_id import age_on, mask
 from staffing.workbook import SheetSpec
@@ -92,6 +93,7 @@ class SchoolOutcome:
     new_cadres: int = 0
     cadres_lost: int = 0
     unhired: int = 0
+    appointed: int = 0  # heads appointed by the county bureau, kept in post (任命)
     ages_before: Counter = field(default_factory=Counter)
     ages_after: Counter = field(default_factory=Counter)
     subjects_before: Counter = field(default_factory=Counter)
@@ -99,7 +101,7 @@ class SchoolOutcome:
 
     def add(self, other: SchoolOutcome) -> None:
         for name in ("seats", "filled", "own_kept", "moved_in", "moved_out", "new_cadres",
-                     "cadres_lost", "unhired"):
+                     "cadres_lost", "unhired", "appointed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("ages_before", "ages_after", "subjects_before", "subjects_after"):
             getattr(self, name).update(getattr(other, name))
@@ -121,6 +123,19 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
     seats = dict(Post.objects.filter(cycle=cycle).values_list("school").annotate(n=Sum("seats")))
     hires = {h.staff_id: h for h in Hire.objects.filter(cycle=cycle).select_related("post")}
     explained = set(UnhiredReason.objects.filter(cycle=cycle).values_list("staff_id", flat=True))
+    # One query: the positions ended by this cycle (R3, R4) and the appointed heads' open
+    # ones (``selection_selectors.appointed_heads``: hired nowhere, kept in post).
+    lost, appointed = [], set()
+    for school_id, staff_id, end_date in Position.objects.filter(
+        Q(end_reason__in=(rules.R3_REASON, rules.R4_REASON),
+          end_date__gte=cycle.created_at.date())
+        | Q(end_date__isnull=True, title__in=rules.APPOINTED_TITLES),
+        school__township_id=cycle.township_id,
+    ).values_list("school_id", "staff_id", "end_date"):
+        if end_date is not None:
+            lost.append(school_id)
+        elif staff_id not in hires:
+            appointed.add(staff_id)
     for staff in Staff.objects.filter(school__township_id=cycle.township_id).only(
         "pk", "school_id", "birth_date", "subject"
     ):
@@ -130,7 +145,9 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
         home.subjects_before[subject] += 1
         hire = hires.get(staff.pk)
         if hire is None:
-            if staff.pk not in explained:
+            if staff.pk in appointed:
+                home.appointed += 1
+            elif staff.pk not in explained:
                 home.unhired += 1
             continue
         target = rows[hire.post.school_id]
@@ -146,10 +163,7 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
         cycle=cycle, status=CadreProposal.Status.APPROVED
     ).values_list("school").annotate(n=Count("pk")):
         rows[school_id].new_cadres = n
-    for school_id in Position.objects.filter(
-        school__township_id=cycle.township_id, end_reason__in=(rules.R3_REASON, rules.R4_REASON),
-        end_date__gte=cycle.created_at.date(),  # ended by this cycle (R3, R4)
-    ).values_list("school_id", flat=True):
+    for school_id in lost:
         rows[school_id].cadres_lost += 1
     for school_id, row in rows.items():
         row.seats = seats.get(school_id, 0)
@@ -168,6 +182,7 @@ class PersonResult:
     hire: Hire | None
     training: TrainingEnrolment | None
     explained: UnhiredReason | None
+    appointed: Position | None = None  # a head kept in post by the bureau's appointment
 
 
 def result_of(cycle: Cycle, staff: Staff) -> PersonResult:
@@ -176,6 +191,7 @@ def result_of(cycle: Cycle, staff: Staff) -> PersonResult:
         .select_related("post__school").prefetch_related("extra_posts").first(),
         training=TrainingEnrolment.objects.filter(cycle=cycle, staff=staff).first(),
         explained=UnhiredReason.objects.filter(cycle=cycle, staff=staff).first(),
+        appointed=selection_selectors.appointed_heads(cycle).filter(staff=staff).first(),
     )
 
 
@@ -183,7 +199,7 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
     """Sheets 结果 (per school, then the township) and 人员 (one row per hire)."""
     def line(name, r):
         return [name, r.seats, r.filled, r.own_kept, r.moved_in, r.moved_out, r.new_cadres,
-                r.cadres_lost, r.unhired]
+                r.cadres_lost, r.unhired, r.appointed]
 
     rows = [line(r.school.name, r) for r in result.schools]
     rows.append(line("合计", result.township))
@@ -194,6 +210,10 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
     people = [[h.staff.name, h.staff.resident_id, h.staff.school.name, h.post.school.name,
                h.post.number, h.post.subject or h.post.duties, sheets.SOURCE_WORDS[h.source]]
               for h in hires]
+    people += [[p.staff.name, p.staff.resident_id, p.staff.school.name, p.school.name, "—",
+                p.title, sheets.APPOINTED_WORD]
+               for p in selection_selectors.appointed_heads(result.cycle)
+               .filter(school_id__in=school_ids).order_by("school__name", "title", "staff__name")]
     return [
         SheetSpec("结果", sheets.OUTCOME_HEADERS, rows),
         SheetSpec("人员", sheets.PEOPLE_HEADERS, people, text_columns=frozenset({"身份证号"})),

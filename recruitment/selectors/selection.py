@@ -21,6 +21,7 @@ from recruitment.models import (
     Decision,
     Hire,
     Phase,
+    PhaseState,
     PlanSchool,
     Post,
     Ranking,
@@ -50,10 +51,15 @@ def applicants_of(post: Post) -> list[Staff]:
 
 def layer_refusal(cycle: Cycle, school: School) -> str | None:
     """Two-step staffing: the first-step schools (the centres) select first; the other
-    schools confirm hires once the office has closed the first layer."""
+    schools take nobody on — by their committee's confirm, the office's proposal
+    (allocation, dispatch) or a trainee's placement — until the office has closed the
+    first layer, or the selection (phase 6) has closed. Asked by ``hire_create``, so
+    every way into a seat keeps the order with the same words."""
     first = PlanSchool.objects.filter(revision_id=cycle.adopted_revision_id,
                                       first_step=True).values_list("school_id", flat=True)
     if school.pk in set(first) or cycle.first_layer_closed_at is not None:
+        return None
+    if common_selectors.phase_of(cycle, SELECTION).state == PhaseState.CLOSED:
         return None
     return _("The township-wide centres select first; wait until the office closes "
              "their layer.")
@@ -70,6 +76,33 @@ def cadre_refusal(cycle: Cycle, school: School) -> str | None:
         return _("The school's proposed middle-level cadres are waiting for the office's "
                  "approval.")
     return None
+
+
+def single_title_check(cycle: Cycle, school: School, staff: Staff, title: str, *,
+                       proposal: CadreProposal | None = None) -> str | None:
+    """Why ``staff`` may not become ``school``'s ``title`` (``rules.SINGLE_TITLES``): someone
+    else holds that open position there, or is proposed for it this cycle (approved, or
+    — for a new proposal — awaiting the office). ``proposal``: the one the office is
+    approving. Asked by ``cadre_propose`` and by ``cadre_decide`` when it approves."""
+    if title not in rules.SINGLE_TITLES:
+        return None
+    holder = (Position.objects.filter(school=school, title=title, end_date__isnull=True)
+              .exclude(staff=staff).select_related("staff").first())
+    if holder is not None:
+        name = holder.staff.name
+    else:
+        statuses = [CadreProposal.Status.APPROVED]
+        if proposal is None:  # the office chooses among the proposals awaiting it
+            statuses.append(CadreProposal.Status.PROPOSED)
+        other = (CadreProposal.objects.filter(cycle=cycle, school=school, title=title,
+                                              status__in=statuses)
+                 .exclude(staff=staff)
+            .select_related("staff").first())
+        name = None
+        if other is not None:
+            name = (_("%(name)s (proposed)") if other.status == CadreProposal.Status.PROPOSED
+                    else _("%(name)s (approved)")) % {"name": other.staff.name}
+    return rules.single_title_refusal(school=school, title=title, holder=name)
 
 
 def seats_taken(post: Post) -> int:
@@ -631,13 +664,25 @@ def _per_school(rows) -> dict[int, int]:
     return dict(rows.order_by().values_list("school_id").annotate(n=Count("pk")))
 
 
+def appointed_heads(cycle: Cycle) -> QuerySet[Position]:
+    """The township's open positions of heads the county bureau appoints
+    (``rules.APPOINTED_TITLES``) whose holder is hired nowhere this cycle: they keep
+    their post and position through it (the outcome's "appointed", 任命)."""
+    return (Position.objects.filter(school__township_id=cycle.township_id,
+                                    end_date__isnull=True, title__in=rules.APPOINTED_TITLES)
+            .exclude(staff__in=Hire.objects.filter(cycle=cycle).values("staff_id"))
+            .select_related("staff__school", "school"))
+
+
 def positions_to_end(cycle: Cycle) -> QuerySet[Position]:
     """R3: open leadership positions of the township whose holder is not hired at that
-    unit this cycle (what ``selection_services.positions_end`` ends)."""
+    unit this cycle (what ``selection_services.positions_end`` ends), except the heads the
+    county bureau appoints (``rules.APPOINTED_TITLES``), who keep theirs."""
     hired_here = Hire.objects.filter(cycle=cycle, staff=OuterRef("staff"),
                                      post__school=OuterRef("school"))
     return (Position.objects.filter(school__township_id=cycle.township_id,
                                     end_date__isnull=True)
+            .exclude(title__in=rules.APPOINTED_TITLES)
             .exclude(Exists(hired_here)).select_related("staff__school", "school")
             .order_by("school__name", "title", "staff__name"))
 

@@ -23,13 +23,16 @@ from recruitment.phases import UNHIRED
 from recruitment.selectors import allocation as allocation_selectors
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import plan as plan_selectors
+from recruitment.selectors import selection as selection_selectors
 from schools.models import School, Staff
 
 
 def unhired(cycle: Cycle):
-    """The township's staff with no hire, no explained status, this cycle."""
+    """The township's staff with no hire, no explained status, this cycle, and not an
+    appointed head (``appointed_heads``)."""
     return (Staff.objects.filter(school__township_id=cycle.township_id)
             .exclude(pk__in=Hire.objects.filter(cycle=cycle).values("staff_id"))
+            .exclude(pk__in=selection_selectors.appointed_heads(cycle).values("staff_id"))
             .exclude(pk__in=UnhiredReason.objects.filter(cycle=cycle).values("staff_id"))
             .select_related("school").order_by("school__name", "name"))
 

@@ -80,6 +80,7 @@ def allocation_preview(*, by, cycle: Cycle, own_staff_first: bool) -> Allocation
         raise ValidationError(_(
             "No applicant is waiting for allocation: everyone who applied is hired or has "
             "a proposal waiting, or no post they chose has a free seat."))
+    common_services.refuse(allocation_selectors.allocation_run_check(cycle, data))
     result = allocate(parse(data)).as_json()
     return AllocationRun.objects.create(cycle=cycle, own_staff_first=own_staff_first,
                                         input=data, result=result, run_by=by)
@@ -141,7 +142,7 @@ def dispatch_propose(*, by, cycle: Cycle, staff: Staff, post: Post) -> Proposal:
     the office, the cycle's lock (it orders pairings with sends and with the phase's close,
     which counts the proposals awaiting an answer), then ``dispatch_check``."""
     access.require_cycle_office(by, cycle)
-    common_services.locked_cycle(cycle)
+    cycle = common_services.locked_cycle(cycle)  # fresh: the layer may have just closed
     common_services.refuse(allocation_selectors.dispatch_check(cycle, staff, post))
     try:
         with transaction.atomic():

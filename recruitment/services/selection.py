@@ -61,9 +61,12 @@ def hire_create(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
           extra: list[Post]) -> Hire:
     """Hire ``staff`` to ``post``: the post's seats counted under a row lock, the person
     once per cycle (database constraint); auxiliary duties added where seats are free.
-    Nobody is hired at a school whose cadre proposals await the office (R3)."""
+    Nobody is hired at a school outside the centres while their layer is open (the
+    two-step order), nor at a school whose cadre proposals await the office (R3)."""
     locked = Post.objects.select_for_update().get(pk=post.pk)
-    common_services.refuse(selection_selectors.cadre_refusal(cycle, post.school))
+    cycle = Cycle.objects.get(pk=cycle.pk)  # fresh: the layer may have just closed
+    common_services.refuse(selection_selectors.layer_refusal(cycle, post.school)
+                           or selection_selectors.cadre_refusal(cycle, post.school))
     if Hire.objects.filter(cycle=cycle, staff=staff).exists():
         raise ValidationError(_("%(name)s is already hired in this cycle.") % {"name": staff})
     common_services.refuse(rules.full_refusal(locked, selection_selectors.seats_taken(locked)))
@@ -162,7 +165,7 @@ def first_layer_close(*, by, cycle: Cycle) -> Cycle:
 @transaction.atomic
 def cadre_propose(*, by, cycle: Cycle, staff: Staff, title: str) -> CadreProposal:
     """The committee proposes a middle-level cadre: R3, only someone hired to a basic
-    post at the school."""
+    post at the school; a school has one of each of ``rules.SINGLE_TITLES``."""
     hire = Hire.objects.select_related("post__school").filter(cycle=cycle, staff=staff).first()
     if hire is None:
         raise ValidationError(_("%(name)s is not hired to a post yet: post before position "
@@ -173,6 +176,9 @@ def cadre_propose(*, by, cycle: Cycle, staff: Staff, title: str) -> CadreProposa
     common_services.require_phase(cycle, SELECTION)
     if not title.strip():
         raise ValidationError(_("Name the position."))
+    School.objects.select_for_update().get(pk=school.pk)  # one proposal of a title at a time
+    common_services.refuse(
+        selection_selectors.single_title_check(cycle, school, staff, title.strip()[:30]))
     try:
         with transaction.atomic():
             proposal = CadreProposal(cycle=cycle, school=school, staff=staff,
@@ -185,12 +191,18 @@ def cadre_propose(*, by, cycle: Cycle, staff: Staff, title: str) -> CadreProposa
 
 @transaction.atomic
 def cadre_decide(*, by, proposal: CadreProposal, approve: bool) -> CadreProposal:
-    """The office approves (the position starts today) or rejects a proposed cadre."""
+    """The office approves (the position starts today) or rejects a proposed cadre; an
+    approval is refused when the school has got another holder of a one-of-a-kind title
+    meanwhile (``rules.SINGLE_TITLES``)."""
     access.require_cycle_office(by, proposal.cycle)
     proposal = CadreProposal.objects.select_for_update().get(pk=proposal.pk)
     workflow.status_move(proposal, workflow.CADRE_PROPOSAL_FLOW,
                          CadreProposal.Status.APPROVED if approve
                          else CadreProposal.Status.REJECTED)
+    if approve:
+        School.objects.select_for_update().get(pk=proposal.school_id)
+        common_services.refuse(selection_selectors.single_title_check(
+            proposal.cycle, proposal.school, proposal.staff, proposal.title, proposal=proposal))
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     common_services.save(proposal, by)
     if approve:

@@ -50,7 +50,12 @@ def allocation(request, pk):
             "The engine placed %(placed)d of %(total)d applicants. Review the assignment, "
             "then send it to the schools.") % {"placed": placed,
                                                 "total": len(run.result["assignment"])})
+        warning = allocation_selectors.unranked_warning(
+            allocation_selectors.unranked_schools(cycle))
+        if warning:
+            messages.warning(request, warning)
         return redirect("recruitment:allocation_run", pk=cycle.pk, run_pk=run.pk)
+    unranked = allocation_selectors.unranked_schools(cycle)
     return render(
         request,
         "recruitment/allocation/allocation.html",
@@ -60,7 +65,9 @@ def allocation(request, pk):
             "allocation",
             office=True,
             phase=phase,
-            refusal=workflow.acting_refusal(phase),
+            refusal=allocation_selectors.allocation_run_check(cycle),
+            unranked=unranked,
+            unranked_warning=allocation_selectors.unranked_warning(unranked),
             form=form,
             runs=allocation_selectors.runs_of(cycle),
         ),

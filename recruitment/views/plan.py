@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recruitment import access
@@ -23,6 +24,7 @@ from recruitment.forms import cycle as cycle_forms
 from recruitment.forms import plan as plan_forms
 from recruitment.selectors import cycle as cycle_selectors
 from recruitment.selectors import plan as plan_selectors
+from recruitment.selectors import selection as selection_selectors
 from recruitment.services import cycle as cycle_services
 from recruitment.services import plan as plan_services
 from recruitment.views import common as common_views
@@ -32,7 +34,7 @@ from staffing.ids import optional_id
 
 from .. import workflow
 from ..models import PhaseState
-from ..phases import OPINIONS, PHASES, REVIEW
+from ..phases import OPINIONS, PHASES, REVIEW, SELECTION
 from ..sections import plan_sections
 
 PHASE_CHANGES_SHOWN = 10
@@ -116,22 +118,39 @@ def phase_open(request, pk, number):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def phase_close(request, pk, number):
-    return _phase_change(request, pk, number, cycle_services.phase_close,
-                         _("%(phase)s is closed."))
+    """GET: the confirmation — what follows the close, and for phase 6 who loses a
+    position (R3); POST: the close."""
+    if request.method == "POST":
+        return _phase_change(request, pk, number, cycle_services.phase_close,
+                             _("%(phase)s is closed."))
+    cycle = access.cycle_get(request.user, pk)
+    access.require_cycle_office(request.user, cycle)
+    phase = access.phase_get(cycle, number)
+    return render(request, "recruitment/phase_close.html", {
+        "cycle": cycle, "phase_name": _phase_name(number),
+        "close": cycle_selectors.phase_close_preview(phase)})
 
 
 def _phase_change(request, pk, number, service, success):
     cycle = access.cycle_get(request.user, pk)
     access.require_cycle_office(request.user, cycle)
     phase = access.phase_get(cycle, number)
+    ending = (selection_selectors.positions_to_end(cycle).count()
+              if service is cycle_services.phase_close and number == SELECTION else 0)
     try:
         service(by=request.user, phase=phase)
     except ValidationError as exc:
         common_views.refused(request, exc, capitalised=False)
     else:
         messages.success(request, success % {"phase": _phase_name(number)})
+        if ending:
+            messages.info(request, ngettext(
+                "%(n)d leadership position ended: its holder is not hired at their own unit "
+                "(R3).",
+                "%(n)d leadership positions ended: their holders are not hired at their own "
+                "unit (R3).", ending) % {"n": ending})
     return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
 
 

@@ -21,7 +21,8 @@ def cycle(office_user, township, school, other_school):
 
 
 def test_allocation_from_the_run_to_the_teachers_result(page, office_user, principal_user,
-                                                        selecting, mover, posts):
+                                                        layer_closed, mover, posts):
+    selecting = layer_closed
     log_in(page, "office")
     page.goto(f"/cycle/{selecting.pk}/allocation/")
     page.get_by_label("Own staff first").check()
