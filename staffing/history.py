@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -47,9 +48,8 @@ def history_of(
     """
     formatters = formatters or {}
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        obj.history.select_related("history_user__staff_profile")
+        .order_by("-history_date", "-history_id")[: limit + 1]
     )
     if not records:
         return []
@@ -58,7 +58,7 @@ def history_of(
 
     def show(f, value) -> str:
         fmt = formatters.get(f.name)
-        return fmt(value) if fmt and value else _show(f, value, related)
+        return fmt(value) if fmt and value else show_value(f, value, related)
 
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -90,10 +90,17 @@ _ACTIONS = {
 
 
 def display_name(user) -> str:
-    """How a page names a login: its full name, else its username; "" for none (a change
-    made by a command or the demo data)."""
+    """How a page names a login (issue 10): the name of the staff member it is linked to,
+    else its full name, else its username; "" for none (a change made by a command or the
+    demo data). Select ``staff_profile`` with the user, or it costs a query."""
     if user is None:
         return ""
+    try:
+        staff = user.staff_profile
+    except ObjectDoesNotExist:
+        staff = None
+    if staff is not None:
+        return staff.name
     return user.get_full_name() or user.get_username()
 
 
@@ -111,7 +118,8 @@ def _related_objects(records, fields) -> dict:
     return found
 
 
-def _show(f, value, related: dict) -> str:
+def show_value(f, value, related: dict) -> str:
+    """A field's value as a history shows it; ``related`` from ``_related_objects``."""
     if value is None or value == "":
         return EMPTY
     if isinstance(f, models.ForeignKey):

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "axes",
+    "staffing.axes_app.AxesConfig",  # django-axes, under a translated name
     "csp",
     "staffing",
     "schools",
