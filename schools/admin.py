@@ -7,6 +7,7 @@ state (an upload's status) is never edited here; uploads go through the import p
 
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from staffing.admin import SafeLookupsMixin
-from staffing.history import EMPTY, show_value
+from staffing.history import EMPTY, display_name, show_value
 
 from . import access, services
 from .forms import StaffAdminForm
@@ -115,6 +116,8 @@ class ShownHistory(HistoricalRecordContextHelper):
         field = self.model._meta.get_field(change.field)
         if isinstance(value, DeletedObject):  # a foreign key unset, or its row deleted
             return EMPTY if value.pk is None else f"#{value.pk}"
+        if isinstance(value, get_user_model()):  # a login, named as a person is
+            return display_name(value)
         if field.many_to_many or field.is_relation:
             return super().prepare_delta_change_value(change, value)
         if change.field in self.translated and value:

@@ -7,9 +7,11 @@ named in them.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
@@ -92,16 +94,36 @@ _ACTIONS = {
 def display_name(user) -> str:
     """How a page names a login (issue 10): the name of the staff member it is linked to,
     else its full name, else its username; "" for none (a change made by a command or the
-    demo data). Select ``staff_profile`` with the user, or it costs a query."""
+    demo data).
+
+    Select ``staff_profile`` with the user and it costs no query; otherwise one query per
+    login and request (``staff_names``), however many rows name it."""
     if user is None:
         return ""
+    name = _staff_name(user)
+    return name or user.get_full_name() or user.get_username()
+
+
+# Names of logins' staff records looked up during the current request: user pk → name
+# ("" for none). Set by ``staffing.middleware.StaffNamesMiddleware``; outside a request
+# (a command) each lookup is its own query.
+staff_names: ContextVar[dict[int, str] | None] = ContextVar("staff_names", default=None)
+
+
+def _staff_name(user) -> str:
+    if "staff_profile" in user._state.fields_cache:
+        staff = user._state.fields_cache["staff_profile"]
+        return staff.name if staff is not None else ""
+    known = staff_names.get()
+    if known is not None and user.pk in known:
+        return known[user.pk]
     try:
-        staff = user.staff_profile
+        name = user.staff_profile.name
     except ObjectDoesNotExist:
-        staff = None
-    if staff is not None:
-        return staff.name
-    return user.get_full_name() or user.get_username()
+        name = ""
+    if known is not None:
+        known[user.pk] = name
+    return name
 
 
 def _related_objects(records, fields) -> dict:
@@ -113,8 +135,11 @@ def _related_objects(records, fields) -> dict:
         pks = {getattr(r, f.attname) for r in records} - {None}
         if not pks:
             continue
-        for pk, target in f.related_model._base_manager.in_bulk(pks).items():
-            found[(f.name, pk)] = str(target)
+        targets, text = f.related_model._base_manager.all(), str
+        if f.related_model is get_user_model():  # a login, named as a person is
+            targets, text = targets.select_related("staff_profile"), display_name
+        for pk, target in targets.in_bulk(pks).items():
+            found[(f.name, pk)] = text(target)
     return found
 
 

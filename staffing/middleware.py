@@ -1,10 +1,13 @@
 """Responses to a logged-in user hold personal data (names, masked IDs, rosters,
-intentions, results): no browser or proxy cache keeps them (issue 8, PIPL); and a missing
-page is the product's own, in DEBUG too (issue 10)."""
+intentions, results): no browser or proxy cache keeps them (issue 8, PIPL). A missing page
+is the product's own, in DEBUG too, and the people a page names are looked up once per
+request (issue 10)."""
 
 from django.conf import settings
 from django.http import Http404
 from django.views.defaults import page_not_found
+
+from .history import staff_names
 
 PRIVATE_NO_STORE = "private, no-store"
 
@@ -58,3 +61,18 @@ class ProductNotFoundMiddleware:
         if isinstance(exception, Http404) and self._replaces():
             return page_not_found(request, exception)
         return None
+
+
+class StaffNamesMiddleware:
+    """Each login named on a page (``history.display_name``) is looked up once per
+    request, however many rows it decided (issue 10)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = staff_names.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            staff_names.reset(token)

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # The product's 404 page in DEBUG too (the demo), unless TECHNICAL_404 (issue 10).
     "staffing.middleware.ProductNotFoundMiddleware",
+    # A login named on a page is looked up once per request (issue 10).
+    "staffing.middleware.StaffNamesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own response.
