@@ -9,13 +9,10 @@ usernames, the demo password), the file kind ``xlsx`` named on download links, a
 django-axes recorded from a request (a browser's user agent, a path): data, not the
 interface."""
 
-import re
 from datetime import date
-from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
-from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -30,49 +27,9 @@ from schools.services import positions_end
 
 from . import outcome_world
 from .helpers import person, url
+from .page_text import english_words
 
 cycle, people, done = outcome_world.cycle, outcome_world.people, outcome_world.done
-
-WORD = re.compile(r"[A-Za-z]{3,}")
-ALLOWED = {"xlsx"}
-
-
-HIDDEN = {"script", "style", "template"}
-
-
-class _Visible(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hiding: list[str] = []  # the open elements whose text is skipped
-        self.parts = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in HIDDEN or dict(attrs).get("lang", "").startswith("en"):
-            self.hiding.append(tag)
-
-    def handle_endtag(self, tag):
-        if self.hiding and self.hiding[-1] == tag:
-            self.hiding.pop()
-
-    def handle_data(self, data):
-        if not self.hiding:
-            self.parts.append(data)
-
-
-def visible_text(page: str) -> str:
-    parser = _Visible()
-    parser.feed(page)
-    return " ".join(parser.parts)
-
-
-def english_words(page: str, *typed: str) -> set[str]:
-    """``typed``: more of what a person types (the demo password)."""
-    data = [*typed, *get_user_model().objects.values_list("username", flat=True)]
-    for model in (AccessAttempt, AccessLog):
-        for row in model.objects.values_list("user_agent", "path_info"):
-            data.extend(row)
-    allowed = ALLOWED | {part for value in data for part in WORD.findall(value)}
-    return set(WORD.findall(visible_text(page))) - allowed
 
 
 def english_on(client, path: str) -> set[str]:

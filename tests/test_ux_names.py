@@ -10,7 +10,7 @@ from staffing.history import display_name
 from . import outcome_world
 from .factories import StaffFactory, UserFactory
 from .helpers import url
-from .test_ux_chinese import visible_text
+from .page_text import visible_text
 
 cycle, people, done = outcome_world.cycle, outcome_world.people, outcome_world.done
 
