@@ -5,18 +5,18 @@ follows their memberships (``schools.access``), the same scope the pages use. Wo
 state (an upload's status) is never edited here; uploads go through the import page.
 """
 
-import base64
-import hashlib
 
-from csp.constants import UNSAFE_HASHES
-from csp.decorators import csp_update
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from staffing.admin import SafeLookupsMixin
+from staffing.history import EMPTY, display_name, show_value
 
 from . import access, services
 from .forms import StaffAdminForm
@@ -104,21 +104,46 @@ class ScopedMixin(SafeLookupsMixin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-def _style_hash(style: str) -> str:
-    digest = hashlib.sha256(style.encode()).digest()
-    return f"'sha256-{base64.b64encode(digest).decode()}'"
+class ShownHistory(HistoricalRecordContextHelper):
+    """The history list's changes as the pages show them (issue 10, ``show_value``): a
+    choice by its label, yes or no, a local date and time, an unset value as a dash, and
+    the values recorded as untranslated msgids (``translated``, such as a position's end
+    reason) in the reader's language."""
+
+    translated: tuple[str, ...] = ()
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):  # a foreign key unset, or its row deleted
+            return EMPTY if value.pk is None else f"#{value.pk}"
+        if isinstance(value, get_user_model()):  # a login, named as a person is
+            return display_name(value)
+        if field.many_to_many or field.is_relation:
+            return super().prepare_delta_change_value(change, value)
+        if change.field in self.translated and value:
+            return gettext(value)
+        return show_value(field, value, {})
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin, under the Content-Security-Policy.
+    """django-simple-history's admin in the reader's language, naming people (issue 10).
 
-    Its history list carries one inline style attribute (``style="border-top: 0"``),
-    which the policy refuses; its history page alone allows exactly that attribute.
+    Its history list is ours (``admin/history_list.html``): who changed a row by their
+    name, not their login, a change reason (an untranslated msgid) translated, and
+    without the inline style attribute of simple-history's, which the
+    Content-Security-Policy refuses.
     """
 
-    @csp_update({"style-src-attr": [UNSAFE_HASHES, _style_hash("border-top: 0")]})
-    def history_view(self, request, object_id, extra_context=None):
-        return super().history_view(request, object_id, extra_context)
+    object_history_list_template = "admin/history_list.html"
+    history_helper = ShownHistory
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return super().get_history_queryset(
+            request, history_manager, pk_name, object_id
+        ).select_related("history_user__staff_profile")
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return self.history_helper(self.model, historical_record)
 
 
 class ScopedAdmin(ScopedMixin, HistoryAdmin):
@@ -150,7 +175,7 @@ class SchoolAdmin(ScopedAdmin):
     search_fields = ["name"]
 
 
-class MaskedIdHistory(HistoricalRecordContextHelper):
+class MaskedIdHistory(ShownHistory):
     """The history list's changes with resident IDs masked: an ID changed by a
     correction would otherwise stand there in full, twice, with nothing recorded."""
 
@@ -203,13 +228,18 @@ class StaffAdmin(ScopedAdmin):
         request._staff_history_version = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def get_historical_record_context_helper(self, request, historical_record):
-        return MaskedIdHistory(self.model, historical_record)
+    history_helper = MaskedIdHistory
+
+
+class PositionHistory(ShownHistory):
+    translated = ("end_reason",)  # the services' msgids (R3_REASON, "roster import")
 
 
 @admin.register(Position)
 class PositionAdmin(ScopedAdmin):
     """Positions change with the roster and the cycle's services (R3, R4)."""
+
+    history_helper = PositionHistory
 
     township_lookup = "school__township"
     office_may_change = False

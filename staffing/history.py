@@ -7,9 +7,12 @@ named in them.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -47,9 +50,8 @@ def history_of(
     """
     formatters = formatters or {}
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        obj.history.select_related("history_user__staff_profile")
+        .order_by("-history_date", "-history_id")[: limit + 1]
     )
     if not records:
         return []
@@ -58,7 +60,7 @@ def history_of(
 
     def show(f, value) -> str:
         fmt = formatters.get(f.name)
-        return fmt(value) if fmt and value else _show(f, value, related)
+        return fmt(value) if fmt and value else show_value(f, value, related)
 
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -90,11 +92,38 @@ _ACTIONS = {
 
 
 def display_name(user) -> str:
-    """How a page names a login: its full name, else its username; "" for none (a change
-    made by a command or the demo data)."""
+    """How a page names a login (issue 10): the name of the staff member it is linked to,
+    else its full name, else its username; "" for none (a change made by a command or the
+    demo data).
+
+    Select ``staff_profile`` with the user and it costs no query; otherwise one query per
+    login and request (``staff_names``), however many rows name it."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    name = _staff_name(user)
+    return name or user.get_full_name() or user.get_username()
+
+
+# Names of logins' staff records looked up during the current request: user pk → name
+# ("" for none). Set by ``staffing.middleware.StaffNamesMiddleware``; outside a request
+# (a command) each lookup is its own query.
+staff_names: ContextVar[dict[int, str] | None] = ContextVar("staff_names", default=None)
+
+
+def _staff_name(user) -> str:
+    if "staff_profile" in user._state.fields_cache:
+        staff = user._state.fields_cache["staff_profile"]
+        return staff.name if staff is not None else ""
+    known = staff_names.get()
+    if known is not None and user.pk in known:
+        return known[user.pk]
+    try:
+        name = user.staff_profile.name
+    except ObjectDoesNotExist:
+        name = ""
+    if known is not None:
+        known[user.pk] = name
+    return name
 
 
 def _related_objects(records, fields) -> dict:
@@ -106,12 +135,16 @@ def _related_objects(records, fields) -> dict:
         pks = {getattr(r, f.attname) for r in records} - {None}
         if not pks:
             continue
-        for pk, target in f.related_model._base_manager.in_bulk(pks).items():
-            found[(f.name, pk)] = str(target)
+        targets, text = f.related_model._base_manager.all(), str
+        if f.related_model is get_user_model():  # a login, named as a person is
+            targets, text = targets.select_related("staff_profile"), display_name
+        for pk, target in targets.in_bulk(pks).items():
+            found[(f.name, pk)] = text(target)
     return found
 
 
-def _show(f, value, related: dict) -> str:
+def show_value(f, value, related: dict) -> str:
+    """A field's value as a history shows it; ``related`` from ``_related_objects``."""
     if value is None or value == "":
         return EMPTY
     if isinstance(f, models.ForeignKey):

@@ -1,7 +1,13 @@
 """Responses to a logged-in user hold personal data (names, masked IDs, rosters,
-intentions, results): no browser or proxy cache keeps them (issue 8, PIPL)."""
+intentions, results): no browser or proxy cache keeps them (issue 8, PIPL). A missing page
+is the product's own, in DEBUG too, and the people a page names are looked up once per
+request (issue 10)."""
 
 from django.conf import settings
+from django.http import Http404
+from django.views.defaults import page_not_found
+
+from .history import staff_names
 
 PRIVATE_NO_STORE = "private, no-store"
 
@@ -27,3 +33,46 @@ class PrivateNoStoreMiddleware:
         ):
             response["Cache-Control"] = PRIVATE_NO_STORE
         return response
+
+
+class ProductNotFoundMiddleware:
+    """With ``DEBUG`` on (the demo's ``bin/serve``), Django answers a missing page with its
+    technical 404 page, in English, listing the URL patterns; this answers with the
+    product's own ``404.html`` instead, as without ``DEBUG``, unless ``TECHNICAL_404``
+    asks for Django's page (issue 10).
+
+    A 404 raised by a view reaches ``process_exception``; one from the URL resolver is
+    already a response when it gets here (``request.resolver_match`` is still unset)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _replaces() -> bool:
+        return settings.DEBUG and not settings.TECHNICAL_404
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and request.resolver_match is None and self._replaces():
+            return page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._replaces():
+            return page_not_found(request, exception)
+        return None
+
+
+class StaffNamesMiddleware:
+    """Each login named on a page (``history.display_name``) is looked up once per
+    request, however many rows it decided (issue 10)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = staff_names.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            staff_names.reset(token)

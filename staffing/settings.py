@@ -19,6 +19,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on, a missing page is still the product's 404 page unless this asks for
+# Django's technical one (URL patterns listed, in English).
+TECHNICAL_404 = env.bool("TECHNICAL_404", default=False)
 
 # SECRET_KEY must be shared by every app server, so with DATABASE_URL set (several
 # servers over one PostgreSQL) it must come from the environment. On the embedded
@@ -50,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "axes",
+    "staffing.axes_app.AxesConfig",  # django-axes, under a translated name
     "csp",
     "staffing",
     "schools",
@@ -71,6 +74,10 @@ MIDDLEWARE = [
     # Pages and downloads with personal data are not cached (issue 8).
     "staffing.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The product's 404 page in DEBUG too (the demo), unless TECHNICAL_404 (issue 10).
+    "staffing.middleware.ProductNotFoundMiddleware",
+    # A login named on a page is looked up once per request (issue 10).
+    "staffing.middleware.StaffNamesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own response.

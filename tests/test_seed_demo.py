@@ -35,7 +35,7 @@ def seed() -> str:
 def listed_usernames(output: str) -> list[str]:
     """The first column of the printed table, below its header and rule."""
     lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("username")) + 2
+    start = next(i for i, line in enumerate(lines) if line.startswith("登录名")) + 2
     return [line.split()[0] for line in lines[start:]]
 
 

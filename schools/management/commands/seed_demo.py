@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from schools import demo
 from schools.models import Position, Role, Staff, Township
@@ -33,6 +36,10 @@ LIAISON_SCHOOLS = ("夏庄完小", "西故城完小", "北赵完小")
 # One teacher login at each of these schools: a centre, primaries and the kindergarten.
 TEACHER_SCHOOLS = ("葛石镇中心中学", "葛石镇中心小学", "夏庄完小", "西故城完小", "葛石镇中心幼儿园")
 HEAD_TITLES = ("校长", "园长")
+# The roles of the printed logins that are no membership role.
+SUPERUSER = gettext_lazy("superuser")
+TEACHER = gettext_lazy("teacher")
+ALL_TOWNSHIPS = gettext_lazy("all townships")
 
 
 @functools.cache
@@ -132,7 +139,7 @@ def seed_teachers(township: Township) -> list[DemoLogin]:
         username = f"teacher{index:02d}"
         staff = linked.get(username) or first_by_school[school_name]
         login_ensure(username=username, password=demo_password_hash(), staff=staff)
-        logins.append(DemoLogin(username, "Teacher", f"{school_name} · {staff.name}"))
+        logins.append(DemoLogin(username, TEACHER, f"{school_name} · {staff.name}"))
     return logins
 
 
@@ -148,8 +155,8 @@ def _width(text: str) -> int:
 
 def login_table(logins: list[DemoLogin], password: str = DEMO_PASSWORD) -> str:
     """The logins as an aligned text table: username, role, school, password."""
-    rows = [("username", "role", "school", "password")]
-    rows += [(login.username, str(login.role), login.where, password) for login in logins]
+    rows = [(_("username"), _("role"), _("school"), _("password"))]
+    rows += [(login.username, str(login.role), str(login.where), password) for login in logins]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     rows.insert(1, tuple("-" * width for width in widths))
     return "\n".join(
@@ -163,17 +170,23 @@ def login_table(logins: list[DemoLogin], password: str = DEMO_PASSWORD) -> str:
 class Command(BaseCommand):
     help = "Create a demo township (葛石镇) with its roster and a login for every role."
 
-    @no_translations
     def handle(self, *args, **options):
+        # In the interface's language, as the people it lists read it (issue 10).
+        with translation.override(settings.LANGUAGE_CODE):
+            self._seed()
+
+    def _seed(self):
         with transaction.atomic():
             township = seed_roster(by=seed_admin())
-            logins = [DemoLogin(ADMIN_USERNAME, "Superuser", "all townships")]
+            logins = [DemoLogin(ADMIN_USERNAME, SUPERUSER, ALL_TOWNSHIPS)]
             for step in (*STEPS, *(import_string(p) for p in settings.DEMO_SEED_STEPS)):
                 logins.extend(step(township))
-        schools = township.schools.count()
-        staff = Staff.objects.filter(school__township=township).count()
-        self.stdout.write(
-            f"demo township {township.county.name} {township.name}: {schools} schools, "
-            f"{staff} staff"
-        )
+        self.stdout.write(_(
+            "Demo township %(county)s %(township)s: %(schools)d schools, %(staff)d staff"
+        ) % {
+            "county": township.county.name,
+            "township": township.name,
+            "schools": township.schools.count(),
+            "staff": Staff.objects.filter(school__township=township).count(),
+        })
         self.stdout.write(login_table(logins))
