@@ -225,7 +225,7 @@ def test_a_decline_needs_a_reason_which_the_office_sees(login, principal_user, o
     assert "declined" in item and "本校语文岗已满" in item
     detail = login(office_user).get(url("proposal", proposal.cycle, proposal.pk))
     history = detail.text.split('class="history"')[1]
-    assert "principal" in history and "本校语文岗已满" in history
+    assert "校长甲" in history and "本校语文岗已满" in history
     assert "sent from an allocation run" in history
 
 

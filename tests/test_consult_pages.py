@@ -126,7 +126,7 @@ def test_a_principal_sees_only_their_schools_opinions_and_reports_them_in_one_st
     assert (report.school, report.reported_by, report.count) == (school, principal_user, 1)
     assert StaffOpinion.objects.get(body="本校意见").report == report
     assert StaffOpinion.objects.get(body="外校意见").report is None
-    assert "principal" in response.text.split("Your reports")[1]  # who reported, and when
+    assert "校长甲" in response.text.split("Your reports")[1]  # who reported, and when
 
 
 def test_a_second_report_with_nothing_new_is_refused(login, principal_user, teacher, consulting,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -244,15 +243,9 @@ COMMITTEE_CHANGES_SHOWN = 30
 
 
 def member_name(user) -> str:
-    """A member as the committee knows them: the login's full name, else its staff
-    record's name (select ``user__staff_profile`` to save the query), else the
-    username."""
-    if user.get_full_name():
-        return display_name(user)
-    try:
-        return user.staff_profile.name
-    except ObjectDoesNotExist:
-        return display_name(user)
+    """A member as the committee knows them: the person's name (see
+    ``staffing.history.display_name``)."""
+    return display_name(user)
 
 
 def member_refusal(school: School, user, role: str) -> str | None:
