@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from recruitment import rules, sheets
 from recruitment.models import (
     CadreProposal,
     Cycle,
     Hire,
+    HireSource,
     Post,
     Proposal,
     TrainingEnrolment,
@@ -81,16 +83,28 @@ def age_band(born: date, on: date) -> str:
     return AGE_BANDS[3]
 
 
+# SchoolOutcome's counted fields, in the page's and the 结果 sheet's column order.
+COUNTED = ("staff", "seats", "filled", "trained", "own_kept", "moved_in", "moved_out",
+           "new_cadres", "cadres_lost", "explained", "unhired")
+
+
 @dataclass
 class SchoolOutcome:
+    """One school's figures: ``staff`` (its roster before) = ``own_kept`` + ``moved_out`` +
+    ``explained`` + ``unhired``; ``filled`` (hires into it) = ``own_kept`` + ``moved_in``,
+    of which ``trained`` were placed after training (R7)."""
+
     school: School | None  # None: the township's totals
+    staff: int = 0
     seats: int = 0
     filled: int = 0
+    trained: int = 0
     own_kept: int = 0
     moved_in: int = 0
     moved_out: int = 0
     new_cadres: int = 0
     cadres_lost: int = 0
+    explained: int = 0
     unhired: int = 0
     ages_before: Counter = field(default_factory=Counter)
     ages_after: Counter = field(default_factory=Counter)
@@ -98,11 +112,20 @@ class SchoolOutcome:
     subjects_after: Counter = field(default_factory=Counter)
 
     def add(self, other: SchoolOutcome) -> None:
-        for name in ("seats", "filled", "own_kept", "moved_in", "moved_out", "new_cadres",
-                     "cadres_lost", "unhired"):
+        for name in COUNTED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("ages_before", "ages_after", "subjects_before", "subjects_after"):
             getattr(self, name).update(getattr(other, name))
+
+
+@dataclass
+class Headcount:
+    """One line of the township's headcount: a way staff ended the cycle and how many."""
+
+    label: str  # on the page, translated
+    word: str  # in the 人数 sheet: the label's Chinese translation, whatever the language
+    count: int
+    kind: str  # "hire" (one per HireSource), "explained" (one per reason), "unhired"
 
 
 @dataclass
@@ -110,6 +133,25 @@ class Outcome:
     cycle: Cycle
     schools: list[SchoolOutcome]
     township: SchoolOutcome
+    # Everyone on the township's roster, once: hires by how they came about, each
+    # explained status by its reason, the unhired; the counts add up to ``township.staff``.
+    # A new way of ending the cycle (an appointment, say) is one more line here.
+    headcount: list[Headcount] = field(default_factory=list)
+
+
+def headcount_of(hires, reasons, unhired: int) -> list[Headcount]:
+    """The township's headcount (``Outcome.headcount``) from the rows ``outcome`` loaded:
+    ``hires`` by source, the explained statuses' ``reasons`` grouped as recorded
+    (stripped), the ``unhired``."""
+    by_source = Counter(hire.source for hire in hires)
+    lines = [Headcount(label, sheets.SOURCE_WORDS[source], by_source[source], "hire")
+             for source, label in HireSource.choices]
+    grouped = Counter(reason.strip() for reason in reasons)
+    lines += [Headcount(_("Explained status: %(reason)s") % {"reason": reason},
+                        sheets.EXPLAINED_WORD % {"reason": reason}, n, "explained")
+              for reason, n in sorted(grouped.items(), key=lambda item: (-item[1], item[0]))]
+    lines.append(Headcount(_("Unhired"), sheets.UNHIRED_WORD, unhired, "unhired"))
+    return lines
 
 
 def outcome(cycle: Cycle, *, schools=None) -> Outcome:
@@ -120,21 +162,25 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
     rows = {s.pk: SchoolOutcome(s) for s in all_schools}
     seats = dict(Post.objects.filter(cycle=cycle).values_list("school").annotate(n=Sum("seats")))
     hires = {h.staff_id: h for h in Hire.objects.filter(cycle=cycle).select_related("post")}
-    explained = set(UnhiredReason.objects.filter(cycle=cycle).values_list("staff_id", flat=True))
+    explained = dict(UnhiredReason.objects.filter(cycle=cycle).values_list("staff_id", "reason"))
     for staff in Staff.objects.filter(school__township_id=cycle.township_id).only(
         "pk", "school_id", "birth_date", "subject"
     ):
         band, subject = age_band(staff.birth_date, on), staff.subject or "—"
         home = rows[staff.school_id]
+        home.staff += 1
         home.ages_before[band] += 1
         home.subjects_before[subject] += 1
         hire = hires.get(staff.pk)
         if hire is None:
-            if staff.pk not in explained:
+            if staff.pk in explained:
+                home.explained += 1
+            else:
                 home.unhired += 1
             continue
         target = rows[hire.post.school_id]
         target.filled += 1
+        target.trained += hire.source == HireSource.TRAINING
         target.ages_after[band] += 1
         target.subjects_after[subject] += 1
         if hire.post.school_id == staff.school_id:
@@ -157,7 +203,8 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
     for row in rows.values():
         township.add(row)
     shown = set(schools.values_list("pk", flat=True)) if schools is not None else None
-    return Outcome(cycle=cycle, township=township,
+    return Outcome(cycle=cycle, township=township, headcount=headcount_of(
+                       hires.values(), explained.values(), township.unhired),
                    schools=[r for r in rows.values() if shown is None or r.school.pk in shown])
 
 
@@ -180,10 +227,10 @@ def result_of(cycle: Cycle, staff: Staff) -> PersonResult:
 
 
 def outcome_sheets(result: Outcome) -> list[SheetSpec]:
-    """Sheets 结果 (per school, then the township) and 人员 (one row per hire)."""
+    """Sheets 结果 (per school, then the township), 人数 (the township's headcount, adding
+    up to its staff) and 人员 (one row per hire)."""
     def line(name, r):
-        return [name, r.seats, r.filled, r.own_kept, r.moved_in, r.moved_out, r.new_cadres,
-                r.cadres_lost, r.unhired]
+        return [name, *(getattr(r, counted) for counted in COUNTED)]
 
     rows = [line(r.school.name, r) for r in result.schools]
     rows.append(line("合计", result.township))
@@ -196,5 +243,8 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
               for h in hires]
     return [
         SheetSpec("结果", sheets.OUTCOME_HEADERS, rows),
+        SheetSpec("人数", sheets.HEADCOUNT_HEADERS,
+                  [[h.word, h.count] for h in result.headcount]
+                  + [["合计", result.township.staff]]),
         SheetSpec("人员", sheets.PEOPLE_HEADERS, people, text_columns=frozenset({"身份证号"})),
     ]
