@@ -16,12 +16,15 @@ from recruitment.models import (
     Cycle,
     Hire,
     HireSource,
+    Intention,
+    Phase,
+    PhaseState,
     Post,
     Proposal,
     TrainingEnrolment,
     UnhiredReason,
 )
-from recruitment.phases import INTENTIONS
+from recruitment.phases import INTENTIONS, SELECTION
 from schools.models import Position, School, Staff
 from schools.resident_id import age_on, mask
 from staffing.workbook import SheetSpec
@@ -44,11 +47,13 @@ def outcome_export_sheets(result: Outcome, *, full_ids: bool) -> list[SheetSpec]
 
 @dataclass
 class OwnResult:
-    """What a staff member sees of their own outcome."""
+    """What a staff member sees of their own outcome, and what comes next for them."""
 
     result: PersonResult
     waiting: Proposal | None  # a proposal awaiting a school's answer
     pass_mark: int | None
+    intention: Intention | None = None  # with ``choices``: how many schools it ranks
+    phases: dict[int, Phase] = field(default_factory=dict)  # the cycle's, by number
 
     @property
     def passed(self) -> bool | None:
@@ -56,6 +61,33 @@ class OwnResult:
         if training is None or training.score is None or self.pass_mark is None:
             return None
         return training.score >= self.pass_mark
+
+    @property
+    def stage(self) -> str:
+        """Where the person stands, for the words of their next step: ``hired``,
+        ``explained``, ``training`` (no score yet), ``passed``, ``failed``, ``proposed``,
+        ``intention_due`` / ``intention_in`` (phase 5 open), ``selecting`` /
+        ``selecting_without`` (phase 6 open, with or without an intention), ``unhired``
+        (the selection over, no post), ``not_started`` (Step 2 not begun)."""
+        result = self.result
+        if result.hire is not None:
+            return "hired"
+        if result.explained is not None:
+            return "explained"
+        if result.training is not None:
+            if result.training.score is None:
+                return "training"
+            return "passed" if self.passed else "failed"
+        if self.waiting is not None:
+            return "proposed"
+        state = {n: phase.state for n, phase in self.phases.items()}
+        if state.get(INTENTIONS) == PhaseState.OPEN:
+            return "intention_in" if self.intention else "intention_due"
+        if state.get(SELECTION) == PhaseState.OPEN:
+            return "selecting" if self.intention else "selecting_without"
+        if state.get(SELECTION) == PhaseState.CLOSED:
+            return "unhired"
+        return "not_started"
 
 
 def own_result(cycle: Cycle, staff: Staff) -> OwnResult:
@@ -66,6 +98,9 @@ def own_result(cycle: Cycle, staff: Staff) -> OwnResult:
                                         status=Proposal.Status.PROPOSED)
         .select_related("post__school").first(),
         pass_mark=plan.training_pass_mark if plan else None,
+        intention=Intention.objects.filter(cycle=cycle, staff=staff)
+        .annotate(choices=Count("applications")).first(),
+        phases={phase.number: phase for phase in cycle.phases.all()},
     )
 
 
