@@ -9,11 +9,14 @@ from datetime import date
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from recruitment import rules, sheets
 from recruitment.models import (
+    Application,
     CadreProposal,
     Cycle,
+    Decision,
     Hire,
     HireSource,
     Intention,
@@ -21,10 +24,13 @@ from recruitment.models import (
     PhaseState,
     Post,
     Proposal,
+    Ranking,
     TrainingEnrolment,
     UnhiredReason,
 )
 from recruitment.phases import INTENTIONS, SELECTION
+from recruitment.selectors import common as common_selectors
+from recruitment.selectors import selection as selection_selectors
 from schools.models import Position, School, Staff
 from schools.resident_id import age_on, mask
 from staffing.workbook import SheetSpec
@@ -54,6 +60,7 @@ class OwnResult:
     pass_mark: int | None
     intention: Intention | None = None  # with ``choices``: how many schools it ranks
     phases: dict[int, Phase] = field(default_factory=dict)  # the cycle's, by number
+    unmet: list[UnmetChoice] = field(default_factory=list)  # choices not got, and why
 
     @property
     def passed(self) -> bool | None:
@@ -90,10 +97,82 @@ class OwnResult:
         return "not_started"
 
 
+@dataclass
+class UnmetChoice:
+    """One of a staff member's ranked choices they did not get, and why, in plain words."""
+
+    rank: int
+    post: Post
+    reason: str
+
+
+def unmet_choices(cycle: Cycle, staff: Staff, hire: Hire | None) -> list[UnmetChoice]:
+    """Each choice ``staff`` ranked above the post they hold (all of them without one),
+    and why they did not get it: the committee did not accept them; the centres' layer
+    came first and hired them; the post filled by applicants its committee ranked higher
+    (how many); own staff first (R5) kept the seat; or the selection is still open. A
+    published post is never withdrawn (``posts.post_delete``), so that reason does not
+    arise. A handful of queries, whatever the number of choices."""
+    applications = list(Application.objects.filter(intention__cycle=cycle,
+                                                   intention__staff=staff)
+                        .select_related("teaching_post__school", "school")
+                        .prefetch_related("auxiliary_posts__school").order_by("rank"))
+    mains = {app.pk: rules.main_post(app) for app in applications}
+    post_ids = [post.pk for post in mains.values()]
+    ranked = {(r.post_id, r.staff_id): r for r in Ranking.objects.filter(post_id__in=post_ids)}
+    holders: dict[int, list[Hire]] = {}
+    for held in Hire.objects.filter(post_id__in=post_ids).select_related("staff"):
+        holders.setdefault(held.post_id, []).append(held)
+    first_step = selection_selectors.first_step_ids(cycle)
+    selecting = common_selectors.phase_of(cycle, SELECTION).state != PhaseState.CLOSED
+    unmet = []
+    for app in applications:
+        post = mains[app.pk]
+        if hire is not None and hire.post_id == post.pk:
+            break
+        mine = ranked.get((post.pk, staff.pk))
+        held = holders.get(post.pk, [])
+        if mine is not None and mine.decision == Decision.NOT_HIRE:
+            reason = _("the committee of %(school)s did not accept you") % {
+                "school": post.school.name}
+        elif (hire is not None and hire.post.school_id in first_step
+              and post.school_id not in first_step):
+            reason = _("the centres select first: %(school)s hired you before the other "
+                       "schools' selection") % {"school": hire.post.school.name}
+        elif len(held) >= post.seats:
+            own_kept = [h for h in held if h.staff.school_id == post.school_id
+                        and _worse(ranked.get((post.pk, h.staff_id)), mine)]
+            if own_kept and staff.school_id != post.school_id:
+                reason = _("own staff first: the seat was kept for %(school)s's own staff") % {
+                    "school": post.school.name}
+            else:
+                higher = sum(1 for h in held if not _worse(ranked.get((post.pk, h.staff_id)),
+                                                           mine))
+                reason = ngettext(
+                    "filled by %(n)d applicant its committee ranked higher",
+                    "filled by %(n)d applicants its committee ranked higher", higher) % {
+                    "n": higher}
+        elif selecting:
+            reason = _("not decided yet: the selection is still open")
+        else:
+            reason = _("the committee of %(school)s did not accept you") % {
+                "school": post.school.name}
+        unmet.append(UnmetChoice(app.rank, post, reason))
+    return unmet
+
+
+def _worse(theirs: Ranking | None, mine: Ranking | None) -> bool:
+    """Did the committee rank ``theirs`` below ``mine`` (unranked counts as last)?"""
+    if mine is None or mine.rank is None:
+        return False
+    return theirs is None or theirs.rank is None or theirs.rank > mine.rank
+
+
 def own_result(cycle: Cycle, staff: Staff) -> OwnResult:
     plan = cycle.adopted_revision
+    result = result_of(cycle, staff)
     return OwnResult(
-        result=result_of(cycle, staff),
+        result=result,
         waiting=Proposal.objects.filter(cycle=cycle, staff=staff,
                                         status=Proposal.Status.PROPOSED)
         .select_related("post__school").first(),
@@ -101,6 +180,7 @@ def own_result(cycle: Cycle, staff: Staff) -> OwnResult:
         intention=Intention.objects.filter(cycle=cycle, staff=staff)
         .annotate(choices=Count("applications")).first(),
         phases={phase.number: phase for phase in cycle.phases.all()},
+        unmet=unmet_choices(cycle, staff, result.hire) if cycle.adopted_revision_id else [],
     )
 
 

@@ -281,6 +281,7 @@ class PostRow:
     post: Post
     taken: int
     applicants: list[Applicant] = field(default_factory=list)
+    cutoff: int | None = None  # the last admitted rank: the worst rank of those hired here
 
     @property
     def free(self) -> int:
@@ -436,6 +437,11 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         .prefetch_related(Prefetch("extra_posts", queryset=Post.objects.order_by("number")))
         .order_by("post__number", "confirmed_at", "pk")
     )
+    for hire in school_hires:
+        ranking = rankings.get((hire.post_id, hire.staff_id))
+        row = posts.get(hire.post_id)
+        if row is not None and ranking is not None and ranking.rank is not None:
+            row.cutoff = max(row.cutoff or 0, ranking.rank)
     proposals = list(
         CadreProposal.objects.filter(cycle=cycle, school=school)
         .select_related("staff", "proposed_by", "decided_by")
