@@ -14,7 +14,7 @@ from recruitment.phases import DRAFT, INTENTIONS, SELECTION, UNHIRED, VOTE
 from recruitment.selectors import selection as selection_selectors
 from recruitment.selectors import unhired as unhired_selectors
 
-from .test_seed_demo import row_counts
+from .helpers import row_counts
 
 pytestmark = pytest.mark.django_db
 
