@@ -235,3 +235,55 @@ def _records(data: dict, key: str, noun: str, field: str, problems: list[str]) -
             problems.append(f"{noun} {rid}: school must be a string or null")
         records.append((rid, school, item))
     return records
+
+
+# --- why a preference was not met ----------------------------------------------------
+
+NOT_LISTED, NO_SEATS, OWN_STAFF_FIRST, RANKED_HIGHER = (
+    "not_listed", "no_seats", "own_staff_first", "ranked_higher")
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A preference a teacher ranked above where they ended, and why they did not get it:
+    ``not_listed`` (the post's ranking does not list them), ``no_seats``,
+    ``own_staff_first`` (the committee ranked them above someone the post holds, but
+    R5 put the post's own staff first), ``ranked_higher`` (``held`` applicants the post
+    ranks higher fill its seats)."""
+
+    teacher: str
+    post: str
+    reason: str
+    held: int = 0
+
+
+def unmet_preferences(problem: Problem, result: Result) -> list[Unmet]:
+    """For every teacher, each preference above their assignment (all of them when
+    unplaced), with its reason. Stability makes ``ranked_higher`` exact: a post a teacher
+    prefers is full of applicants it ranks higher."""
+    seats = {p.id: p.seats for p in problem.posts}
+    effective = {post: {t: r for r, t in enumerate(order)}
+                 for post, order in effective_priorities(problem).items()}
+    committee = {post: {t: r for r, t in enumerate(order)}
+                 for post, order in problem.priorities.items()}
+    holders: dict[str, list[str]] = {}
+    for teacher, post in result.assignment.items():
+        if post is not None:
+            holders.setdefault(post, []).append(teacher)
+    unmet = []
+    for teacher in problem.teachers:
+        got = result.assignment.get(teacher.id)
+        for post in teacher.preferences:
+            if post == got:
+                break
+            if teacher.id not in effective.get(post, {}):
+                unmet.append(Unmet(teacher.id, post, NOT_LISTED))
+            elif seats[post] == 0:
+                unmet.append(Unmet(teacher.id, post, NO_SEATS))
+            else:
+                held = holders.get(post, [])
+                mine = committee[post][teacher.id]
+                reason = (OWN_STAFF_FIRST if any(committee[post][h] > mine for h in held)
+                          else RANKED_HIGHER)
+                unmet.append(Unmet(teacher.id, post, reason, len(held)))
+    return unmet

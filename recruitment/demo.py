@@ -1,25 +1,64 @@
-"""The demo township's current cycle: Step 1 done through the real services.
+"""The demo township's current cycle, through the real services, up to a stage.
 
-Called by ``seed_demo`` (settings.DEMO_SEED_STEPS). The office drafts, principals
-comment, staff send opinions, schools report, the congress votes and adopts: the demo
-opens on a cycle whose plan is adopted, so Step 2 is ready to open.
+Called by ``seed_demo`` (settings.DEMO_SEED_STEPS), with ``--stage``:
+
+- ``plan``: phase 1 open, the office's first draft saved;
+- ``vote``: the draft reviewed (a principal's comment answered) and consulted (staff
+  opinions reported and decided), the congress vote open with some ballots cast;
+- ``intentions``: the plan adopted, phase 5 open, every school's posts published and
+  most staff's intentions in (the teacher logins' not yet);
+- ``selection`` (the default): phase 5 closed, phase 6 open with every intention in;
+- ``outcome``: the committees have ranked and hired (the centres first), phase 6 closed,
+  phase 7 open with the unhired listed.
+
+At every stage the calendar puts today inside the open phase, the earlier phases before
+it; some vice principals' positions began four years ago, so the R4 page has work.
+A second run with the same stage (or none) changes nothing; another stage on an existing
+demo is refused with a message (``DemoStageError``): a stage is for a new demo database.
 """
 
 import random
+from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from recruitment import rules
 from recruitment.selectors import posts as posts_selectors
+from recruitment.selectors import selection as selection_selectors
 from recruitment.services import consultation as consultation_services
 from recruitment.services import cycle as cycle_services
 from recruitment.services import plan as plan_services
 from recruitment.services import posts as posts_services
+from recruitment.services import selection as selection_services
+from schools import services as school_services
 from schools.models import Position, SchoolKind, Staff, Township
 
 from . import workflow
-from .models import Cycle, Phase, PhaseState, Post, PostKind
-from .phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, SELECTION, VOTE
+from .models import Application, Cycle, Decision, Phase, PhaseState, Post, PostKind
+from .phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, SELECTION, UNHIRED, VOTE
+
+# The stages ``seed_demo --stage`` takes, in order, and the phase each leaves open.
+STAGES = {"plan": DRAFT, "vote": VOTE, "intentions": INTENTIONS, "selection": SELECTION,
+          "outcome": UNHIRED}
+DEFAULT_STAGE = "selection"
+
+
+class DemoStageError(Exception):
+    """The demo cycle exists at another stage than the one asked for."""
+
+
+def stage_of(cycle: Cycle) -> str | None:
+    """The stage whose phase is open (the latest of them), else None."""
+    open_phases = set(cycle.phases.filter(state=PhaseState.OPEN).values_list("number",
+                                                                              flat=True))
+    found = [stage for stage, number in STAGES.items() if number in open_phases]
+    return found[-1] if found else None
+
+
+def _before(stage: str, other: str) -> bool:
+    order = list(STAGES)
+    return order.index(stage) < order.index(other)
 
 PLAN_TEXT = """{township}{year}—{next_year}学年教职工竞聘上岗实施方案
 为优化全镇教师资源配置，激发队伍活力，根据县教育局有关文件精神，结合我镇实际，制定本方案。
@@ -44,25 +83,59 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
-def _calendar_from(cycle: Cycle, office, today) -> None:
-    """The seeds' calendar moved to start today: the demo runs Step 1 and phase 5
-    today, and submissions are refused after a phase's deadline, so no deadline of
-    the demo may lie in the past (the office moves phase dates the same way)."""
-    shift = today - Phase.objects.get(cycle=cycle, number=DRAFT).start_date
+def _calendar_from(cycle: Cycle, office, today, number: int = DRAFT) -> None:
+    """The seeds' calendar moved so phase ``number`` starts today: the demo runs Step 1
+    and Step 2 from today, and submissions are refused after a phase's deadline, so no
+    deadline of the demo may lie in the past while it runs (the office moves phase
+    dates the same way)."""
+    shift = today - Phase.objects.get(cycle=cycle, number=number).start_date
     for phase in Phase.objects.filter(cycle=cycle).order_by("number"):
         cycle_services.phase_dates_set(by=office, phase=phase, start_date=phase.start_date + shift,
                                  deadline=phase.deadline + shift)
 
 
-def seed_cycle(township: Township) -> list:
-    """The current school year's cycle with an adopted plan (once; a second run skips)."""
+def _calendar_around(cycle: Cycle, office, today) -> None:
+    """The calendar moved again once the demo has run: the open phase starts today, so
+    today lies inside it and every earlier phase before it."""
+    opened = cycle.phases.filter(state=PhaseState.OPEN).order_by("-number").first()
+    if opened is None:
+        return
+    _calendar_from(cycle, office, today, number=opened.number)
+
+
+VICE_TERM_START = (4, 9, 1)  # (years back, month, day): a term over by the cycle's start
+
+
+def _vice_terms(township: Township, office, today) -> None:
+    """Every other vice principal (by school) began four years ago: R4's assessment has
+    work at those schools."""
+    vices = list(Position.objects.filter(school__township=township, end_date__isnull=True,
+                                         title__in=rules.VICE_TITLES).order_by("school__name"))
+    years, month, day = VICE_TERM_START
+    school_services.positions_started(by=office, positions=vices[::2],
+                                      start_date=date(today.year - years, month, day),
+                                      history_reason="demo: term begun")
+
+
+def seed_cycle(township: Township, *, stage: str | None = None) -> list:
+    """The current school year's cycle through Step 1, as far as ``stage`` asks (once;
+    a second run skips, and refuses another explicit stage)."""
     today = workflow.today()
     year = today.year if today.month >= 7 else today.year - 1
-    if Cycle.objects.filter(township=township, school_year=year).exists():
+    existing = Cycle.objects.filter(township=township, school_year=year).first()
+    if existing is not None:
+        found = stage_of(existing)
+        if stage is not None and found != stage:
+            raise DemoStageError(
+                f"the demo cycle is already at stage {found or 'beyond the stages'}; "
+                f"--stage {stage} builds a new demo only: start from an empty database "
+                f"(remove var/staffing.sqlite3) and run seed_demo --stage {stage} again")
         return []
+    stage = stage or DEFAULT_STAGE
     office = _user("office")
     cycle = cycle_services.cycle_create(by=office, township=township, school_year=year)
     _calendar_from(cycle, office, today)
+    _vice_terms(township, office, today)
 
     def step(number, *, close=True):
         phase = Phase.objects.get(cycle=cycle, number=number)
@@ -79,6 +152,9 @@ def seed_cycle(township: Township) -> list:
                             threshold=8, num=2, den=3, pass_mark=60)
     step(DRAFT, close=False)
     plan_services.plan_revise(by=office, cycle=cycle, text=text, note="初稿", settings=settings)
+    if stage == "plan":
+        _calendar_around(cycle, office, today)
+        return []
     step(DRAFT)
 
     step(REVIEW, close=False)
@@ -126,6 +202,11 @@ def seed_cycle(township: Township) -> list:
                 username=f"rep{index + 1:02d}", password=None)
             staff.save(update_fields=["user"])
         consultation_services.vote_cast(by=staff.user, cycle=cycle, choice=choice)
+        if stage == "vote" and index == 9:  # ten ballots in: the vote stays open
+            break
+    if stage == "vote":
+        _calendar_around(cycle, office, today)
+        return []
     consultation_services.vote_close(by=office, cycle=cycle)
     return []
 
@@ -135,12 +216,16 @@ GRADES = {"中心中学": ["七年级", "八年级", "九年级"], "独立园": 
 PRIMARY_GRADES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"]
 
 
-def seed_step2(township: Township) -> list:
-    """Phase 5 done and phase 6 open: every school's posts published, and the staff's
-    intentions submitted (most at their own school, some elsewhere), so a newcomer can
-    walk the selection at once. Skipped when the cycle already has posts."""
+def seed_step2(township: Township, *, stage: str | None = None) -> list:
+    """Step 2 as far as ``stage`` asks: phase 5 open, every school's posts published and
+    the staff's intentions submitted (most at their own school, some elsewhere; at the
+    ``intentions`` stage, not the teacher logins' nor every third), then phase 6 open
+    (``selection``), then the committees' hires and phase 7 (``outcome``). Skipped when
+    the cycle already has posts, or Step 1 stopped earlier."""
+    stage = stage or DEFAULT_STAGE
     cycle = Cycle.objects.filter(township=township).order_by("-school_year").first()
-    if cycle is None or cycle.adopted_revision_id is None or cycle.posts.exists():
+    if (cycle is None or cycle.adopted_revision_id is None or cycle.posts.exists()
+            or _before(stage, "intentions")):
         return []
     office = _user("office")
     rng = random.Random(5)
@@ -211,6 +296,9 @@ def seed_step2(township: Township) -> list:
                 staff.save(update_fields=["user"])
             own_post = next((p for p in teaching if p.subject == staff.subject),
                             teaching[index % len(teaching)] if teaching else None)
+            if stage == "intentions" and (staff.user.username.startswith("teacher")
+                                          or index % 3 == 2):
+                continue  # left for the newcomer to submit
             choices = []
             if index % 9 == 4:  # some apply elsewhere first (a centre, a remote school)
                 other = rng.choice([s for s in schools if s.pk != school_id])
@@ -223,6 +311,55 @@ def seed_step2(township: Township) -> list:
                                           [auxiliary[index % len(auxiliary)]]))
             if choices:
                 posts_services.intention_submit(by=staff.user, cycle=cycle, choices=choices)
-    cycle_services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
-    cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=SELECTION))
+    if stage != "intentions":
+        cycle_services.phase_close(by=office,
+                                   phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
+        cycle_services.phase_open(by=office,
+                                  phase=Phase.objects.get(cycle=cycle, number=SELECTION))
+    if stage == "outcome":
+        _selection_done(cycle, office, heads)
+    _calendar_around(cycle, office, workflow.today())
     return []
+
+
+def _selection_done(cycle: Cycle, office, heads) -> None:
+    """Each school's committee ranks its posts' applicants (own staff first, then by
+    choice) and hires as many as the seats take — anyone at the centres, which select
+    first; only their own staff elsewhere (others go to the office) — then phase 6
+    closes and phase 7 opens on the unhired."""
+    first_step = selection_selectors.first_step_ids(cycle)
+    applicants: dict[int, list] = {}
+    for app in (Application.objects.filter(intention__cycle=cycle)
+                .select_related("intention__staff", "teaching_post")
+                .prefetch_related("auxiliary_posts")
+                .order_by("rank", "intention__staff__resident_id")):
+        applicants.setdefault(rules.main_post(app).pk, []).append((app.rank, app.intention.staff))
+    posts = list(Post.objects.filter(cycle=cycle).select_related("school")
+                 .order_by("school__name", "number"))
+    hired: set[int] = set()
+    for layer in (True, False):
+        if not layer:
+            selection_services.first_layer_close(by=office, cycle=cycle)
+        for post in posts:
+            if (post.school_id in first_step) != layer:
+                continue
+            principal = heads[post.school_id]
+            queue = sorted(applicants.get(post.pk, []),
+                           key=lambda item: (item[1].school_id != post.school_id, item[0]))
+            seats = post.seats
+            for rank, (_choice, staff) in enumerate(queue, start=1):
+                takes = (seats > 0 and staff.pk not in hired
+                         and (layer or staff.school_id == post.school_id))
+                selection_services.ranking_record(
+                    by=principal, post=post, staff=staff, rank=rank,
+                    decision=Decision.HIRE if takes else Decision.NOT_HIRE)
+                if not takes:
+                    continue
+                try:
+                    selection_services.hire_confirm(by=principal, post=post, staff=staff)
+                except ValidationError:
+                    continue  # an auxiliary duty of theirs is full: left for the office
+                hired.add(staff.pk)
+                seats -= 1
+    cycle_services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=SELECTION))
+    cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=UNHIRED))

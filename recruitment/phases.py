@@ -23,6 +23,9 @@ class PhaseInfo:
 
 
 STEPS = {1: "制定科学合理方案", 2: "双向选择竞聘上岗", 3: "强化岗位监督管理"}
+# Each step's heading on the cycle's pages, translated.
+STEP_HEADINGS = {1: _("Step 1: making the plan"), 2: _("Step 2: two-way selection"),
+                 3: _("Step 3: supervising the posts")}
 
 # The seeds' calendar: kickoff meeting 18 Aug; study and intentions 20–22 Aug; selection
 # 22–25 Aug with the dispatch meeting on the 25th; selection closes 28 Aug; contracts

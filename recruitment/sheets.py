@@ -90,11 +90,17 @@ PHASE_SHEET = "环节"
 VOTE_SHEET = "表决"
 PHASE_HEADERS = ["序号", "步骤", "环节", "开始", "截止", "状态"]
 VOTE_HEADERS = ["轮次", "方案版本", "代表人数", "参加人数", "赞成", "反对", "弃权", "结果"]
-OUTCOME_HEADERS = ["学校", "岗位数", "已聘", "本校留任", "调入", "调出", "新任中层干部",
-                   "失去职务", "未聘", "任命"]
+# The outcome's columns, in selectors.outcome.COUNTED's order. One word for those left
+# without a post or an explained status, on the page (its translation) and here: 落聘.
+OUTCOME_HEADERS = ["学校", "教职工", "岗位数", "已聘", "其中培训合格后分配", "本校留任", "调入",
+                   "调出", "新任中层干部", "失去职务", "任命", "情况说明", "落聘"]
+HEADCOUNT_HEADERS = ["类别", "人数"]
+UNHIRED_WORD = "落聘"
+EXPLAINED_WORD = "情况说明：%(reason)s"
+APPOINTED_WORD = "任命"  # a head the county bureau appoints, kept in post (rules.APPOINTED_TITLES)
 
 
 PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位序号", "岗位", "方式"]
-SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "统一调配",
-                HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训后分配"}
-APPOINTED_WORD = "任命"  # a head the county bureau appoints, kept in post (rules.APPOINTED_TITLES)
+# The zh-hans translations of HireSource's labels, so the page and the workbook agree.
+SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "镇教办统一调配",
+                HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训合格后分配"}

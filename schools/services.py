@@ -146,6 +146,18 @@ def positions_end(*, by, positions: Sequence[Position], reason: str,
     return len(positions)
 
 
+def positions_started(*, by, positions: Sequence[Position], start_date,
+                      history_reason: str | None = None) -> int:
+    """Record when open positions really started (the roster names the title only, so an
+    import starts them on its day): one bulk_update_with_history. Used by the demo, whose
+    vice principals need a term behind them for R4."""
+    for position in positions:
+        position.start_date = start_date
+    bulk_update_with_history(positions, Position, ["start_date"], batch_size=500,
+                             default_user=by, default_change_reason=history_reason)
+    return len(positions)
+
+
 def positions_open(*, by, holders: Sequence[tuple[Staff, str]],
                    history_reason: str | None = None) -> list[Position]:
     """Open a position today at each holder's school, in one bulk_create_with_history; a

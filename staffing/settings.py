@@ -216,6 +216,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # seed_demo's steps after the roster and logins, each called with the demo township.
 DEMO_SEED_STEPS = ["recruitment.demo.seed_cycle", "recruitment.demo.seed_step2"]
+# seed_demo --stage: the stages the steps above take (recruitment.demo.STAGES), the index
+# of the default one, and the error they raise for a stage an existing demo is not at.
+DEMO_SEED_STAGES = ["plan", "vote", "intentions", "selection", "outcome"]
+DEMO_SEED_DEFAULT = 3
+DEMO_SEED_ERROR = "recruitment.demo.DemoStageError"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

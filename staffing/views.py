@@ -4,8 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from recruitment import access as recruitment_access
 from recruitment.selectors import cycle as recruitment_selectors_cycle
+from recruitment.selectors import outcome as recruitment_selectors_outcome
 from schools import access, selectors
+from staffing.history import display_name
 
 
 @login_required
@@ -13,7 +16,8 @@ from schools import access, selectors
 def home(request):
     user = request.user
     scope = access.scope_of(user)
-    context = {}
+    own = getattr(user, "staff_profile", None)
+    context = {"welcome_name": own.name if own is not None else display_name(user)}
     if scope.is_office:
         context["townships"] = list(selectors.township_overview(user))
     if scope.is_liaison:
@@ -25,4 +29,7 @@ def home(request):
     cycle = recruitment_selectors_cycle.cycle_current(user)
     if cycle is not None:
         context.update(cycle=cycle, todos=recruitment_selectors_cycle.todos_for(user, cycle))
+        staff = recruitment_access.own_staff(user, cycle)
+        if staff is not None:
+            context["own"] = recruitment_selectors_outcome.own_result(cycle, staff)
     return render(request, "home.html", context)

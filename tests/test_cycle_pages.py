@@ -298,14 +298,15 @@ def test_every_cycle_page_sends_an_anonymous_visitor_to_login(client, drafted):
     assert client.get(reverse("recruitment:cycle_list")).status_code == 302
 
 
-def test_a_teacher_sees_steps_1_and_2_and_their_to_dos_but_no_buttons(login, teacher_user, drafted,
-                                                               office_user):
+def test_a_teacher_sees_the_three_steps_and_their_to_dos_but_no_buttons(login, teacher_user,
+                                                                        drafted, office_user):
     run(drafted, office_user, DRAFT, REVIEW)
     cycle_services.phase_open(by=office_user, phase=phase(drafted, OPINIONS))
 
     response = login(teacher_user).get(url("dashboard", drafted))
 
-    assert [p.number for p in response.context["phases"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert [[p.number for p in step.phases] for step in response.context["phases"]] == [
+        [1, 2, 3, 4], [5, 6, 7], [8, 9, 10]]
     assert "board" not in response.context
     assert 'name="open"' not in response.text and 'name="close"' not in response.text
     assert "Who is awaited" not in response.text

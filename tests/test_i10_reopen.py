@@ -11,7 +11,7 @@ from recruitment.services import cycle as cycle_services
 
 from .helpers import messages_of, open_phase, phase, run, section, url
 
-pytestmark = pytest.mark.usefixtures("english_pages")
+pytestmark = pytest.mark.usefixtures("english_pages", "english")
 
 
 @pytest.fixture

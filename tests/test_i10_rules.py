@@ -334,7 +334,7 @@ def test_the_appointed_heads_are_not_unhired_and_count_as_appointed(leaders, off
     row = next(r for r in outcome_selectors.outcome(cycle).schools if r.school == school)
     assert (row.appointed, row.unhired) == (2, len(unhired))
     sheets = outcome_selectors.outcome_sheets(outcome_selectors.outcome(cycle))
-    people_rows = {row[0]: row for row in sheets[1].rows}
+    people_rows = {row[0]: row for row in next(s for s in sheets if s.name == "人员").rows}
     assert people_rows["书记甲"][-2:] == ["书记", "任命"]
     assert people_rows["校长甲"][-2:] == ["校长", "任命"]
 

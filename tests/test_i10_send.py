@@ -37,7 +37,7 @@ def test_the_confirmation_says_how_many_go_where_and_who_answers(
     assert "1 proposal goes to 1 school(s)." in text(page)
     row = text(page).split(f'id="send-school-{school.pk}"', 1)[1].split("</tr>")[0]
     assert "夏庄完小" in row and "青年丙 → #1" in row
-    assert "principal (Principal / party secretary)" in row and "liaison (School liaison)" in row
+    assert "校长甲 (Principal / party secretary)" in row and "liaison (School liaison)" in row
     assert "Yes, send 1 proposal" in text(page)
 
 

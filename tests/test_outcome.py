@@ -44,14 +44,19 @@ def test_the_office_sees_every_school_and_the_township(login, office_user, done,
                                                        other_school):
     response = login(office_user).get(url("outcome", done))
 
-    # seats, filled, own kept, moved in, moved out, new cadres, cadres lost, unhired,
-    # appointed heads (none in this world: no 校长 position is on its roster)
+    # staff, seats, filled, of which after training, own kept, moved in, moved out,
+    # new cadres, cadres lost, appointed heads (none in this world: no 校长 position is on
+    # its roster), explained, unhired
+    here, there = school.staff.count(), other_school.staff.count()
     assert figures(response.text, f"outcome-{school.pk}") == [
-        "5", "2", "1", "1", "0", "1", "0", str(unhired_at(done, school)), "0"]
+        str(here), "5", "2", "0", "1", "1", "0", "1", "0", "0", "0",
+        str(unhired_at(done, school))]
     assert figures(response.text, f"outcome-{other_school.pk}") == [
-        "4", "0", "0", "0", "1", "0", "1", str(unhired_at(done, other_school)), "0"]
+        str(there), "4", "0", "0", "0", "0", "1", "0", "1", "0", "0",
+        str(unhired_at(done, other_school))]
     assert figures(response.text, "outcome-township") == [
-        "9", "2", "1", "1", "1", "1", "1", str(unhired_selectors.unhired(done).count()), "0"]
+        str(here + there), "9", "2", "0", "1", "1", "1", "1", "1", "0", "0",
+        str(unhired_selectors.unhired(done).count())]
     assert 'id="provisional"' in response.text  # phase 7 has not closed
 
 
@@ -61,7 +66,7 @@ def test_a_principal_sees_their_school_and_the_township_only(login, principal_us
 
     assert f'id="outcome-{school.pk}"' in response.text
     assert f'id="outcome-{other_school.pk}"' not in response.text
-    assert figures(response.text, "outcome-township")[:2] == ["9", "2"]
+    assert figures(response.text, "outcome-township")[1:3] == ["9", "2"]
 
 
 @pytest.mark.parametrize("who", ["teacher_user"])
@@ -131,13 +136,13 @@ def test_the_office_exports_the_outcome(login, office_user, done, people):
     assert disposition.startswith('attachment; filename="outcome-2026.xlsx"; filename*=UTF-8\'\'')
     assert "%E7%AB%9E%E8%81%98%E7%BB%93%E6%9E%9C" in disposition  # 竞聘结果
     book = workbook(response)
-    assert book.sheetnames == ["结果", "人员"]
+    assert book.sheetnames == ["结果", "人数", "人员"]
     rows = list(book["结果"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("学校", "岗位数", "已聘")
-    assert rows[-1][:9] == ("合计", 9, 2, 1, 1, 1, 1, 1, unhired_selectors.unhired(done).count())
+    assert rows[0][:4] == ("学校", "教职工", "岗位数", "已聘")
+    assert rows[-1][2:] == (9, 2, 0, 1, 1, 1, 1, 1, 0, 0, unhired_selectors.unhired(done).count())
     people_rows = {r[0]: r for r in list(book["人员"].iter_rows(values_only=True))[1:]}
     assert people_rows["青年丙"][1:] == (people["mover"].resident_id, "东张完小", "夏庄完小", 3,
-                                       "数学", "统一调配")
+                                       "数学", "镇教办统一调配")
     assert people_rows["本校丁"][6] == "学校选聘"
 
 

@@ -4,7 +4,6 @@ second run that changes nothing."""
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
@@ -14,6 +13,8 @@ from recruitment.selectors import common as common_selectors
 from schools import demo
 from schools.management.commands.seed_demo import DEMO_PASSWORD, HEAD_TITLES, LIAISON_SCHOOLS
 from schools.models import Membership, Role, School, Staff, Township
+
+from .helpers import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +38,6 @@ def listed_usernames(output: str) -> list[str]:
     lines = output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("登录名")) + 2
     return [line.split()[0] for line in lines[start:]]
-
-
-def row_counts() -> dict[str, int]:
-    """Rows of every model, historical tables and many-to-many tables included."""
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-    }
 
 
 def test_seeds_the_demo_township_through_the_roster_import():

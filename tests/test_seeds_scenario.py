@@ -124,4 +124,4 @@ def test_the_seeds_scenario(township, office_user):
     assert outcome_selectors.result_of(cycle, mover).hire.post == r1
     assert outcome_selectors.result_of(cycle, trainee).hire.source == "training"
     sheets = outcome_selectors.outcome_sheets(result)
-    assert [s.name for s in sheets] == ["结果", "人员"]
+    assert [s.name for s in sheets] == ["结果", "人数", "人员"]

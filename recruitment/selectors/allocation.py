@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from recruitment import allocation as engine
 from recruitment import rules, workflow
 from recruitment.models import (
     AllocationRun,
@@ -325,11 +326,34 @@ class Unplaced:
 
 
 @dataclass
+class UnmetPreference:
+    """A preference the run did not meet, and why, in plain words."""
+
+    staff: Staff
+    post: Post
+    reason: str
+
+
+def unmet_reason(unmet: engine.Unmet) -> str:
+    """An engine reason (``allocation.unmet_preferences``) in plain words."""
+    if unmet.reason == engine.NOT_LISTED:
+        return _("its committee did not rank them, or decided not to hire them")
+    if unmet.reason == engine.NO_SEATS:
+        return _("it had no free seat left")
+    if unmet.reason == engine.OWN_STAFF_FIRST:
+        return _("own staff first: the seat went to the school's own staff")
+    return ngettext("filled by %(n)d applicant its committee ranked higher",
+                    "filled by %(n)d applicants its committee ranked higher",
+                    unmet.held) % {"n": unmet.held}
+
+
+@dataclass
 class RunReview:
     run: AllocationRun
     schools: list[RunSchool]
     unplaced: list[Unplaced]
     send_refusal: str | None
+    unmet: list[UnmetPreference] = field(default_factory=list)
 
     @property
     def placed(self) -> int:
@@ -376,9 +400,15 @@ def run_review(run: AllocationRun) -> RunReview:
     for row in rows.values():
         row.placements.sort(key=lambda p: (p.post.number, p.staff.name))
     unplaced.sort(key=lambda u: (u.staff.school.name, u.staff.name))
+    unmet = [UnmetPreference(staff[engine_pk(u.teacher)], posts[engine_pk(u.post)],
+                             unmet_reason(u))
+             for u in engine.unmet_preferences(engine.parse(run.input),
+                                               engine.Result(assignment))
+             if engine_pk(u.teacher) in staff and engine_pk(u.post) in posts]
+    unmet.sort(key=lambda u: (u.staff.school.name, u.staff.name))  # stable: their order kept
     order = {school_id: i for i, school_id in enumerate(shares)}  # remote first, by name
     return RunReview(run, sorted(rows.values(), key=lambda r: order[r.school.pk]),
-                     unplaced, allocation_send_check(run))
+                     unplaced, allocation_send_check(run), unmet)
 
 
 def proposals_of(cycle: Cycle, *, school_ids: set[int] | None = None,

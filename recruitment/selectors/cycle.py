@@ -32,6 +32,7 @@ from recruitment.phases import (
     PHASES,
     REVIEW,
     SELECTION,
+    STEP_HEADINGS,
     UNHIRED,
     VOTE,
 )
@@ -296,14 +297,16 @@ def todos_for(user, cycle: Cycle) -> list[Todo]:
         vote = cycle.votes.filter(closed_at__isnull=True).first()
         if rep and vote and not Ballot.objects.filter(vote=vote, representative=rep).exists():
             todos.append(Todo("vote"))
-    todos.extend(_step_2_todos(cycle, is_open, office, principal_schools, scope))
+    todos.extend(_step_2_todos(user, cycle, is_open, office, principal_schools, scope))
     return todos
 
 
-def _step_2_todos(cycle, is_open, office, principal_schools, scope) -> list[Todo]:
+def _step_2_todos(user, cycle, is_open, office, principal_schools, scope) -> list[Todo]:
     """Step 2's to-dos: ``set_posts`` (principal, phase 5), ``submit_intention`` (staff
     without one, phase 5), ``select`` and ``answer_proposals`` (principal, phase 6),
-    ``approve_cadres`` (office, phase 6), ``place_unhired`` (office, phase 7)."""
+    ``committee`` (phase 6: a liaison or a named member on another school's hiring
+    committee), ``approve_cadres`` (office, phase 6), ``place_unhired`` (office,
+    phase 7)."""
 
     todos = []
     if INTENTIONS in is_open:
@@ -316,6 +319,8 @@ def _step_2_todos(cycle, is_open, office, principal_schools, scope) -> list[Todo
             todos.append(Todo("submit_intention"))
     if SELECTION in is_open:
         todos.extend(Todo("select", school=s) for s in principal_schools)
+        todos.extend(Todo("committee", school=s) for s in access.committee_schools(user, cycle)
+                     if s not in principal_schools)
         waiting = dict(
             Proposal.objects.filter(cycle=cycle, status=Proposal.Status.PROPOSED,
                                     post__school__in=principal_schools)
@@ -362,10 +367,23 @@ def current_cycle_id(user) -> int | None:
     return user._staffing_cycle_id
 
 
-def staff_phases(cycle: Cycle) -> list[Phase]:
-    """The phases principals and teachers take part in: Step 1 (the plan) and Step 2
-    (posts, intentions, selection, the unhired)."""
-    return list(cycle.phases.filter(number__lte=UNHIRED).order_by("number"))
+@dataclass
+class StepPhases:
+    """One step of the cycle and its phases, as the cycle's page lists them."""
+
+    number: int
+    heading: str
+    phases: list[Phase]
+
+
+def staff_phases(cycle: Cycle) -> list[StepPhases]:
+    """The ten phases by step, for every login that is not the office: Step 1 (the plan),
+    Step 2 (posts, intentions, selection, the unhired) and Step 3 (contracts, attendance,
+    assessment), the last listed with its dates even before its pages exist."""
+    phases = list(cycle.phases.order_by("number"))
+    return [StepPhases(step, STEP_HEADINGS[step],
+                       [p for p in phases if PHASES[p.number].step == step])
+            for step in sorted(STEP_HEADINGS)]
 
 
 @dataclass(frozen=True)

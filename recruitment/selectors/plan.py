@@ -74,13 +74,15 @@ class Setting:
 
 
 def plan_settings(revision: PlanRevision) -> list[Setting]:
+    """The settings in plain words, without rule codes: every staff member reads the
+    plan (R2, R5, R2 again and R7, in this order)."""
     return [
-        Setting(_("Teaching-load threshold (R2): fewer lessons a week do not count as "
-                  "teaching staff"), str(revision.teaching_load_threshold)),
-        Setting(_("Own-staff share of the establishment (R5): at least"),
+        Setting(_("Teaching-load threshold: fewer lessons a week do not count as teaching "
+                  "staff"), str(revision.teaching_load_threshold)),
+        Setting(_("Own-staff share of the establishment: at least"),
                 f"{revision.own_share_num}/{revision.own_share_den}"),
-        Setting(_("Schools one intention may rank (R2)"), str(revision.max_applications)),
-        Setting(_("Training test pass mark (R7)"), str(revision.training_pass_mark)),
+        Setting(_("Schools one intention may rank"), str(revision.max_applications)),
+        Setting(_("Training test pass mark"), str(revision.training_pass_mark)),
     ]
 
 

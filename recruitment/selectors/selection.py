@@ -398,6 +398,7 @@ class PostRow:
     taken: int
     applicants: list[Applicant] = field(default_factory=list)
     duty_applicants: list[DutyApplicant] = field(default_factory=list)
+    cutoff: int | None = None  # the last admitted rank: the worst rank of those hired here
 
     @property
     def free(self) -> int:
@@ -573,6 +574,11 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
                                                  (staff.pk, row.post.pk) in held))
     for row in posts.values():
         row.duty_applicants.sort(key=lambda d: (not d.holds, d.main_post.number, d.staff.name))
+    for hire in school_hires:
+        ranking = rankings.get((hire.post_id, hire.staff_id))
+        row = posts.get(hire.post_id)
+        if row is not None and ranking is not None and ranking.rank is not None:
+            row.cutoff = max(row.cutoff or 0, ranking.rank)
     proposals = list(
         CadreProposal.objects.filter(cycle=cycle, school=school)
         .select_related("staff", "proposed_by", "decided_by")

@@ -1,0 +1,107 @@
+"""Issue 10, item 19: ``seed_demo --stage`` lets a newcomer try every part — the open
+phase holds today, the earlier ones lie before it, vice principals past their term give
+the R4 page work; the same stage again changes nothing, another stage is refused."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from recruitment import demo, workflow
+from recruitment.models import Cycle, Hire, Intention, PhaseState, Vote
+from recruitment.phases import DRAFT, INTENTIONS, SELECTION, UNHIRED, VOTE
+from recruitment.selectors import selection as selection_selectors
+from recruitment.selectors import unhired as unhired_selectors
+
+from .helpers import row_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def states(cycle) -> dict[int, str]:
+    return {p.number: p.state for p in cycle.phases.all()}
+
+
+def assert_today_inside(cycle, number):
+    """Today lies in the open phase's window; every earlier phase ends by its start."""
+    today = workflow.today()
+    phases = {p.number: p for p in cycle.phases.all()}
+    opened = phases[number]
+    assert opened.state == PhaseState.OPEN
+    assert opened.start_date <= today <= opened.deadline
+    for earlier in range(1, number):
+        assert phases[earlier].state == PhaseState.CLOSED
+        assert phases[earlier].deadline <= opened.start_date
+
+
+def test_the_stages_are_the_settings_stages():
+    assert list(demo.STAGES) == settings.DEMO_SEED_STAGES
+    assert settings.DEMO_SEED_STAGES[settings.DEMO_SEED_DEFAULT] == demo.DEFAULT_STAGE
+
+
+def test_stage_plan_leaves_the_draft_open():
+    seed("--stage", "plan")
+
+    cycle = Cycle.objects.get()
+    assert states(cycle)[DRAFT] == PhaseState.OPEN and cycle.revisions.count() == 1
+    assert cycle.phases.get(number=DRAFT).start_date == workflow.today()
+
+
+def test_stage_vote_leaves_the_congress_voting():
+    seed("--stage", "vote")
+
+    cycle = Cycle.objects.get()
+    assert_today_inside(cycle, VOTE)
+    vote = Vote.objects.get()
+    assert vote.closed_at is None and vote.ballots.count() == 10
+    assert cycle.adopted_revision is None
+
+
+def test_stage_intentions_opens_phase_5_with_some_intentions_and_vices_to_assess():
+    seed("--stage", "intentions")
+
+    cycle = Cycle.objects.get()
+    assert_today_inside(cycle, INTENTIONS)
+    assert states(cycle)[SELECTION] == PhaseState.NOT_STARTED
+    intentions = Intention.objects.filter(cycle=cycle)
+    assert 100 < intentions.count() < 250
+    assert not intentions.filter(staff__user__username__startswith="teacher").exists()
+    assert selection_selectors.vices_due(cycle).count() >= 3
+
+
+def test_the_default_stage_is_the_selection_with_today_inside_it():
+    seed()
+
+    assert_today_inside(Cycle.objects.get(), SELECTION)
+
+
+def test_stage_outcome_has_hires_the_unhired_and_phase_7_open():
+    seed("--stage", "outcome")
+
+    cycle = Cycle.objects.get()
+    assert_today_inside(cycle, UNHIRED)
+    assert Hire.objects.filter(cycle=cycle).count() > 50
+    assert unhired_selectors.unhired(cycle).exists()
+    with pytest.raises(CommandError, match="already at stage outcome"):
+        seed("--stage", "selection")
+
+
+def test_the_same_stage_again_changes_nothing_and_another_is_refused():
+    seed("--stage", "intentions")
+    before = row_counts()
+
+    seed("--stage", "intentions")
+    seed()  # no stage: an existing demo is left as it is
+    with pytest.raises(CommandError) as refused:
+        seed("--stage", "selection")
+
+    assert row_counts() == before
+    assert "already at stage intentions" in str(refused.value)
+    assert "--stage selection" in str(refused.value)
