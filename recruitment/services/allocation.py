@@ -56,16 +56,6 @@ def proposal_decide(*, by, proposal: Proposal, confirm: bool, reason: str = "") 
     return proposal
 
 
-def allocation_run(*, by, cycle: Cycle, own_staff_first: bool):
-    """Run the engine and send its proposals to the schools at once, with no review in
-    between (tests and scripts; the office's pages review first: ``dispatching``)."""
-
-    with transaction.atomic():
-        run = allocation_preview(by=by, cycle=cycle, own_staff_first=own_staff_first)
-        allocation_send(by=by, run=run)
-    return run
-
-
 SENT_REASON = gettext_noop("sent from an allocation run")
 
 
