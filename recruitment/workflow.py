@@ -40,8 +40,8 @@ def phase_open_refusal(phase: Phase, phases: dict[int, Phase], cycle: Cycle, *,
         return _("The plan has no draft yet.")
     if phase.number == VOTE and not representatives:
         return _("Name the congress representatives first.")
-    if phase.number == INTENTIONS and cycle.adopted_revision_id is None:
-        return _("The plan has not been adopted by the congress.")
+    if phase.number == INTENTIONS:
+        return not_adopted_refusal(cycle)
     return None
 
 
@@ -78,6 +78,14 @@ def phase_close_refusal(phase: Phase, *, revisions: int, pending_comments: int,
                         "%(n)d staff members are still without a post or an explained status "
                         "(R7).",
                         unhired) % {"n": unhired}
+    return None
+
+
+def not_adopted_refusal(cycle: Cycle) -> str | None:
+    """Step 2 (posts, intentions, selection, allocation, the unhired) works from the plan
+    the congress adopted in phase 4."""
+    if cycle.adopted_revision_id is None:
+        return _("The plan has not been adopted by the congress.")
     return None
 
 

@@ -29,7 +29,6 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import common as common_services
 from recruitment.services import selection as selection_services
-from schools import access as school_access
 from schools.models import Staff
 
 
@@ -38,7 +37,7 @@ def proposal_decide(*, by, proposal: Proposal, confirm: bool, reason: str = "") 
     """The school confirms (a hire follows) or declines the office's proposal (R6)."""
     proposal = Proposal.objects.select_for_update().select_related("post__school",
                                                                    "cycle").get(pk=proposal.pk)
-    if proposal.post.school_id not in school_access.scope_of(by).principal_school_ids:
+    if not access.may_decide_proposal(by, proposal):
         raise PermissionDenied
     workflow.status_move(proposal, workflow.PROPOSAL_FLOW,
                          Proposal.Status.CONFIRMED if confirm else Proposal.Status.DECLINED)
