@@ -45,7 +45,7 @@ from recruitment.phases import (
     OPINIONS,
 )
 from schools import access as school_access
-from schools.models import Position, School, Staff
+from schools.models import Membership, Position, Role, School, Staff
 
 
 def require_cycle_office(user, cycle: Cycle) -> None:
@@ -54,10 +54,9 @@ def require_cycle_office(user, cycle: Cycle) -> None:
         raise PermissionDenied
 
 
-def require_principal_school(user, township_id: int) -> School:
-    scope = school_access.scope_of(user)
-    school = School.objects.filter(pk__in=scope.principal_school_ids,
-                                   township_id=township_id).first()
+def require_principal_school(user, cycle: Cycle) -> School:
+    """A school of the cycle's township this login leads as principal: 403 otherwise."""
+    school = _principal_schools(user, cycle).order_by("pk").first()
     if school is None:
         raise PermissionDenied
     return school
@@ -71,17 +70,15 @@ def require_own_staff(user, cycle: Cycle) -> Staff:
 
 
 def require_post_editor(user, school: School) -> None:
-    scope = school_access.scope_of(user)
-    if school.pk not in scope.principal_school_ids and not school_access.townships_managed(
-        user
-    ).filter(pk=school.township_id).exists():
+    """The school's principal or its township's office edits its posts (R1): 403 otherwise
+    (``Viewer.may_edit_posts`` is the same test on a viewer read once)."""
+    if not (is_principal(user, school.pk) or is_township_office(user, school.township_id)):
         raise PermissionDenied
 
 
 def is_committee(user, cycle: Cycle, school: School) -> bool:
-    scope = school_access.scope_of(user)
-    return (school.pk in scope.principal_school_ids
-            or school.pk in scope.liaison_school_ids
+    return (is_principal(user, school.pk)
+            or school.pk in school_access.scope_of(user).liaison_school_ids
             or cycle.committee_members.filter(school=school, user=user).exists())
 
 
@@ -103,7 +100,7 @@ def schools_led(user, cycle: Cycle) -> set[int]:
 
 def may_decide_proposal(user, proposal: Proposal) -> bool:
     """Only the principal of the post's school answers a proposal (R6)."""
-    return proposal.post.school_id in school_access.scope_of(user).principal_school_ids
+    return is_principal(user, proposal.post.school_id)
 
 
 def proposal_get(cycle: Cycle, pk) -> Proposal:
@@ -135,20 +132,33 @@ def outcome_schools(user, cycle: Cycle, *, office: bool) -> QuerySet[School] | N
     return School.objects.filter(pk__in=schools_led(user, cycle))
 
 
-def is_principal(user, school: School) -> bool:
-    return school.pk in school_access.scope_of(user).principal_school_ids
+def is_principal(user, school_id: int) -> bool:
+    """The one "principal of" test: the login leads this school as its principal. The
+    office is not its principal (``require_post_editor`` and ``may_manage_committee`` say
+    where the office may act too)."""
+    return school_id in school_access.scope_of(user).principal_school_ids
+
+
+def may_confirm_hire(user, school: School, staff: Staff) -> bool:
+    """R6: the school's principal confirms a committee's hire; the office confirms only
+    where the principal would confirm their own (the principal is the one hired). The
+    school board asks the same with the school's principals read once
+    (``selection_selectors.confirm_refusal``)."""
+    if is_principal(user, school.pk):
+        return True
+    return is_township_office(user, school.township_id) and Membership.objects.filter(
+        user_id=staff.user_id, role=Role.PRINCIPAL, school_id=school.pk).exists()
 
 
 def may_see_school(user, cycle: Cycle, school: School) -> bool:
     """A school's selection page: its hiring committee (principal, liaison, members)
     and the township's office."""
-    return is_cycle_office(user, cycle) or is_committee(user, cycle,
-                                                                              school)
+    return is_cycle_office(user, cycle) or is_committee(user, cycle, school)
 
 
 def may_manage_committee(user, cycle: Cycle, school: School) -> bool:
     """The principal or the office forms the school's hiring committee."""
-    return is_principal(user, school) or is_cycle_office(user, cycle)
+    return is_principal(user, school.pk) or is_cycle_office(user, cycle)
 
 
 def committee_schools(user, cycle: Cycle) -> list[School]:
@@ -243,7 +253,7 @@ class Viewer:
         return self.principal_of | self.liaison_of
 
     def may_edit_posts(self, school: School) -> bool:
-        """The school's principal or the township's office (as ``selection.post_save``)."""
+        """The school's principal or the township's office (as ``require_post_editor``)."""
         return self.office or school.pk in self.principal_of
 
     def may_see_school_posts(self, school: School) -> bool:
@@ -320,13 +330,14 @@ def opinion_get(cycle: Cycle, pk) -> StaffOpinion:
     return get_object_or_404(StaffOpinion.objects.select_related("cycle"), cycle=cycle, pk=pk)
 
 
+def _principal_schools(user, cycle: Cycle) -> QuerySet[School]:
+    return School.objects.filter(pk__in=school_access.scope_of(user).principal_school_ids,
+                                 township_id=cycle.township_id)
+
+
 def principal_schools(user, cycle: Cycle) -> list[School]:
     """The schools of the cycle's township this login leads as principal."""
-    return list(
-        School.objects.filter(
-            pk__in=school_access.scope_of(user).principal_school_ids, township_id=cycle.township_id
-        ).order_by("name")
-    )
+    return list(_principal_schools(user, cycle).order_by("name"))
 
 
 def representative_get(cycle: Cycle, pk) -> Representative:
@@ -367,8 +378,15 @@ def cycle_get(user, pk: int) -> Cycle:
     return cycle
 
 
+def is_township_office(user, township_id: int) -> bool:
+    """The one "is the office" test: the township's office, or its county's (or a
+    superuser)."""
+    return school_access.townships_managed(user).filter(pk=township_id).exists()
+
+
 def is_cycle_office(user, cycle: Cycle) -> bool:
-    return school_access.townships_managed(user).filter(pk=cycle.township_id).exists()
+    """The office of the cycle's township, which runs the cycle."""
+    return is_township_office(user, cycle.township_id)
 
 
 def is_school_leader(user, cycle: Cycle) -> bool:

@@ -6,6 +6,7 @@ its rule. ``grep -n "R[1-7]" recruitment/rules.py`` reads as the index.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -47,7 +48,8 @@ class PostFields:
 
 
 def post_problems(fields: PostFields) -> list[tuple[str, str]]:
-    """(field, reason) for each rule a post breaks; shared by the form and the import."""
+    """R1 (posts first): (field, reason) for each rule a post breaks, by its kind;
+    shared by the form and the import."""
     problems = []
     if fields.kind not in PostKind.values:
         problems.append(("kind", _("choose a teaching or an auxiliary post")))
@@ -81,7 +83,8 @@ def is_support_staff(plan: PlanRevision, choice: Choice) -> bool:
 
 
 def main_post(choice) -> Post:
-    """The post a choice competes for: its teaching post, else its first auxiliary post."""
+    """R2 ("1+X"): the post a choice competes for: its teaching post, else its first
+    auxiliary post."""
     if choice.teaching_post is not None:
         return choice.teaching_post
     posts = choice.auxiliary_posts
@@ -91,7 +94,7 @@ def main_post(choice) -> Post:
 
 
 def cross_school_refusal(staff: Staff, post: Post, *, first_step: bool) -> str | None:
-    """Another school's staff member goes to the office for unified allocation, except
+    """R5/R6: another school's staff member goes to the office for unified allocation, except
     at a first-step school (the centres) or a township-wide post."""
     if staff.school_id != post.school_id and not (first_step or post.township_wide):
         return _("%(name)s is another school's staff member: cross-school applicants are "
@@ -99,8 +102,15 @@ def cross_school_refusal(staff: Staff, post: Post, *, first_step: bool) -> str |
     return None
 
 
+def post_published_refusal(post: Post) -> str | None:
+    """R1 (posts first): a published post no longer changes (staff may have chosen it)."""
+    if post.published_at is not None:
+        return _("Post %(n)d is published and can no longer change.") % {"n": post.number}
+    return None
+
+
 def full_refusal(post: Post, taken: int) -> str | None:
-    """A post never holds more people than its seats."""
+    """R1 (posts first): a post never holds more people than its seats."""
     if taken >= post.seats:
         return _("Post %(n)d at %(school)s is full.") % {"n": post.number, "school": post.school}
     return None
@@ -131,6 +141,36 @@ def single_title_refusal(*, school: School, title: str, holder: str | None) -> s
         "school": school.name, "title": title, "name": holder}
 
 
+def vice_term_limit(start: date) -> date:
+    """R4 (vice-principal term): a vice principal whose position started on or before this
+    day has served the full ``TERM_YEARS`` by ``start`` (the cycle's intentions open) and is
+    due for the principal's assessment. 29 February counts back to 28 February."""
+    try:
+        return start.replace(year=start.year - TERM_YEARS)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year - TERM_YEARS, day=28)
+
+
+def vice_assess_refusal(*, principal: bool, assessing_open: bool, due: bool) -> str | None:
+    """R4 (vice-principal term): only the school's principal assesses its vice principals,
+    while phase 5 or 6 is open, and only those due (``vice_term_limit``). The service
+    raises ``PermissionDenied`` for anyone else before it asks: the first text is a page's."""
+    if not principal:
+        return _("Only the school's principal assesses its vice principals.")
+    if not assessing_open:
+        return _("Vice principals are assessed while phase 5 or 6 is open.")
+    if not due:
+        return _("This vice principal is not due for the term assessment.")
+    return None
+
+
+def own_staff_needed(establishment: int, num: int, den: int) -> int:
+    """R5 (moderate mobility, 大稳小调): the school's own original staff needed among its
+    newly hired, ``num/den`` (the plan's share, 2/3 by default) of its establishment,
+    rounded up."""
+    return -(-establishment * num // den)
+
+
 def committee_change_refusal(phase: Phase) -> str | None:
     """The committee is formed up to the end of the selection (phase 6)."""
     if phase.state == PhaseState.CLOSED:
@@ -139,7 +179,8 @@ def committee_change_refusal(phase: Phase) -> str | None:
 
 
 def first_layer_close_refusal(cycle: Cycle, phase: Phase) -> str | None:
-    """As ``selection.first_layer_close`` refuses: phase 6 must be open, once."""
+    """Two-step staffing: the office closes the centres' layer once, while phase 6 is
+    open (``selection_services.first_layer_close`` and the overview's button)."""
     refusal = workflow.acting_refusal(phase)
     if refusal:
         return refusal

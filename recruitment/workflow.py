@@ -40,8 +40,8 @@ def phase_open_refusal(phase: Phase, phases: dict[int, Phase], cycle: Cycle, *,
         return _("The plan has no draft yet.")
     if phase.number == VOTE and not representatives:
         return _("Name the congress representatives first.")
-    if phase.number == INTENTIONS and cycle.adopted_revision_id is None:
-        return _("The plan has not been adopted by the congress.")
+    if phase.number == INTENTIONS:
+        return not_adopted_refusal(cycle)
     return None
 
 
@@ -93,6 +93,13 @@ def phase_reopen_refusal(phase: Phase, phases: dict[int, Phase]) -> str | None:
     if started:
         return _("%(next)s has started: %(phase)s is no longer reopened.") % {
             "next": _label(started[0]), "phase": _label(phase.number)}
+
+
+def not_adopted_refusal(cycle: Cycle) -> str | None:
+    """Step 2 (posts, intentions, selection, allocation, the unhired) works from the plan
+    the congress adopted in phase 4."""
+    if cycle.adopted_revision_id is None:
+        return _("The plan has not been adopted by the congress.")
     return None
 
 

@@ -10,6 +10,7 @@ module with another world defines its own fixture of the same name (``cycle``,
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
 from recruitment.services import consultation as consultation_services
@@ -232,3 +233,14 @@ def layer_closed(selecting, office_user):
     selection_services.first_layer_close(by=office_user, cycle=selecting)
     selecting.refresh_from_db()
     return selecting
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_over():
+    """Every test starts and ends with no language active (the default, zh-hans). Django's
+    LocaleMiddleware activates a request's language in the thread and leaves it there, so
+    a page fetched by one test would otherwise decide the language of the next test's
+    direct calls (which then passed or failed by the order they ran in)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()

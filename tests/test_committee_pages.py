@@ -1117,7 +1117,8 @@ def test_the_overview_has_a_bounded_query_count(login, office_user, principal_us
     assert len(response.context["board"].schools) == township.schools.count()
 
 
-def test_the_office_sees_the_confirm_button_for_a_principals_own_hire(english):
+@pytest.mark.usefixtures("english")
+def test_the_office_sees_the_confirm_button_for_a_principals_own_hire():
     from recruitment.models import Post
 
     staff = Staff(user_id=7, school_id=1)

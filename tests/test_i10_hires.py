@@ -24,7 +24,7 @@ from .helpers import (
     to_selection,
 )
 
-pytestmark = pytest.mark.usefixtures("english_pages")
+pytestmark = pytest.mark.usefixtures("english_pages", "english")
 
 
 @pytest.fixture

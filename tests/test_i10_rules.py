@@ -81,7 +81,9 @@ def test_the_committee_confirm_waits_for_the_centres(layer_one, principal_user, 
 def test_an_allocated_proposal_is_not_confirmed_during_layer_one(layer_one, office_user,
                                                                  principal_user, school):
     cycle, posts, mover = layer_one
-    run = allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    run = allocation_services.allocation_preview(by=office_user, cycle=cycle,
+                                                 own_staff_first=False)
+    allocation_services.allocation_send(by=office_user, run=run)
     proposal = Proposal.objects.get(run=run, staff=mover)
     assert (proposal.staff, proposal.post) == (mover, posts[0])
     with pytest.raises(ValidationError) as refused:
@@ -94,7 +96,9 @@ def test_an_allocated_proposal_is_not_confirmed_during_layer_one(layer_one, offi
 def test_once_the_layer_closes_the_proposal_is_confirmed(layer_one, office_user,
                                                          principal_user):
     cycle, posts, mover = layer_one
-    run = allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    run = allocation_services.allocation_preview(by=office_user, cycle=cycle,
+                                                 own_staff_first=False)
+    allocation_services.allocation_send(by=office_user, run=run)
     selection_services.first_layer_close(by=office_user, cycle=cycle)
     proposal = Proposal.objects.get(run=run, staff=mover)
     allocation_services.proposal_decide(by=principal_user, proposal=proposal, confirm=True)

@@ -218,7 +218,8 @@ def test_a_proposal_awaiting_the_school_is_shown(login, office_user, cycle, post
     selection_services.ranking_record(
         by=principal_user, post=posts["here"][0], staff=people["mover"], rank=1, decision="hire"
     )
-    allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    run = allocation_services.allocation_preview(by=office_user, cycle=cycle, own_staff_first=False)
+    allocation_services.allocation_send(by=office_user, run=run)
 
     response = login(people["mover"].user).get(url("my_result", cycle))
 

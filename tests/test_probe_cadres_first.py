@@ -48,7 +48,8 @@ def pending_cadre(office_user, principal_user, township, school, other_school, t
         selection_services.ranking_record(by=principal_user, post=post, staff=person, rank=1,
                            decision="hire")
     selection_services.hire_confirm(by=principal_user, post=posts[0], staff=teacher)
-    run = allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    run = allocation_services.allocation_preview(by=office_user, cycle=cycle, own_staff_first=False)
+    allocation_services.allocation_send(by=office_user, run=run)
     proposal = Proposal.objects.get(run=run)
     assert (proposal.staff, proposal.post) == (outsider, posts[2])
     selection_services.cadre_propose(

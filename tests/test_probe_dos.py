@@ -29,7 +29,8 @@ from .factories import adopted_cycle
 from .helpers import messages_of, posts_upload, roster_upload, url
 from .helpers import posts_sheet as sheet
 
-pytestmark = pytest.mark.usefixtures("media_root")
+# English messages for the direct calls; a page is in the language its request asks for.
+pytestmark = pytest.mark.usefixtures("media_root", "english")
 
 PLACEHOLDER = 987654321  # a number cell whose XML a test rewrites
 

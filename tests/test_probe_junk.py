@@ -162,7 +162,9 @@ def world(office_user, principal_user, teacher, township, school, other_school,
         user=StaffFactory(school=school, user=UserFactory(username="member")).user,
         role=CommitteeRole.BACKBONE,
     )
-    run = allocation_services.allocation_run(by=office_user, cycle=selecting, own_staff_first=False)
+    run = allocation_services.allocation_preview(by=office_user, cycle=selecting,
+                                                 own_staff_first=False)
+    allocation_services.allocation_send(by=office_user, run=run)
     position = Position.objects.create(staff=StaffFactory(school=school), school=school,
                                        title="副校长", start_date="2020-09-01")
 

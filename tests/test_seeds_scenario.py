@@ -94,7 +94,8 @@ def test_the_seeds_scenario(township, office_user):
     selection_services.ranking_record(
         by=heads[remote], post=r1, staff=mover, rank=1, decision="hire"
     )
-    allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=True)
+    run = allocation_services.allocation_preview(by=office_user, cycle=cycle, own_staff_first=True)
+    allocation_services.allocation_send(by=office_user, run=run)
     proposal = Proposal.objects.get(staff=mover)
     allocation_services.proposal_decide(by=heads[remote], proposal=proposal, confirm=True)
 

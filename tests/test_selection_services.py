@@ -261,7 +261,8 @@ def test_cross_school_applicants_go_to_the_office(cycle, office_user, principal_
     )
     with pytest.raises(ValidationError, match="allocated by the office"):
         selection_services.hire_confirm(by=principal_user, post=posts[0], staff=outsider)
-    run = allocation_services.allocation_run(by=office_user, cycle=cycle, own_staff_first=False)
+    run = allocation_services.allocation_preview(by=office_user, cycle=cycle, own_staff_first=False)
+    allocation_services.allocation_send(by=office_user, run=run)
     proposal = Proposal.objects.get(run=run)
     assert (proposal.staff, proposal.post) == (outsider, posts[0])
     with pytest.raises(PermissionDenied):

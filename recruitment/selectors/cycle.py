@@ -261,9 +261,7 @@ def todos_for(user, cycle: Cycle) -> list[Todo]:
     is_open = {n for n, state in states.items() if state == PhaseState.OPEN}
     todos: list[Todo] = []
     office = access.is_cycle_office(user, cycle)
-    principal_schools = list(
-        School.objects.filter(pk__in=scope.principal_school_ids, township_id=cycle.township_id)
-    )
+    principal_schools = access.principal_schools(user, cycle)
     if REVIEW in is_open:
         if office:
             pending = plan_selectors.pending_comments(cycle)

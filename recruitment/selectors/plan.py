@@ -30,8 +30,9 @@ def plan_revise_check(cycle: Cycle) -> str | None:
 
 
 def adopted_plan(cycle: Cycle) -> PlanRevision:
-    if cycle.adopted_revision_id is None:
-        raise ValidationError(_("The plan has not been adopted by the congress."))
+    refusal = workflow.not_adopted_refusal(cycle)
+    if refusal:
+        raise ValidationError(refusal)
     return cycle.adopted_revision
 
 

@@ -33,7 +33,8 @@ from staffing import workbook as wb
 
 
 def post_quota(cycle: Cycle, school: School) -> int:
-    """Seats the school may set: the adopted plan's figure, else its post-setting count."""
+    """R1: seats the school may set: the adopted plan's figure, else its post-setting
+    count."""
     plan_school = PlanSchool.objects.filter(
         revision_id=cycle.adopted_revision_id, school=school).first()
     return plan_school.post_count if plan_school else school.post_count
@@ -108,9 +109,15 @@ def _reason(check) -> str | None:
 
 
 def posts_change_refusal(cycle: Cycle) -> str | None:
-    """Why posts cannot be set, changed, imported or published now (the same check the
+    """R1: why posts cannot be set, changed, imported or published now (the same check the
     services make), else None."""
     return _reason(lambda: posts_editable(cycle))
+
+
+def post_change_check(cycle: Cycle, post: Post) -> str | None:
+    """R1: why this post cannot change now (published, or posts may not change), as
+    ``posts_services.post_save`` and ``post_delete`` refuse it."""
+    return rules.post_published_refusal(post) or posts_change_refusal(cycle)
 
 
 def publish_refusal(cycle: Cycle, school: School, *, unpublished: int) -> str | None:
@@ -125,9 +132,8 @@ def intentions_phase(cycle: Cycle):
 
 def intention_refusal(cycle: Cycle, phase=None) -> str | None:
     """Why intentions cannot be submitted or changed now, else None."""
-    if cycle.adopted_revision_id is None:
-        return _("The plan has not been adopted by the congress.")
-    return workflow.submission_refusal(phase or intentions_phase(cycle))
+    return (workflow.not_adopted_refusal(cycle)
+            or workflow.submission_refusal(phase or intentions_phase(cycle)))
 
 
 def posts_filtered(posts: QuerySet[Post], *, school=None, kind: str = "", subject: str = "",

@@ -217,18 +217,15 @@ def own_staff_shares(cycle: Cycle) -> list[ShareRow]:
                   distinct=True),
     ).order_by("-remote", "name")
     for school in schools:
-        needed = -(-school.establishment * plan.own_share_num // plan.own_share_den)
+        needed = rules.own_staff_needed(school.establishment, plan.own_share_num,
+                                        plan.own_share_den)
         rows.append(ShareRow(school, school.establishment, school.hired, school.own, needed))
     return rows
 
 
 def vices_due(cycle: Cycle, school: School | None = None):
     """R4: vice principals whose full three-year term is over by the cycle's start."""
-    start = common_selectors.phase_of(cycle, INTENTIONS).start_date
-    try:
-        limit = start.replace(year=start.year - rules.TERM_YEARS)
-    except ValueError:  # 29 February
-        limit = start.replace(year=start.year - rules.TERM_YEARS, day=28)
+    limit = rules.vice_term_limit(common_selectors.phase_of(cycle, INTENTIONS).start_date)
     positions = Position.objects.filter(
         school__township_id=cycle.township_id, title__in=rules.VICE_TITLES, end_date__isnull=True,
         start_date__lte=limit,
@@ -236,6 +233,18 @@ def vices_due(cycle: Cycle, school: School | None = None):
     if school is not None:
         positions = positions.filter(school=school)
     return positions.exclude(pk__in=cycle.vice_assessments.values("position_id"))
+
+
+def vice_assess_check(*, by, cycle: Cycle, school: School,
+                      position: Position | None = None) -> str | None:
+    """R4: why ``by`` may not assess the school's vice principal now
+    (``rules.vice_assess_refusal``); without a position, the vices page's buttons for those
+    due. ``selection_services.vice_assess`` asks the same."""
+    return rules.vice_assess_refusal(
+        principal=access.is_principal(by, school.pk),
+        assessing_open=any(common_selectors.phase_of(cycle, n).state == PhaseState.OPEN
+                           for n in (INTENTIONS, SELECTION)),
+        due=position is None or vices_due(cycle, school).filter(pk=position.pk).exists())
 
 
 CADRE_DECISIONS_SHOWN = 20
@@ -341,9 +350,10 @@ def committee_of(cycle: Cycle, school: School) -> tuple[list[MemberRow], list[Me
 def confirm_refusal(*, principal: bool, refusal: str | None, first_step: bool, row: PostRow,
                     staff: Staff, by=None, office: bool = False,
                     principal_users: frozenset = frozenset()) -> str | None:
-    """Why the principal's confirmation of a 'hire' decision would be refused, in
+    """R6: why the principal's confirmation of a 'hire' decision would be refused, in
     ``selection.hire_confirm``'s order: who confirms, the phase, the layer and the cadres
-    first (``refusal``, the same for the whole school), cross-school, a full post."""
+    first (``refusal``, the same for the whole school), cross-school, a full post. Who
+    confirms is ``access.may_confirm_hire``, asked with what the board read once."""
     if not principal and not (office and staff.user_id in principal_users):
         return _("Only the principal confirms hires.")
     return rules.hire_confirm_refusal(
@@ -514,7 +524,7 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     """Everything one school's selection page shows, in a fixed number of queries."""
     phase = common_selectors.phase_of(cycle, SELECTION)
     office = access.is_cycle_office(user, cycle)
-    principal = access.is_principal(user, school)
+    principal = access.is_principal(user, school.pk)
     # The office confirms a principal's own hire (nobody confirms their own).
     principal_users = frozenset(Membership.objects.filter(
         school=school, role=Role.PRINCIPAL).values_list("user_id", flat=True))

@@ -28,8 +28,8 @@ from schools.models import School, Staff
 
 
 def unhired(cycle: Cycle):
-    """The township's staff with no hire, no explained status, this cycle, and not an
-    appointed head (``appointed_heads``)."""
+    """R7 (no one left without a post): the township's staff with no hire and no
+    explained status this cycle, and not an appointed head (``appointed_heads``)."""
     return (Staff.objects.filter(school__township_id=cycle.township_id)
             .exclude(pk__in=Hire.objects.filter(cycle=cycle).values("staff_id"))
             .exclude(pk__in=selection_selectors.appointed_heads(cycle).values("staff_id"))

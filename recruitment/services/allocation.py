@@ -28,7 +28,6 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import common as common_services
 from recruitment.services import selection as selection_services
-from schools import access as school_access
 from schools.models import Staff
 
 
@@ -37,7 +36,7 @@ def proposal_decide(*, by, proposal: Proposal, confirm: bool, reason: str = "") 
     """The school confirms (a hire follows) or declines the office's proposal (R6)."""
     proposal = Proposal.objects.select_for_update().select_related("post__school",
                                                                    "cycle").get(pk=proposal.pk)
-    if proposal.post.school_id not in school_access.scope_of(by).principal_school_ids:
+    if not access.may_decide_proposal(by, proposal):
         raise PermissionDenied
     workflow.status_move(proposal, workflow.PROPOSAL_FLOW,
                          Proposal.Status.CONFIRMED if confirm else Proposal.Status.DECLINED)
@@ -53,16 +52,6 @@ def proposal_decide(*, by, proposal: Proposal, confirm: bool, reason: str = "") 
     proposal.decided_by, proposal.decided_at, proposal.reason = by, timezone.now(), reason
     common_services.save(proposal, by)
     return proposal
-
-
-def allocation_run(*, by, cycle: Cycle, own_staff_first: bool):
-    """Run the engine and send its proposals to the schools at once, with no review in
-    between (tests and scripts; the office's pages review first: ``dispatching``)."""
-
-    with transaction.atomic():
-        run = allocation_preview(by=by, cycle=cycle, own_staff_first=own_staff_first)
-        allocation_send(by=by, run=run)
-    return run
 
 
 SENT_REASON = gettext_noop("sent from an allocation run")

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment import access, workflow
+from recruitment import access, rules, workflow
 from recruitment.models import (
     Ballot,
     Cycle,
@@ -24,7 +24,6 @@ from recruitment.phases import DRAFT, OPINIONS, REVIEW, VOTE
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import consultation as consultation_selectors
 from recruitment.services import common as common_services
-from schools import access as school_access
 from schools.models import School, Staff
 
 
@@ -49,7 +48,7 @@ def opinions_report(*, by, cycle: Cycle, school: School) -> OpinionReport:
     A school with no opinions reports that too (count 0), once; a second report with
     nothing new is refused (a double submit).
     """
-    if school.pk not in school_access.scope_of(by).principal_school_ids:
+    if not access.is_principal(by, school.pk):
         raise PermissionDenied
     common_services.require_submissions(cycle, OPINIONS)
     School.objects.select_for_update().filter(pk=school.pk).first()  # one report at a time
@@ -92,8 +91,7 @@ def representative_add(*, by, cycle: Cycle, staff: Staff) -> Representative:
     """Name a representative; allowed until the vote opens."""
     access.require_cycle_office(by, cycle)
     cycle = common_services.locked_cycle(cycle)
-    if staff.school.township_id != cycle.township_id:
-        raise ValidationError(_("%(name)s is not on this township's staff.") % {"name": staff})
+    common_services.refuse(rules.township_staff_refusal(cycle, staff))
     if consultation_selectors.open_vote(cycle):
         raise ValidationError(_("The representatives cannot change while a vote is open."))
     rep, created = Representative.objects.get_or_create(

@@ -20,14 +20,13 @@ from recruitment.selectors import cycle as cycle_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import common as common_services
 from recruitment.services import selection as selection_services
-from schools import access as school_access
 from schools.models import Township
 
 
 @transaction.atomic
 def cycle_create(*, by, township: Township, school_year: int) -> Cycle:
     """A township's cycle for a school year, with its ten phases on the seeds' calendar."""
-    if by is not None and not school_access.townships_managed(by).filter(pk=township.pk).exists():
+    if by is not None and not access.is_township_office(by, township.pk):
         raise PermissionDenied
     if Cycle.objects.filter(township=township, school_year=school_year).exists():
         raise ValidationError(_("This township already has a cycle for that school year."))

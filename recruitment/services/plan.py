@@ -89,7 +89,7 @@ def plan_revise(*, by, cycle: Cycle, text: str, note: str = "", settings: dict |
 def review_comment_add(*, by, revision: PlanRevision, section: int, body: str) -> ReviewComment:
     """A principal or kindergarten head comments on one section of the current draft."""
     cycle = revision.cycle
-    school = access.require_principal_school(by, cycle.township_id)
+    school = access.require_principal_school(by, cycle)
     common_services.require_submissions(cycle, REVIEW)
     if cycle.revisions.order_by("-number").values_list("pk", flat=True).first() != revision.pk:
         raise ValidationError(_("Comment on the current draft; this revision was replaced."))

@@ -46,9 +46,8 @@ def post_save(*, by, cycle: Cycle, school: School, fields: rules.PostFields,
     problems = rules.post_problems(fields)
     if problems:
         raise ValidationError([reason for _f, reason in problems])
-    if post is not None and post.published_at is not None:
-        raise ValidationError(_("Post %(n)d is published and can no longer change.")
-                              % {"n": post.number})
+    if post is not None:
+        common_services.refuse(rules.post_published_refusal(post))
     quota = posts_selectors.post_quota(cycle, school)
     if posts_selectors.seats_set(cycle, school, excluding=post) + fields.seats > quota:
         raise ValidationError(_("%(school)s may set %(quota)d seats; this would make %(n)d.") % {
@@ -307,8 +306,6 @@ def post_delete(*, by, cycle: Cycle, post: Post) -> None:
         locked = Post.objects.filter(pk=post.pk, cycle=cycle).first()
         if locked is None:
             raise ValidationError(_("This post no longer exists."))
-        if locked.published_at is not None:
-            raise ValidationError(_("Post %(n)d is published and can no longer change.")
-                                  % {"n": locked.number})
+        common_services.refuse(rules.post_published_refusal(locked))
         common_services.set_history_user(locked, by)
         locked.delete()

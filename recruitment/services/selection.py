@@ -18,20 +18,18 @@ from recruitment.models import (
     Decision,
     Hire,
     HireSource,
-    PhaseState,
     PlanSchool,
     Post,
     PostKind,
     Ranking,
     ViceAssessment,
 )
-from recruitment.phases import INTENTIONS, SELECTION
+from recruitment.phases import SELECTION
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import common as common_services
-from schools import access as school_access
 from schools import services as school_services
-from schools.models import Membership, Position, Role, School, Staff
+from schools.models import Position, School, Staff
 
 
 @transaction.atomic
@@ -102,13 +100,8 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
     other schools' staff go to the office for unified allocation (R5, 统一调配).
     """
     cycle = Cycle.objects.get(pk=post.cycle_id)  # fresh: the layer may have just closed
-    if post.school_id not in school_access.scope_of(by).principal_school_ids:
-        # The office confirms only where the principal would confirm their own hire.
-        own_principal = Membership.objects.filter(
-            user_id=staff.user_id, role=Role.PRINCIPAL, school_id=post.school_id).exists()
-        if not (own_principal and school_access.townships_managed(by).filter(
-                pk=post.school.township_id).exists()):
-            raise PermissionDenied
+    if not access.may_confirm_hire(by, post.school, staff):
+        raise PermissionDenied
     own_hire = staff.user_id is not None and staff.user_id == by.pk
     # The same rule as the school board's buttons (selection_selectors.confirm_refusal);
     # the full post is refused by hire_create, under the post's lock.
@@ -153,10 +146,9 @@ def hire_withdraw(*, by, hire: Hire, reason: str) -> None:
 def first_layer_close(*, by, cycle: Cycle) -> Cycle:
     """The office closes the centres' township-wide layer; the other schools go on."""
     access.require_cycle_office(by, cycle)
-    common_services.require_phase(cycle, SELECTION)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.first_layer_closed_at is not None:
-        raise ValidationError(_("The centres' layer is already closed."))
+    common_services.refuse(rules.first_layer_close_refusal(
+        cycle, common_selectors.phase_of(cycle, SELECTION)))
     cycle.first_layer_closed_at = timezone.now()
     common_services.save(cycle, by, ["first_layer_closed_at"])
     return cycle
@@ -217,15 +209,10 @@ def vice_assess(*, by, cycle: Cycle, position: Position, keep: bool, reason: str
     """R4: pass → stays one more year; fail or unfit → removed, and the vacancy opened to
     the whole township as a leadership post."""
 
-    if position.school_id not in school_access.scope_of(by).principal_school_ids:
+    if not access.is_principal(by, position.school_id):
         raise PermissionDenied
-    if not any(
-        common_selectors.phase_of(cycle, n).state == PhaseState.OPEN
-        for n in (INTENTIONS, SELECTION)
-    ):
-        raise ValidationError(_("Vice principals are assessed while phase 5 or 6 is open."))
-    if not selection_selectors.vices_due(cycle, position.school).filter(pk=position.pk).exists():
-        raise ValidationError(_("This vice principal is not due for the term assessment."))
+    common_services.refuse(selection_selectors.vice_assess_check(
+        by=by, cycle=cycle, school=position.school, position=position))
     if not keep and not reason.strip():
         raise ValidationError(_("Give the reason for the removal."))
     assessment = ViceAssessment(

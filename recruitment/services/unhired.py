@@ -26,6 +26,7 @@ from schools.models import Staff
 
 @transaction.atomic
 def training_enrol(*, by, cycle: Cycle, staff: Staff) -> TrainingEnrolment:
+    """R7: the office enrols one of the unhired in training (phase 7)."""
     access.require_cycle_office(by, cycle)
     common_services.require_phase(cycle, UNHIRED)
     if not unhired_selectors.unhired(cycle).filter(pk=staff.pk).exists():
@@ -39,6 +40,7 @@ def training_enrol(*, by, cycle: Cycle, staff: Staff) -> TrainingEnrolment:
 
 @transaction.atomic
 def training_score(*, by, enrolment: TrainingEnrolment, score: int) -> TrainingEnrolment:
+    """R7: the office records a trainee's test score (0–100; ``rules.training_passed``)."""
     access.require_cycle_office(by, enrolment.cycle)
     common_services.require_phase(enrolment.cycle, UNHIRED)
     if not 0 <= score <= 100:

@@ -99,9 +99,7 @@ def post_detail(request, pk, post_pk):
     viewer = access.viewer_of(user, cycle)
     post = access.post_get(viewer, cycle, post_pk)
     editor = viewer.may_edit_posts(post.school)
-    refusal = posts_selectors.posts_change_refusal(cycle)
-    if post.published_at is not None:
-        refusal = _("Post %(n)d is published and can no longer change.") % {"n": post.number}
+    refusal = posts_selectors.post_change_check(cycle, post)
     form = None
     if request.method == "POST":
         if not editor:

@@ -423,14 +423,13 @@ def vice_assessments(request, pk, school_pk):
     """R4: the vice principals due for the term assessment, those not yet due, and the
     assessments done with any vacancy opened."""
     cycle, school = _vice_school(request, pk, school_pk)
-    principal = access.is_principal(request.user, school)
     return render(request, "recruitment/committee/vices.html", {
         "cycle": cycle,
         "school": school,
         "office": access.is_cycle_office(request.user, cycle),
         "board": selection_selectors.vice_board(cycle, school),
-        "refusal": None if principal else _("Only the school's principal assesses its vice "
-                                            "principals."),
+        "refusal": selection_selectors.vice_assess_check(by=request.user, cycle=cycle,
+                                                         school=school),
         "keep_form": selection_forms.ViceKeepForm(),
     })
 
@@ -468,7 +467,7 @@ def vice_remove(request, pk, school_pk, position_pk):
     """Failed or unfit: after a confirmation with the reason, the position ends and the
     vacancy opens to the whole township."""
     cycle, school = _vice_school(request, pk, school_pk)
-    if not access.is_principal(request.user, school):
+    if not access.is_principal(request.user, school.pk):
         raise PermissionDenied
     position = access.vice_position_get(cycle, school, position_pk)
     form = selection_forms.ViceRemoveForm(request.POST or None)
@@ -490,15 +489,14 @@ def vice_remove(request, pk, school_pk, position_pk):
                                               "n": assessment.vacancy.number})
                 return redirect(reverse("recruitment:vice_assessments",
                                         args=[cycle.pk, school.pk]))
-    due = selection_selectors.vices_due(cycle, school).filter(pk=position.pk).exists()
     return render(request, "recruitment/committee/vice_remove.html", {
         "cycle": cycle,
         "school": school,
         "office": access.is_cycle_office(request.user, cycle),
         "position": position,
         "form": form,
-        "refusal": None if due else _("This vice principal is not due for the term "
-                                      "assessment."),
+        "refusal": selection_selectors.vice_assess_check(by=request.user, cycle=cycle,
+                                                         school=school, position=position),
     })
 
 

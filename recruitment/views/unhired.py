@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from recruitment import access
+from recruitment import access, workflow
 from recruitment.forms import unhired as unhired_forms
 from recruitment.models import PhaseState
 from recruitment.phases import UNHIRED
@@ -36,7 +36,7 @@ def unhired(request, pk):
         return render(request, "recruitment/allocation/unhired.html", common_views.step2_context(
             request, cycle, "unhired", office=True, board=None,
             phase=common_selectors.phase_of(cycle, UNHIRED),
-            refusal=_("The plan has not been adopted by the congress.")))
+            refusal=workflow.not_adopted_refusal(cycle)))
     phase = common_selectors.phase_of(cycle, UNHIRED)
     close_refusal = (cycle_selectors.phase_close_check(phase)
                      if phase.state == PhaseState.OPEN else None)

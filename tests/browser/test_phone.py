@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from recruitment import selection as sel
+from recruitment.services import selection as selection_services
 from tests.factories import adopted_cycle
 from tests.helpers import apply, auxiliary, person, published, teaching, to_selection
 
@@ -25,7 +25,7 @@ def selecting(office_user, principal_user, township, school, other_school, teach
     for applicant in (teacher, person(school, "欧阳丙丁戊"), person(other_school, "青年己")):
         apply(applicant, cycle, school, post, aux)
     to_selection(cycle, office_user)
-    sel.first_layer_close(by=office_user, cycle=cycle)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
     return cycle, post
 
 
