@@ -48,6 +48,56 @@ def applicants_of(post: Post) -> list[Staff]:
     return list(Staff.objects.filter(pk__in=ids).select_related("school"))
 
 
+def ranking_check(by, staff: Staff, decision: str, *, applicant_ids: set[int]) -> str | None:
+    """Why the committee may not record this ranking: not an applicant for the post, the
+    member's own application, or no valid decision."""
+    if staff.pk not in applicant_ids:
+        return _("%(name)s did not apply for this post.") % {"name": staff}
+    if staff.user_id is not None and staff.user_id == by.pk:
+        return _("Nobody ranks their own application; another committee member does.")
+    if decision not in Decision.values:
+        return _("Choose hire, not hire or not yet decided.")
+    return None
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One applicant's line in a post's ranking form."""
+
+    staff: Staff
+    rank: int | None
+    decision: str
+
+
+def rankings_check(by, post: Post, rows: list[RankingRow]) -> list[str]:
+    """Every refusal of a post's ranking form, one per refused row, naming the applicant:
+    ``ranking_check`` on each row, and a rank given to two applicants."""
+    applicant_ids = {s.pk for s in applicants_of(post)}
+    refusals = []
+    seen: dict[int, Staff] = {}
+    for row in rows:
+        refusal = ranking_check(by, row.staff, row.decision, applicant_ids=applicant_ids)
+        if refusal is None and row.rank is not None:
+            if row.rank in seen:
+                refusal = _("rank %(rank)d is already given to %(other)s") % {
+                    "rank": row.rank, "other": seen[row.rank].name}
+            seen.setdefault(row.rank, row.staff)
+        if refusal:
+            refusals.append(_("%(name)s: %(reason)s") % {"name": row.staff.name,
+                                                         "reason": refusal})
+    return refusals
+
+
+@dataclass
+class RowResult:
+    """What a bulk action did to one row: the hire made, or why it was refused."""
+
+    staff: Staff
+    post: Post | None = None
+    hire: Hire | None = None
+    refusal: str | None = None
+
+
 def layer_refusal(cycle: Cycle, school: School) -> str | None:
     """Two-step staffing: the first-step schools (the centres) select first; the other
     schools confirm hires once the office has closed the first layer."""
@@ -257,10 +307,24 @@ class Applicant:
     ranking: Ranking | None
     hire: Hire | None
     confirm_refusal: str | None = None
+    form_index: int | None = None  # the row in the post's ranking form (not hired yet)
 
     @property
     def own_staff(self) -> bool:
         return self.staff.school_id == self.application.school_id
+
+    @property
+    def other_choices(self) -> list[Application]:
+        """The person's choices at other schools, in their order (prefetched as
+        ``intention.choices`` by ``school_board``)."""
+        return [a for a in getattr(self.application.intention, "choices", [])
+                if a.pk != self.application.pk]
+
+    @property
+    def subject_match(self) -> bool | None:
+        """Whether the applicant's subject is the teaching post's (None: nothing to
+        compare, an auxiliary post or no subject on record)."""
+        return rules.subject_match(self.staff, self.application.teaching_post)
 
     @property
     def decision(self) -> str:
@@ -285,6 +349,11 @@ class PostRow:
     @property
     def free(self) -> int:
         return max(self.post.seats - self.taken, 0)
+
+    @property
+    def rankable(self) -> list[Applicant]:
+        """The applicants the committee still ranks (not hired anywhere yet)."""
+        return [a for a in self.applicants if a.hire is None]
 
 
 @dataclass(frozen=True)
@@ -353,6 +422,20 @@ class SchoolBoard:
     def awaiting_confirmation(self) -> int:
         return sum(a.awaiting_confirmation for row in self.posts for a in row.applicants)
 
+    def picked(self, pairs: list[tuple[int, int]]) -> list[tuple[Post, Applicant]]:
+        """The (post id, staff id) pairs the principal picked, as on this board: each
+        post with its applicant, in the order picked; a pair that is no decision
+        awaiting confirmation is left out."""
+        found = {(row.post.pk, a.staff.pk): (row.post, a) for row in self.posts
+                 for a in row.applicants if a.awaiting_confirmation}
+        return [found[pair] for pair in pairs if pair in found]
+
+    @property
+    def confirmable(self) -> list[Applicant]:
+        """Hire decisions the principal may confirm now (no refusal)."""
+        return [a for row in self.posts for a in row.applicants
+                if a.awaiting_confirmation and a.confirm_refusal is None]
+
     @property
     def applicants(self) -> int:
         return sum(len(row.applicants) for row in self.posts)
@@ -404,7 +487,10 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     applications = list(
         Application.objects.filter(intention__cycle=cycle, school=school)
         .select_related("intention__staff__school", "teaching_post")
-        .prefetch_related("auxiliary_posts")
+        .prefetch_related("auxiliary_posts", Prefetch(
+            "intention__applications", to_attr="choices",
+            queryset=Application.objects.select_related("school", "teaching_post")
+            .order_by("rank")))
     )
     rankings = {(r.post_id, r.staff_id): r for r in
                 Ranking.objects.filter(post__in=posts_qs).select_related("decided_by")}
@@ -429,6 +515,8 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         row.applicants.append(applicant)
     for row in posts.values():
         row.applicants.sort(key=Applicant.order)
+        for index, applicant in enumerate(a for a in row.applicants if a.hire is None):
+            applicant.form_index = index
 
     school_hires = list(
         Hire.objects.filter(cycle=cycle, post__school=school)
