@@ -218,6 +218,26 @@ def school_posts_many(cycle: Cycle, school: School, ids) -> dict[int, Post]:
     return found
 
 
+def enrolments_many(cycle: Cycle, ids) -> dict[int, TrainingEnrolment]:
+    """Several training enrolments of this cycle by id, in one query; 404 if any is not."""
+    ids = set(ids)
+    found = {e.pk: e for e in TrainingEnrolment.objects.select_related("cycle", "staff__school")
+             .filter(cycle=cycle, pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
+def township_posts_many(cycle: Cycle, ids) -> dict[int, Post]:
+    """Several posts of this cycle by id, in one query; 404 if any is not."""
+    ids = set(ids)
+    found = {p.pk: p for p in Post.objects.select_related("school").filter(cycle=cycle,
+                                                                            pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
 def cadre_proposal_get(cycle: Cycle, pk) -> CadreProposal:
     return get_object_or_404(CadreProposal.objects.select_related("cycle", "staff", "school"),
                              cycle=cycle, pk=pk)

@@ -97,3 +97,37 @@ OUTCOME_HEADERS = ["学校", "岗位数", "已聘", "本校留任", "调入", "�
 PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位序号", "岗位", "方式"]
 SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "统一调配",
                 HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训后分配"}
+
+
+# R7: the training test's scores, imported by the office (sheet 测试成绩).
+SCORE_SHEET = "测试成绩"
+SCORE_COLUMNS = {"resident_id": "身份证号", "name": "姓名", "score": "成绩"}
+SCORE_REQUIRED = ("resident_id", "score")
+SCORE_MAX = 100
+
+
+@dataclass
+class ScoreRow:
+    line: int
+    enrolment: object  # recruitment.models.TrainingEnrolment
+    score: int
+
+
+@dataclass
+class ScoreImport:
+    rows: list[ScoreRow]
+    errors: list
+    sheet: object  # staffing.workbook.SheetRows, for the error workbook
+    stopped: str = ""
+
+
+def scores_template_sheets(trainees) -> list[wb.SheetSpec]:
+    """Sheet 测试成绩 with the cycle's trainees listed (full ID as text, name), the
+    score to fill in; 姓名 is only a reminder and is not read."""
+    columns = SCORE_COLUMNS
+    return [wb.SheetSpec(
+        SCORE_SHEET, list(columns.values()),
+        [[e.staff.resident_id, e.staff.name, e.score] for e in trainees],
+        text_columns=frozenset({columns["resident_id"]}),
+        required=frozenset(columns[key] for key in SCORE_REQUIRED),
+    )]

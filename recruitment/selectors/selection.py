@@ -88,16 +88,6 @@ def rankings_check(by, post: Post, rows: list[RankingRow]) -> list[str]:
     return refusals
 
 
-@dataclass
-class RowResult:
-    """What a bulk action did to one row: the hire made, or why it was refused."""
-
-    staff: Staff
-    post: Post | None = None
-    hire: Hire | None = None
-    refusal: str | None = None
-
-
 def layer_refusal(cycle: Cycle, school: School) -> str | None:
     """Two-step staffing: the first-step schools (the centres) select first; the other
     schools confirm hires once the office has closed the first layer."""

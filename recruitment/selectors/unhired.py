@@ -37,6 +37,20 @@ def unhired(cycle: Cycle):
 UNHIRED_PER_PAGE = 50
 
 
+def trainees(cycle: Cycle) -> list[TrainingEnrolment]:
+    """The cycle's training class, by school and name (the score sheet's template)."""
+    return list(TrainingEnrolment.objects.filter(cycle=cycle).select_related("staff__school")
+                .order_by("staff__school__name", "staff__name", "pk"))
+
+
+def post_options(person: Staff, posts: list[Post]) -> list[tuple[Post, bool | None]]:
+    """The free posts offered for placing ``person`` (a dispatch, a trainee), each with
+    ``rules.subject_match``: the posts of their subject first, then in the given order
+    (remote schools first)."""
+    matched = [(post, rules.subject_match(person, post)) for post in posts]
+    return sorted(matched, key=lambda pair: pair[1] is not True)
+
+
 @dataclass
 class UnhiredBoard:
     phase: Phase
@@ -58,17 +72,19 @@ def unhired_board(cycle: Cycle, *, close_refusal: str | None, page=None) -> Unhi
     listed = common_selectors.page_of(unhired(cycle), page, UNHIRED_PER_PAGE)
     enrolments = {e.staff_id: e for e in TrainingEnrolment.objects.filter(
         cycle=cycle, staff__in=[s.pk for s in listed])}
+    posts = allocation_selectors.open_posts(cycle)
     for person in listed:
         person.enrolment = enrolments.get(person.pk)
         score = person.enrolment.score if person.enrolment else None
         person.passed = None if score is None else rules.training_passed(score, pass_mark)
+        person.post_options = post_options(person, posts) if person.passed else []
     return UnhiredBoard(
         phase=phase,
         refusal=workflow.acting_refusal(phase),
         close_refusal=close_refusal,
         page=listed,
         pass_mark=pass_mark,
-        posts=allocation_selectors.open_posts(cycle),
+        posts=posts,
         explained=list(UnhiredReason.objects.filter(cycle=cycle)
                        .select_related("staff__school", "recorded_by")
                        .order_by("staff__school__name", "staff__name")),

@@ -149,7 +149,7 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
                  extra=extra)
 
 
-def hires_confirm(*, by, pairs: list[tuple[Post, Staff]]) -> list[selection_selectors.RowResult]:
+def hires_confirm(*, by, pairs: list[tuple[Post, Staff]]) -> list[common_selectors.RowResult]:
     """The principal confirms several of the committee's decisions to hire at once: each
     through ``hire_confirm`` (R6, its own transaction), so one refused row (a full post,
     a cross-school applicant) does not stop the others; one result per row, in order."""
@@ -160,9 +160,9 @@ def hires_confirm(*, by, pairs: list[tuple[Post, Staff]]) -> list[selection_sele
         except (ValidationError, PermissionDenied) as exc:
             reason = (" ".join(exc.messages) if isinstance(exc, ValidationError)
                       else _("Only the principal confirms hires."))
-            results.append(selection_selectors.RowResult(staff, post, refusal=reason))
+            results.append(common_selectors.RowResult(staff, post, refusal=reason))
         else:
-            results.append(selection_selectors.RowResult(staff, post, hire=hire))
+            results.append(common_selectors.RowResult(staff, post, hire=hire))
     return results
 
 
