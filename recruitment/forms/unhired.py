@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.forms import common as common_forms
 from recruitment.models import UnhiredReason
+from schools.models import School
 from staffing.ids import IdField
 from staffing.workbook import XLSX_CONTENT_TYPE
 
@@ -68,3 +70,27 @@ def assign_picks(data) -> list[tuple[int, int]]:
                 and len(enrolment) < 12 and len(value) < 12):
             pairs.append((int(enrolment), int(value)))
     return sorted(pairs)[:BULK_MAX]
+
+
+class UnhiredFilterForm(common_forms.FilterForm):
+    """The unhired and the dispatch lists' filters: a name or the ID's last four, a
+    school, a subject, where each one stands (the unhired page), and the posts'
+    subject (the dispatch's posts)."""
+
+    q = forms.CharField(label=_("Name or last 4 of the ID"), required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(),
+                                    required=False, empty_label=_("All schools"))
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
+    status = forms.ChoiceField(label=_("Standing"), required=False, choices=[
+        ("", _("Anyone")), ("not_enrolled", _("not enrolled")), ("enrolled", _("enrolled")),
+        ("passed", _("passed the test")), ("failed", _("did not pass"))])
+    post_subject = forms.ChoiceField(label=_("Posts of subject"), required=False)
+
+    def __init__(self, *args, schools, subjects, post_subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["subject"].choices = [("", _("Any subject")),
+                                          *((s, s) for s in subjects)]
+        self.fields["post_subject"].choices = [("", _("Any subject")),
+                                               *((s, s) for s in post_subjects)]

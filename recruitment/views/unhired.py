@@ -44,11 +44,13 @@ def unhired(request, pk):
     phase = common_selectors.phase_of(cycle, UNHIRED)
     close_refusal = (cycle_selectors.phase_close_check(phase)
                      if phase.state == PhaseState.OPEN else None)
-    board = unhired_selectors.unhired_board(cycle, close_refusal=close_refusal,
-                                            page=request.GET.get("page"))
+    form = common_views.unhired_filter_form(request, cycle)
+    board = unhired_selectors.unhired_board(
+        cycle, close_refusal=close_refusal, page=request.GET.get("page"),
+        listed_staff=unhired_selectors.unhired_filtered(request.user, cycle, form.filters()))
     return render(request, "recruitment/allocation/unhired.html", common_views.step2_context(
         request, cycle, "unhired", office=True, board=board, phase=board.phase,
-        refusal=board.refusal))
+        refusal=board.refusal, filter_form=form))
 
 
 def _staff_action(request, pk, form_class, action, success):
