@@ -155,11 +155,12 @@ def enrolment(request, pk, enrolment_pk):
         hire=outcome_selectors.result_of(cycle, item.staff).hire))
 
 
-def _results(request, results, success_one: str, success_many: str) -> None:
-    """A bulk action's messages: how many succeeded (named), then each refusal."""
+def _results(request, results, success) -> None:
+    """A bulk action's messages: how many succeeded (named: ``success(n)`` is the
+    sentence), then each refusal."""
     done = [r for r in results if r.refusal is None]
     if done:
-        messages.success(request, ngettext(success_one, success_many, len(done)) % {
+        messages.success(request, success(len(done)) % {
             "n": len(done), "names": ", ".join(r.staff.name for r in done)})
     for result in results:
         if result.refusal:
@@ -180,8 +181,9 @@ def trainings_enrol(request, pk):
     staff = access.township_staff_many(cycle, form.cleaned_data["staff"])
     results = unhired_services.trainings_enrol(
         by=request.user, cycle=cycle, staff=[staff[i] for i in form.cleaned_data["staff"]])
-    _results(request, results, "%(n)d person enrolled in the training class: %(names)s.",
-             "%(n)d people enrolled in the training class: %(names)s.")
+    _results(request, results, lambda n: ngettext(
+        "%(n)d person enrolled in the training class: %(names)s.",
+        "%(n)d people enrolled in the training class: %(names)s.", n))
     return redirect(common_views.back_to("unhired", cycle, request, "#unhired"))
 
 
@@ -279,8 +281,8 @@ def trainees_assign(request, pk):
                           request, cycle, "unhired", office=True,
                           review=[(e, p, rules.subject_match(e.staff, p)) for e, p in chosen]))
     results = unhired_services.trainees_assign(by=request.user, pairs=chosen)
-    _results(request, results, "%(n)d trainee assigned: %(names)s.",
-             "%(n)d trainees assigned: %(names)s.")
+    _results(request, results, lambda n: ngettext(
+        "%(n)d trainee assigned: %(names)s.", "%(n)d trainees assigned: %(names)s.", n))
     return redirect(common_views.back_to("unhired", cycle, request, "#assigned"))
 
 
