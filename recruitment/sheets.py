@@ -131,3 +131,12 @@ def scores_template_sheets(trainees) -> list[wb.SheetSpec]:
         text_columns=frozenset({columns["resident_id"]}),
         required=frozenset(columns[key] for key in SCORE_REQUIRED),
     )]
+
+
+RANKING_SHEET = "排序"
+RANKING_HEADERS = ["岗位序号", "岗位", "姓名", "身份证号", "所在学校", "学科", "职称", "年龄",
+                   "志愿", "名次", "决定", "决定人", "决定时间", "聘用"]
+DECISION_WORDS = {"hire": "聘用", "not_hire": "不聘", "pending": "未决定"}
+UNHIRED_SHEET = "未聘人员"
+UNHIRED_HEADERS = ["姓名", "身份证号", "所在学校", "学科", "职称", "年龄", "培训", "成绩",
+                   "是否合格"]

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment import access, rules, workflow
+from recruitment import access, rules, sheets, workflow
 from recruitment.models import (
     Application,
     CadreProposal,
@@ -31,6 +32,8 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import plan as plan_selectors
 from schools import access as school_access
 from schools.models import Membership, Position, Role, School, Staff
+from schools.resident_id import mask
+from staffing import workbook as wb
 from staffing.history import display_name
 
 
@@ -689,3 +692,30 @@ def vice_board(cycle: Cycle, school: School) -> ViceBoard:
         .order_by("-assessed_at", "-pk")
     )
     return ViceBoard(due, serving, done)
+
+
+def rankings_sheet(board: SchoolBoard, *, full_ids: bool) -> wb.SheetSpec:
+    """Sheet 排序: every post of the school with its applicants in the committee's order,
+    their rank, decision, who decided and when, and their hire. Full resident IDs only
+    when ``full_ids`` (the township's office, whose export the caller records)."""
+    lines = []
+    for row in board.posts:
+        post = row.post
+        label = post.subject and f"{post.grade_class} {post.subject}" or post.duties
+        for a in row.applicants:
+            staff, ranking = a.staff, a.ranking
+            hire = ""
+            if a.hire:
+                hire = f"{a.hire.post.school.name} #{a.hire.post.number}"
+            lines.append([
+                post.number, label, staff.name,
+                staff.resident_id if full_ids else mask(staff.resident_id),
+                staff.school.name, staff.subject, staff.title, staff.age, a.application.rank,
+                ranking.rank if ranking else None, sheets.DECISION_WORDS[a.decision],
+                display_name(ranking.decided_by) if ranking and ranking.decided_by else "",
+                timezone.localtime(ranking.decided_at).strftime("%Y-%m-%d %H:%M")
+                if ranking and ranking.decided_at else "",
+                hire,
+            ])
+    return wb.SheetSpec(sheets.RANKING_SHEET, sheets.RANKING_HEADERS,
+                        lines[:sheets.EXPORT_MAX_ROWS], text_columns=frozenset({"身份证号"}))

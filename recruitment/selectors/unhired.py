@@ -9,7 +9,7 @@ from django.core.paginator import Page
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from recruitment import rules, workflow
+from recruitment import rules, sheets, workflow
 from recruitment.models import (
     Cycle,
     Hire,
@@ -26,6 +26,8 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import plan as plan_selectors
 from schools import access as school_access
 from schools.models import School, Staff
+from schools.resident_id import mask
+from staffing import workbook as wb
 
 
 def unhired(cycle: Cycle):
@@ -186,3 +188,23 @@ def trainee_assign_check(enrolment: TrainingEnrolment, post: Post) -> str | None
     if not rules.training_passed(enrolment.score, mark):
         return _("Only trainees who passed the test (%(mark)d) are assigned.") % {"mark": mark}
     return allocation_selectors.fill_check(cycle, post)
+
+
+def unhired_sheet(cycle: Cycle, staff, *, full_ids: bool) -> wb.SheetSpec:
+    """Sheet 未聘人员: the unhired as listed (filtered), with their training and test; in
+    a fixed number of queries. Full IDs only when ``full_ids`` (recorded by the caller)."""
+    people = list(staff[:sheets.EXPORT_MAX_ROWS])
+    enrolments = {e.staff_id: e for e in TrainingEnrolment.objects.filter(
+        cycle=cycle, staff__in=[p.pk for p in people])}
+    mark = plan_selectors.adopted_plan(cycle).training_pass_mark
+    lines = []
+    for person in people:
+        enrolment = enrolments.get(person.pk)
+        score = enrolment.score if enrolment else None
+        passed = "" if score is None else ("合格" if rules.training_passed(score, mark)
+                                           else "不合格")
+        lines.append([person.name, person.resident_id if full_ids else mask(person.resident_id),
+                      person.school.name, person.subject, person.title, person.age,
+                      "已参加" if enrolment else "未参加", score, passed])
+    return wb.SheetSpec(sheets.UNHIRED_SHEET, sheets.UNHIRED_HEADERS, lines,
+                        text_columns=frozenset({"身份证号"}))

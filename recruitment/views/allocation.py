@@ -118,7 +118,8 @@ def proposals(request, pk):
     filter_form = allocation_forms.ProposalFilterForm(request.GET)
     items = allocation_selectors.proposals_of(
         cycle, school_ids=None if context["office"] else context["led_school_ids"],
-        status=filter_form.status_value())
+        status=filter_form.status_value(), source=filter_form.value("source"),
+        query=filter_form.value("q"), user=user)
     page = common_selectors.page_of(
         items, request.GET.get("page"), allocation_selectors.PROPOSALS_PER_PAGE
     )
@@ -126,7 +127,8 @@ def proposals(request, pk):
         proposal.decidable = (workflow.PROPOSAL_FLOW.is_open(proposal.status)
                               and access.may_decide_proposal(user, proposal))
     context.update(page=page, filter_form=filter_form,
-                   filtered=bool(filter_form.status_value()))
+                   filtered=bool(request.GET.get("status") or request.GET.get("source")
+                                 or request.GET.get("q")))
     return render(request, "recruitment/allocation/proposals.html", context)
 
 

@@ -28,13 +28,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from recruitment import access, rules
+from recruitment import access, rules, sheets
 from recruitment.forms import selection as selection_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import selection as selection_services
 from recruitment.views import common as common_views
+from schools import access as school_access
+from schools import services as school_services
 from schools.models import School
+from staffing import workbook as wb
 from staffing.history import history_of
 
 from ..models import CommitteeRole, Decision
@@ -380,6 +383,33 @@ def hire_confirm(request, pk, school_pk, post_pk):
 
 @login_required
 @require_GET
+def rankings_export(request, pk, school_pk):
+    """The school's rankings, every post, as sheet 排序 (full IDs for the office only,
+    recorded; masked for the committee)."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    board = selection_selectors.school_board(request.user, cycle, school)
+    full_ids = school_access.may_see_full_ids_of(request.user, cycle.township_id)
+    sheet = selection_selectors.rankings_sheet(board, full_ids=full_ids)
+    name = f"{sheets.RANKING_SHEET}-{school.name}-{cycle.school_year}.xlsx"
+    if full_ids:
+        school_services.full_id_export_record(by=request.user, township=cycle.township,
+                                              export=name, rows=len(sheet.rows))
+    return wb.xlsx_response(wb.workbook_bytes([sheet]), name, fallback="rankings.xlsx")
+
+
+@login_required
+@require_GET
+def selection_print(request, pk, school_pk):
+    """The school's hiring result for its notice board, to print from the browser: the
+    posts and who is hired to each, no resident IDs."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    board = selection_selectors.school_board(request.user, cycle, school)
+    return render(request, "recruitment/committee/print.html", {
+        "cycle": cycle, "school": school, "board": board, "office": board.office})
+
+
+@login_required
+@require_GET
 def ranking_history(request, pk, school_pk, ranking_pk):
     """Every change to one applicant's rank and decision: who, when, from what to what."""
     cycle, school = _committee_school(request, pk, school_pk)
@@ -530,6 +560,8 @@ urlpatterns = [
     path(_SCHOOL + "posts/<int:post_pk>/rankings/", rankings_record,
          name="selection_rankings"),
     path(_SCHOOL + "confirm/", hires_confirm_many, name="selection_confirm_many"),
+    path(_SCHOOL + "rankings.xlsx", rankings_export, name="selection_rankings_export"),
+    path(_SCHOOL + "print/", selection_print, name="selection_print"),
     path(_SCHOOL + "rankings/<int:ranking_pk>/history/", ranking_history,
          name="selection_ranking_history"),
     path(_SCHOOL + "cadres/propose/", cadre_propose, name="selection_cadre_propose"),

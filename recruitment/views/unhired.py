@@ -169,6 +169,23 @@ def _results(request, results, success) -> None:
 
 
 @login_required
+@require_GET
+def unhired_export(request, pk):
+    """The unhired as filtered, with their training and test, as sheet 未聘人员 (the
+    office's, full IDs, recorded)."""
+    cycle = access.cycle_get(request.user, pk)
+    access.require_cycle_office(request.user, cycle)
+    form = common_views.unhired_filter_form(request, cycle)
+    sheet = unhired_selectors.unhired_sheet(
+        cycle, unhired_selectors.unhired_filtered(request.user, cycle, form.filters()),
+        full_ids=True)
+    name = f"{sheets.UNHIRED_SHEET}-{cycle.township.name}-{cycle.school_year}.xlsx"
+    school_services.full_id_export_record(by=request.user, township=cycle.township,
+                                          export=name, rows=len(sheet.rows))
+    return wb.xlsx_response(wb.workbook_bytes([sheet]), name, fallback="unhired.xlsx")
+
+
+@login_required
 @require_POST
 def trainings_enrol(request, pk):
     """R7: the office enrols the people ticked on the list, each reported."""
@@ -291,6 +308,7 @@ urlpatterns = [
     path("<int:pk>/unhired/enrol/", training_enrol, name="training_enrol"),
     path("<int:pk>/unhired/explain/", unhired_explain, name="unhired_explain"),
     path("<int:pk>/unhired/enrol-several/", trainings_enrol, name="trainings_enrol"),
+    path("<int:pk>/unhired/export.xlsx", unhired_export, name="unhired_export"),
     path("<int:pk>/training/scores/template.xlsx", scores_template, name="scores_template"),
     path("<int:pk>/training/scores/upload/", scores_upload, name="scores_upload"),
     path("<int:pk>/training/scores/confirm/", scores_confirm, name="scores_confirm"),
