@@ -54,7 +54,7 @@ def unhired_filtered(user, cycle: Cycle, filters: dict):
     if query:
         found = found.filter(Q(name__icontains=query) | school_access.id_search_q(user, query))
     status = filters.get("status")
-    if status:
+    if status and cycle.adopted_revision_id is not None:  # no class before the plan
         trainees_ = TrainingEnrolment.objects.filter(cycle=cycle)
         mark = plan_selectors.adopted_plan(cycle).training_pass_mark
         if status == "passed":

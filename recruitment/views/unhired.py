@@ -175,6 +175,9 @@ def unhired_export(request, pk):
     office's, full IDs, recorded)."""
     cycle = access.cycle_get(request.user, pk)
     access.require_cycle_office(request.user, cycle)
+    if cycle.adopted_revision_id is None:  # no pass mark to export by yet
+        messages.error(request, _("The plan has not been adopted by the congress."))
+        return redirect(common_views.back_to("unhired", cycle, request))
     form = common_views.unhired_filter_form(request, cycle)
     sheet = unhired_selectors.unhired_sheet(
         cycle, unhired_selectors.unhired_filtered(request.user, cycle, form.filters()),
