@@ -216,6 +216,46 @@ def township_staff_get(cycle: Cycle, pk) -> Staff:
                              school__township_id=cycle.township_id, pk=pk)
 
 
+def township_staff_many(cycle: Cycle, ids) -> dict[int, Staff]:
+    """Several of the township's staff by id, in one query; 404 if any id is not one."""
+    ids = set(ids)
+    found = {s.pk: s for s in Staff.objects.select_related("school")
+             .filter(school__township_id=cycle.township_id, pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
+def school_posts_many(cycle: Cycle, school: School, ids) -> dict[int, Post]:
+    """Several of the school's posts in the cycle by id, in one query; 404 if any is not."""
+    ids = set(ids)
+    found = {p.pk: p for p in Post.objects.select_related("cycle", "school")
+             .filter(cycle=cycle, school=school, pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
+def enrolments_many(cycle: Cycle, ids) -> dict[int, TrainingEnrolment]:
+    """Several training enrolments of this cycle by id, in one query; 404 if any is not."""
+    ids = set(ids)
+    found = {e.pk: e for e in TrainingEnrolment.objects.select_related("cycle", "staff__school")
+             .filter(cycle=cycle, pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
+def township_posts_many(cycle: Cycle, ids) -> dict[int, Post]:
+    """Several posts of this cycle by id, in one query; 404 if any is not."""
+    ids = set(ids)
+    found = {p.pk: p for p in Post.objects.select_related("school").filter(cycle=cycle,
+                                                                            pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
 def cadre_proposal_get(cycle: Cycle, pk) -> CadreProposal:
     return get_object_or_404(CadreProposal.objects.select_related("cycle", "staff", "school"),
                              cycle=cycle, pk=pk)

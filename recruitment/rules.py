@@ -250,3 +250,15 @@ def hire_confirm_refusal(*, own_hire: bool, refusal: str | None, decided: bool, 
         return _("The committee has not decided to hire %(name)s.") % {"name": staff}
     return (cross_school_refusal(staff, post, first_step=first_step)
             or (full_refusal(post, taken) if taken is not None else None))
+
+
+def subject_match(staff: Staff, post: Post | None) -> bool | None:
+    """Whether a person's subject (任教学科) is the teaching post's, spaces ignored: None
+    when there is nothing to compare (no teaching post, or either subject blank). A
+    mismatch is a warning, never a refusal: a school may place someone out of subject."""
+    if post is None:
+        return None
+    mine, theirs = "".join(staff.subject.split()), "".join(post.subject.split())
+    if not mine or not theirs:
+        return None
+    return mine == theirs

@@ -104,3 +104,46 @@ PEOPLE_HEADERS = ["姓名", "身份证号", "原学校", "聘任学校", "岗位
 # The zh-hans translations of HireSource's labels, so the page and the workbook agree.
 SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "镇教办统一调配",
                 HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训合格后分配"}
+
+
+# R7: the training test's scores, imported by the office (sheet 测试成绩).
+SCORE_SHEET = "测试成绩"
+SCORE_COLUMNS = {"resident_id": "身份证号", "name": "姓名", "score": "成绩"}
+SCORE_REQUIRED = ("resident_id", "score")
+SCORE_MAX = 100
+
+
+@dataclass
+class ScoreRow:
+    line: int
+    enrolment: object  # recruitment.models.TrainingEnrolment
+    score: int
+
+
+@dataclass
+class ScoreImport:
+    rows: list[ScoreRow]
+    errors: list
+    sheet: object  # staffing.workbook.SheetRows, for the error workbook
+    stopped: str = ""
+
+
+def scores_template_sheets(trainees) -> list[wb.SheetSpec]:
+    """Sheet 测试成绩 with the cycle's trainees listed (full ID as text, name), the
+    score to fill in; 姓名 is only a reminder and is not read."""
+    columns = SCORE_COLUMNS
+    return [wb.SheetSpec(
+        SCORE_SHEET, list(columns.values()),
+        [[e.staff.resident_id, e.staff.name, e.score] for e in trainees],
+        text_columns=frozenset({columns["resident_id"]}),
+        required=frozenset(columns[key] for key in SCORE_REQUIRED),
+    )]
+
+
+RANKING_SHEET = "排序"
+RANKING_HEADERS = ["岗位序号", "岗位", "姓名", "身份证号", "所在学校", "学科", "职称", "年龄",
+                   "志愿", "名次", "决定", "决定人", "决定时间", "聘用"]
+DECISION_WORDS = {"hire": "聘用", "not_hire": "不聘", "pending": "未决定"}
+UNHIRED_SHEET = "未聘人员"
+UNHIRED_HEADERS = ["姓名", "身份证号", "所在学校", "学科", "职称", "年龄", "培训", "成绩",
+                   "是否合格"]

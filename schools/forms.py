@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from staffing.workbook import XLSX_CONTENT_TYPE
 
 from . import access, resident_id
-from .models import Staff
+from .models import School, Staff
 
 
 class StaffSearchForm(forms.Form):
@@ -70,3 +70,16 @@ class StaffAdminForm(forms.ModelForm):
             if cleaned.get("birth_date") and cleaned["birth_date"] != parsed.birth_date:
                 self.add_error("birth_date", _("does not agree with the resident ID"))
         return cleaned
+
+
+class StaffFilterForm(StaffSearchForm):
+    """The township-wide staff search: the text, a school and a subject."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(),
+                                    required=False, empty_label=_("All schools"))
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
+
+    def __init__(self, *args, schools, subjects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["subject"].choices = [("", _("Any subject")), *((s, s) for s in subjects)]

@@ -7,6 +7,7 @@ app_name = "schools"
 urlpatterns = [
     path("", views.school_list, name="school_list"),
     path("<int:pk>/", views.school_detail, name="school_detail"),
+    path("staff/", views.staff_search, name="staff_search"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/full-id/", views.staff_full_id, name="staff_full_id"),
     path("id-reveals/", views.id_reveals, name="id_reveals"),

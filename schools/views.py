@@ -23,7 +23,7 @@ from staffing import workbook as wb
 from staffing.history import history_of
 
 from . import access, selectors, services
-from .forms import RosterUploadForm, StaffSearchForm
+from .forms import RosterUploadForm, StaffFilterForm, StaffSearchForm
 from .models import RosterImport
 from .resident_id import mask
 from .roster import ERROR_HEADER, roster_sheets, template_sheets
@@ -65,6 +65,23 @@ def school_detail(request, pk):
             "history": history_of(school, limit=10),
         },
     )
+
+
+@login_required
+@require_GET
+def staff_search(request):
+    """Township-wide staff search for those who review schools (the office): a name, a
+    subject or title, the ID's last four; a school; a subject. Paginated."""
+    _require_reviewer(request.user)
+    form = StaffFilterForm(request.GET or None,
+                           schools=access.schools_reviewed(request.user).order_by("name"),
+                           subjects=selectors.staff_subjects(request.user))
+    found = form.cleaned_data if form.is_valid() else {}
+    page = selectors.staff_search_page(
+        request.user, query=found.get("q", ""), school=found.get("school"),
+        subject=found.get("subject", ""), page=request.GET.get("page"))
+    return render(request, "schools/staff_search.html", {"form": form, "page": page,
+                                                         "searched": bool(request.GET)})
 
 
 @login_required

@@ -55,7 +55,9 @@ def test_an_allocation_is_sent_only_through_its_preview():
 
 # The same msgid, but not a refusal a page restates: the phase page's success message,
 # and the ballot form's shape (the service checks the choice again for other callers).
-NOT_RESTATED = {"%(phase)s is closed.", "Choose for, against or abstain."}
+# A success message, a form's own prompt, and the bare "who: why" frame of a bulk action's
+# refusals (the why is the service's text).
+NOT_RESTATED = {"%(phase)s is closed.", "Choose for, against or abstain.", "%(name)s: %(reason)s"}
 
 
 def test_no_view_writes_a_text_the_rules_services_or_selectors_write():

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.forms import common as common_forms
-from recruitment.models import Proposal
+from recruitment.models import HireSource, Proposal
 from staffing.ids import IdField
 
 
@@ -39,8 +39,19 @@ class ProposalFilterForm(forms.Form):
         choices=[("", _("Any status")), *Proposal.Status.choices],
     )
 
+    source = forms.ChoiceField(
+        label=_("How"), required=False,
+        choices=[("", _("Any way")), (HireSource.ALLOCATION, HireSource.ALLOCATION.label),
+                 (HireSource.DISPATCH, HireSource.DISPATCH.label)],
+    )
+    q = forms.CharField(label=_("Name or last 4 of the ID"), required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+
     def status_value(self) -> str:
         return self.cleaned_data["status"] if self.is_valid() else ""
+
+    def value(self, name: str) -> str:
+        return self.cleaned_data[name] if self.is_valid() else ""
 
 
 class PairForm(forms.Form):

@@ -37,6 +37,42 @@ class RankingForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
 
 
+# One post's applicants at most (a bound on the work one POST may ask for).
+RANKINGS_MAX = 500
+
+RankingFormSet = forms.formset_factory(RankingForm, extra=0, max_num=RANKINGS_MAX,
+                                       absolute_max=RANKINGS_MAX, validate_max=True)
+
+
+def rankings_prefix(post_pk: int) -> str:
+    """The formset prefix of one post's ranking form on the school's page."""
+    return f"post{post_pk}"
+
+
+class PickForm(forms.Form):
+    """Hire decisions picked on the school's page (``<post id>-<staff id>`` each), and
+    whether the principal has seen the confirmation page."""
+
+    pick = forms.MultipleChoiceField(required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def clean_pick(self):
+        pairs = []
+        for value in self.cleaned_data["pick"][:RANKINGS_MAX]:
+            post, _sep, staff = value.partition("-")
+            if not (post.isdigit() and staff.isdigit()) or len(value) > 40:
+                raise forms.ValidationError(_("Choose the hires to confirm."))
+            pairs.append((int(post), int(staff)))
+        if not pairs:
+            raise forms.ValidationError(_("Choose the hires to confirm."))
+        return list(dict.fromkeys(pairs))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any value is accepted here; ``clean_pick`` checks its shape.
+        self.fields["pick"].valid_value = lambda value: True
+
+
 class StaffForm(forms.Form):
     """One staff member the action is about (the principal's confirmation of a hire)."""
 

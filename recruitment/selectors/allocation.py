@@ -27,6 +27,7 @@ from recruitment.models import (
 from recruitment.phases import SELECTION
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
+from schools import access as school_access
 from schools.models import Membership, Role, School, Staff
 from staffing.history import display_name
 
@@ -412,15 +413,24 @@ def run_review(run: AllocationRun) -> RunReview:
 
 
 def proposals_of(cycle: Cycle, *, school_ids: set[int] | None = None,
-                 status: str = "") -> QuerySet[Proposal]:
-    """The cycle's proposals (of ``school_ids``' posts when given), those awaiting an
-    answer first, then the latest answered."""
+                 status: str = "", source: str = "", query: str = "",
+                 user=None) -> QuerySet[Proposal]:
+    """The cycle's proposals (of ``school_ids``' posts when given; of a ``status``, a
+    ``source``; a ``query`` on the person's name or the ID's last four, as ``user`` may
+    search), those awaiting an answer first, then the latest answered."""
     proposals = Proposal.objects.filter(cycle=cycle).select_related(
         "staff__school", "post__school", "run", "proposed_by", "decided_by")
     if school_ids is not None:
         proposals = proposals.filter(post__school_id__in=school_ids)
     if status:
         proposals = proposals.filter(status=status)
+    if source:
+        proposals = proposals.filter(source=source)
+    query = query.strip()
+    if query:
+        proposals = proposals.filter(
+            Q(staff__name__icontains=query) | Q(post__school__name__icontains=query)
+            | school_access.id_search_q(user, query, prefix="staff__"))
     return proposals.order_by(F("decided_at").desc(nulls_first=True), "post__school__name",
                               "post__number", "staff__name", "pk")
 

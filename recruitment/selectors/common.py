@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
 
 from recruitment.models import (
     Cycle,
+    Hire,
     Phase,
+    Post,
+    TrainingEnrolment,
 )
+from schools.models import Staff
 
 
 def phases_by_number(cycle: Cycle) -> dict[int, Phase]:
@@ -21,3 +27,16 @@ def phase_of(cycle: Cycle, number: int) -> Phase:
 
 def page_of(items, page, per_page: int) -> Page:
     return Paginator(items, per_page).get_page(page)
+
+
+
+@dataclass
+class RowResult:
+    """What a bulk action did to one row (a person): the hire or the enrolment made, or
+    why the row was refused."""
+
+    staff: Staff
+    post: Post | None = None
+    hire: Hire | None = None
+    enrolment: TrainingEnrolment | None = None
+    refusal: str | None = None

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment import access, rules, workflow
+from recruitment import access, rules, sheets, workflow
 from recruitment.models import (
     Application,
     CadreProposal,
@@ -31,6 +32,8 @@ from recruitment.selectors import common as common_selectors
 from recruitment.selectors import plan as plan_selectors
 from schools import access as school_access
 from schools.models import Membership, Position, Role, School, Staff
+from schools.resident_id import mask
+from staffing import workbook as wb
 from staffing.history import display_name
 
 
@@ -46,6 +49,46 @@ def applicants_of(post: Post) -> list[Staff]:
         if rules.main_post(app).pk == post.pk:
             ids.add(app.intention.staff_id)
     return list(Staff.objects.filter(pk__in=ids).select_related("school"))
+
+
+def ranking_check(by, staff: Staff, decision: str, *, applicant_ids: set[int]) -> str | None:
+    """Why the committee may not record this ranking: not an applicant for the post, the
+    member's own application, or no valid decision."""
+    if staff.pk not in applicant_ids:
+        return _("%(name)s did not apply for this post.") % {"name": staff}
+    if staff.user_id is not None and staff.user_id == by.pk:
+        return _("Nobody ranks their own application; another committee member does.")
+    if decision not in Decision.values:
+        return _("Choose hire, not hire or not yet decided.")
+    return None
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One applicant's line in a post's ranking form."""
+
+    staff: Staff
+    rank: int | None
+    decision: str
+
+
+def rankings_check(by, post: Post, rows: list[RankingRow]) -> list[str]:
+    """Every refusal of a post's ranking form, one per refused row, naming the applicant:
+    ``ranking_check`` on each row, and a rank given to two applicants."""
+    applicant_ids = {s.pk for s in applicants_of(post)}
+    refusals = []
+    seen: dict[int, Staff] = {}
+    for row in rows:
+        refusal = ranking_check(by, row.staff, row.decision, applicant_ids=applicant_ids)
+        if refusal is None and row.rank is not None:
+            if row.rank in seen:
+                refusal = _("rank %(rank)d is already given to %(other)s") % {
+                    "rank": row.rank, "other": seen[row.rank].name}
+            seen.setdefault(row.rank, row.staff)
+        if refusal:
+            refusals.append(_("%(name)s: %(reason)s") % {"name": row.staff.name,
+                                                         "reason": refusal})
+    return refusals
 
 
 def layer_refusal(cycle: Cycle, school: School) -> str | None:
@@ -371,10 +414,24 @@ class Applicant:
     ranking: Ranking | None
     hire: Hire | None
     confirm_refusal: str | None = None
+    form_index: int | None = None  # the row in the post's ranking form (not hired yet)
 
     @property
     def own_staff(self) -> bool:
         return self.staff.school_id == self.application.school_id
+
+    @property
+    def other_choices(self) -> list[Application]:
+        """The person's choices at other schools, in their order (prefetched as
+        ``intention.choices`` by ``school_board``)."""
+        return [a for a in getattr(self.application.intention, "choices", [])
+                if a.pk != self.application.pk]
+
+    @property
+    def subject_match(self) -> bool | None:
+        """Whether the applicant's subject is the teaching post's (None: nothing to
+        compare, an auxiliary post or no subject on record)."""
+        return rules.subject_match(self.staff, self.application.teaching_post)
 
     @property
     def decision(self) -> str:
@@ -413,6 +470,11 @@ class PostRow:
     @property
     def free(self) -> int:
         return max(self.post.seats - self.taken, 0)
+
+    @property
+    def rankable(self) -> list[Applicant]:
+        """The applicants the committee still ranks (not hired anywhere yet)."""
+        return [a for a in self.applicants if a.hire is None]
 
 
 @dataclass(frozen=True)
@@ -490,6 +552,20 @@ class SchoolBoard:
     def awaiting_confirmation(self) -> int:
         return sum(a.awaiting_confirmation for row in self.posts for a in row.applicants)
 
+    def picked(self, pairs: list[tuple[int, int]]) -> list[tuple[Post, Applicant]]:
+        """The (post id, staff id) pairs the principal picked, as on this board: each
+        post with its applicant, in the order picked; a pair that is no decision
+        awaiting confirmation is left out."""
+        found = {(row.post.pk, a.staff.pk): (row.post, a) for row in self.posts
+                 for a in row.applicants if a.awaiting_confirmation}
+        return [found[pair] for pair in pairs if pair in found]
+
+    @property
+    def confirmable(self) -> list[Applicant]:
+        """Hire decisions the principal may confirm now (no refusal)."""
+        return [a for row in self.posts for a in row.applicants
+                if a.awaiting_confirmation and a.confirm_refusal is None]
+
     @property
     def applicants(self) -> int:
         return sum(len(row.applicants) for row in self.posts)
@@ -541,7 +617,10 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
     applications = list(
         Application.objects.filter(intention__cycle=cycle, school=school)
         .select_related("intention__staff__school", "teaching_post")
-        .prefetch_related("auxiliary_posts")
+        .prefetch_related("auxiliary_posts", Prefetch(
+            "intention__applications", to_attr="choices",
+            queryset=Application.objects.select_related("school", "teaching_post")
+            .order_by("rank")))
     )
     rankings = {(r.post_id, r.staff_id): r for r in
                 Ranking.objects.filter(post__in=posts_qs).select_related("decided_by")}
@@ -570,6 +649,8 @@ def school_board(user, cycle: Cycle, school: School) -> SchoolBoard:
         row.applicants.append(applicant)
     for row in posts.values():
         row.applicants.sort(key=Applicant.order)
+        for index, applicant in enumerate(a for a in row.applicants if a.hire is None):
+            applicant.form_index = index
 
     school_hires = list(
         Hire.objects.filter(cycle=cycle, post__school=school)
@@ -776,3 +857,30 @@ def vice_board(cycle: Cycle, school: School) -> ViceBoard:
         .order_by("-assessed_at", "-pk")
     )
     return ViceBoard(due, serving, done)
+
+
+def rankings_sheet(board: SchoolBoard, *, full_ids: bool) -> wb.SheetSpec:
+    """Sheet 排序: every post of the school with its applicants in the committee's order,
+    their rank, decision, who decided and when, and their hire. Full resident IDs only
+    when ``full_ids`` (the township's office, whose export the caller records)."""
+    lines = []
+    for row in board.posts:
+        post = row.post
+        label = post.subject and f"{post.grade_class} {post.subject}" or post.duties
+        for a in row.applicants:
+            staff, ranking = a.staff, a.ranking
+            hire = ""
+            if a.hire:
+                hire = f"{a.hire.post.school.name} #{a.hire.post.number}"
+            lines.append([
+                post.number, label, staff.name,
+                staff.resident_id if full_ids else mask(staff.resident_id),
+                staff.school.name, staff.subject, staff.title, staff.age, a.application.rank,
+                ranking.rank if ranking else None, sheets.DECISION_WORDS[a.decision],
+                display_name(ranking.decided_by) if ranking and ranking.decided_by else "",
+                timezone.localtime(ranking.decided_at).strftime("%Y-%m-%d %H:%M")
+                if ranking and ranking.decided_at else "",
+                hire,
+            ])
+    return wb.SheetSpec(sheets.RANKING_SHEET, sheets.RANKING_HEADERS,
+                        lines[:sheets.EXPORT_MAX_ROWS], text_columns=frozenset({"身份证号"}))

@@ -40,19 +40,47 @@ def ranking_record(*, by, post: Post, staff: Staff, rank: int | None,
     if not access.is_committee(by, cycle, post.school):
         raise PermissionDenied
     common_services.require_phase(cycle, SELECTION)
-    if staff.pk not in {s.pk for s in selection_selectors.applicants_of(post)}:
-        raise ValidationError(_("%(name)s did not apply for this post.") % {"name": staff})
-    if staff.user_id is not None and staff.user_id == by.pk:
-        raise ValidationError(_("Nobody ranks their own application; another committee "
-                                "member does."))
-    if decision not in Decision.values:
-        raise ValidationError(_("Choose hire, not hire or not yet decided."))
+    common_services.refuse(selection_selectors.ranking_check(
+        by, staff, decision, applicant_ids={s.pk for s in selection_selectors.applicants_of(post)}))
     ranking = (Ranking.objects.select_for_update().filter(post=post, staff=staff).first()
                or Ranking(post=post, staff=staff))  # saved once: one history record
     ranking.rank, ranking.decision = rank, decision
     ranking.decided_by, ranking.decided_at = by, timezone.now()
     common_services.save(ranking, by)
     return ranking
+
+
+@transaction.atomic
+def rankings_record(*, by, post: Post,
+                    rows: list[selection_selectors.RankingRow]) -> list[Ranking]:
+    """The committee ranks and decides a post's applicants in one form: every row is
+    checked with ``ranking_check`` (and no rank given twice) before anything is written;
+    one refused row refuses them all, each refusal naming its applicant. Rows that change
+    nothing are not rewritten (their history stays as it was). Returns the rankings
+    written."""
+    cycle = post.cycle
+    if not access.is_committee(by, cycle, post.school):
+        raise PermissionDenied
+    common_services.require_phase(cycle, SELECTION)
+    common_services.refuse(selection_selectors.rankings_check(by, post, rows))
+    existing = {r.staff_id: r for r in
+                Ranking.objects.select_for_update().filter(post=post,
+                                                           staff__in=[r.staff for r in rows])}
+    written = []
+    now = timezone.now()
+    for row in rows:
+        ranking = existing.get(row.staff.pk)
+        if ranking is None:
+            if row.rank is None and row.decision == Decision.PENDING:
+                continue
+            ranking = Ranking(post=post, staff=row.staff)
+        elif (ranking.rank, ranking.decision) == (row.rank, row.decision):
+            continue
+        ranking.rank, ranking.decision = row.rank, row.decision
+        ranking.decided_by, ranking.decided_at = by, now
+        common_services.save(ranking, by)
+        written.append(ranking)
+    return written
 
 
 def hire_create(*, by, cycle: Cycle, staff: Staff, post: Post, source: str,
@@ -119,6 +147,23 @@ def hire_confirm(*, by, post: Post, staff: Staff) -> Hire:
     extra = list(application.auxiliary_posts.all()) if application else []
     return hire_create(by=by, cycle=cycle, staff=staff, post=post, source=HireSource.SELECTION,
                  extra=extra)
+
+
+def hires_confirm(*, by, pairs: list[tuple[Post, Staff]]) -> list[common_selectors.RowResult]:
+    """The principal confirms several of the committee's decisions to hire at once: each
+    through ``hire_confirm`` (R6, its own transaction), so one refused row (a full post,
+    a cross-school applicant) does not stop the others; one result per row, in order."""
+    results = []
+    for post, staff in pairs:
+        try:
+            hire = hire_confirm(by=by, post=post, staff=staff)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = (" ".join(exc.messages) if isinstance(exc, ValidationError)
+                      else _("Only the principal confirms hires."))
+            results.append(common_selectors.RowResult(staff, post, refusal=reason))
+        else:
+            results.append(common_selectors.RowResult(staff, post, hire=hire))
+    return results
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from recruitment import access, workflow
+from recruitment import access, rules, workflow
 from recruitment.forms import allocation as allocation_forms
 from recruitment.phases import SELECTION
 from recruitment.selectors import allocation as allocation_selectors
@@ -132,7 +132,8 @@ def proposals(request, pk):
     filter_form = allocation_forms.ProposalFilterForm(request.GET)
     items = allocation_selectors.proposals_of(
         cycle, school_ids=None if context["office"] else context["led_school_ids"],
-        status=filter_form.status_value())
+        status=filter_form.status_value(), source=filter_form.value("source"),
+        query=filter_form.value("q"), user=user)
     page = common_selectors.page_of(
         items, request.GET.get("page"), allocation_selectors.PROPOSALS_PER_PAGE
     )
@@ -140,7 +141,8 @@ def proposals(request, pk):
         proposal.decidable = (workflow.PROPOSAL_FLOW.is_open(proposal.status)
                               and access.may_decide_proposal(user, proposal))
     context.update(page=page, filter_form=filter_form,
-                   filtered=bool(filter_form.status_value()))
+                   filtered=bool(request.GET.get("status") or request.GET.get("source")
+                                 or request.GET.get("q")))
     return render(request, "recruitment/allocation/proposals.html", context)
 
 
@@ -199,11 +201,17 @@ def dispatch(request, pk):
     cycle = access.cycle_get(request.user, pk)
     access.require_cycle_office(request.user, cycle)
     phase = common_selectors.phase_of(cycle, SELECTION)
+    form = common_views.unhired_filter_form(request, cycle)
+    filters = form.filters()
+    chosen = optional_id(request.GET.get("staff"))
+    board = unhired_selectors.dispatch_board(
+        cycle, page=request.GET.get("page"), chosen=chosen,
+        listed_staff=unhired_selectors.unhired_filtered(request.user, cycle, filters),
+        post_subject=filters.get("post_subject", ""))
     return render(request, "recruitment/allocation/dispatch.html", common_views.step2_context(
         request, cycle, "dispatch", office=True, phase=phase,
-        refusal=workflow.acting_refusal(phase),
-        board=unhired_selectors.dispatch_board(cycle, page=request.GET.get("page")),
-        chosen=optional_id(request.GET.get("staff"))))
+        refusal=workflow.acting_refusal(phase), board=board, chosen=chosen,
+        filter_form=form))
 
 
 @login_required
@@ -225,6 +233,11 @@ def dispatch_pair(request, pk):
         messages.success(request, _("%(name)s is proposed for post %(n)d at %(school)s; the "
                                     "school confirms or declines.")
                          % {"name": staff.name, "n": post.number, "school": post.school.name})
+        if rules.subject_match(staff, post) is False:
+            messages.warning(request, _("Note: %(name)s teaches %(mine)s; post %(n)d is "
+                                        "%(theirs)s.")
+                             % {"name": staff.name, "mine": staff.subject, "n": post.number,
+                                "theirs": post.subject})
     return redirect(common_views.back_to("dispatch", cycle, request))
 
 

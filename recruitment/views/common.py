@@ -10,6 +10,9 @@ from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
 from recruitment import access
+from recruitment.forms import unhired as unhired_forms
+from recruitment.selectors import unhired as unhired_selectors
+from schools.models import School
 
 
 def step2_context(request, cycle, here: str, *, office: bool | None = None, **extra) -> dict:
@@ -54,3 +57,13 @@ def form_refused(request, form, fallback: str | None = None) -> None:
 
 def when(moment) -> str:
     return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def unhired_filter_form(request, cycle) -> unhired_forms.UnhiredFilterForm:
+    """The unhired and dispatch lists' filter form, bound to the query string; its
+    choices are the township's schools, the unhired's subjects and the free posts'."""
+    return unhired_forms.UnhiredFilterForm(
+        request.GET or None,
+        schools=School.objects.filter(township_id=cycle.township_id).order_by("name"),
+        subjects=unhired_selectors.unhired_subjects(cycle),
+        post_subjects=unhired_selectors.post_subjects(cycle))

@@ -23,17 +23,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from recruitment import access, rules
+from recruitment import access, rules, sheets
 from recruitment.forms import selection as selection_forms
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import selection as selection_services
 from recruitment.views import common as common_views
+from schools import access as school_access
+from schools import services as school_services
 from schools.models import School
+from staffing import workbook as wb
 from staffing.history import history_of
 
 from ..models import CommitteeRole, Decision
@@ -283,6 +287,77 @@ def _duty_list(duties) -> str:
 
 
 @login_required
+@require_POST
+def rankings_record(request, pk, school_pk, post_pk):
+    """The committee ranks and decides all of a post's applicants in one form: saved
+    together, or nothing saved and each refused row named."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    post = access.school_post_get(cycle, school, post_pk)
+    back = redirect(_school_url(cycle, school, f"#post-{post.pk}"))
+    formset = selection_forms.RankingFormSet(
+        request.POST, prefix=selection_forms.rankings_prefix(post.pk))
+    if not formset.is_valid():
+        errors = [" ".join(e for errs in form.errors.values() for e in errs)
+                  for form in formset.forms if form.errors]
+        messages.error(request, " ".join([_("The rankings were not saved."),
+                                          *errors, *formset.non_form_errors()]))
+        return back
+    cleaned = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+    staff = access.township_staff_many(cycle, [c["staff"] for c in cleaned])
+    rows = [selection_selectors.RankingRow(staff[c["staff"]], c["rank"], c["decision"])
+            for c in cleaned]
+    try:
+        written = selection_services.rankings_record(by=request.user, post=post, rows=rows)
+    except ValidationError as exc:
+        messages.error(request, " ".join([_("The rankings were not saved."),
+                                          *(capfirst(m) + "." for m in exc.messages)]))
+        return back
+    messages.success(request, ngettext(
+        "Post %(n)d: %(count)d ranking saved.", "Post %(n)d: %(count)d rankings saved.",
+        len(written)) % {"n": post.number, "count": len(written)})
+    return back
+
+
+@login_required
+@require_POST
+def hires_confirm_many(request, pk, school_pk):
+    """The principal confirms several hire decisions: a confirmation page listing them
+    (with each one's auxiliary duties and any reason it would be refused), then one POST
+    that confirms each and reports each result."""
+    user = request.user
+    cycle, school = _committee_school(request, pk, school_pk)
+    form = selection_forms.PickForm(request.POST)
+    if not form.is_valid():
+        common_views.form_refused(request, form, _("Choose the hires to confirm."))
+        return redirect(_school_url(cycle, school, "#posts"))
+    pairs = form.cleaned_data["pick"]
+    posts = access.school_posts_many(cycle, school, [p for p, _s in pairs])
+    staff = access.township_staff_many(cycle, [s for _p, s in pairs])
+    if not form.cleaned_data["confirmed"]:
+        board = selection_selectors.school_board(user, cycle, school)
+        return render(request, "recruitment/committee/confirm_many.html", {
+            "cycle": cycle,
+            "school": school,
+            "office": board.office,
+            "picked": board.picked(pairs),
+        })
+    results = selection_services.hires_confirm(
+        by=user, pairs=[(posts[p], staff[s]) for p, s in pairs])
+    done = [r for r in results if r.hire]
+    if done:
+        messages.success(request, ngettext(
+            "%(n)d hire confirmed: %(names)s.", "%(n)d hires confirmed: %(names)s.",
+            len(done)) % {"n": len(done), "names": ", ".join(
+                f"{r.staff.name} (#{r.post.number})" for r in done)})
+    for result in results:
+        if result.refusal:
+            messages.error(request, _("%(name)s (post %(n)d) was not confirmed: %(reason)s")
+                           % {"name": result.staff.name, "n": result.post.number,
+                              "reason": result.refusal})
+    return redirect(_school_url(cycle, school, "#posts"))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def hire_confirm(request, pk, school_pk, post_pk):
     """The principal confirms the committee's decision to hire (only the principal),
@@ -366,6 +441,33 @@ def hire_withdraw(request, pk, school_pk, hire_pk):
         "form": form,
         "refusal": selection_selectors.hire_withdraw_check(hire),
     })
+
+
+@login_required
+@require_GET
+def rankings_export(request, pk, school_pk):
+    """The school's rankings, every post, as sheet 排序 (full IDs for the office only,
+    recorded; masked for the committee)."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    board = selection_selectors.school_board(request.user, cycle, school)
+    full_ids = school_access.may_see_full_ids_of(request.user, cycle.township_id)
+    sheet = selection_selectors.rankings_sheet(board, full_ids=full_ids)
+    name = f"{sheets.RANKING_SHEET}-{school.name}-{cycle.school_year}.xlsx"
+    if full_ids:
+        school_services.full_id_export_record(by=request.user, township=cycle.township,
+                                              export=name, rows=len(sheet.rows))
+    return wb.xlsx_response(wb.workbook_bytes([sheet]), name, fallback="rankings.xlsx")
+
+
+@login_required
+@require_GET
+def selection_print(request, pk, school_pk):
+    """The school's hiring result for its notice board, to print from the browser: the
+    posts and who is hired to each, no resident IDs."""
+    cycle, school = _committee_school(request, pk, school_pk)
+    board = selection_selectors.school_board(request.user, cycle, school)
+    return render(request, "recruitment/committee/print.html", {
+        "cycle": cycle, "school": school, "board": board, "office": board.office})
 
 
 @login_required
@@ -517,6 +619,11 @@ urlpatterns = [
     path(_SCHOOL + "posts/<int:post_pk>/confirm/", hire_confirm, name="selection_confirm"),
     path(_SCHOOL + "hires/<int:hire_pk>/withdraw/", hire_withdraw,
          name="selection_hire_withdraw"),
+    path(_SCHOOL + "posts/<int:post_pk>/rankings/", rankings_record,
+         name="selection_rankings"),
+    path(_SCHOOL + "confirm/", hires_confirm_many, name="selection_confirm_many"),
+    path(_SCHOOL + "rankings.xlsx", rankings_export, name="selection_rankings_export"),
+    path(_SCHOOL + "print/", selection_print, name="selection_print"),
     path(_SCHOOL + "rankings/<int:ranking_pk>/history/", ranking_history,
          name="selection_ranking_history"),
     path(_SCHOOL + "cadres/propose/", cadre_propose, name="selection_cadre_propose"),

@@ -54,9 +54,9 @@ def test_the_committee_page_fits_a_phone(page, selecting, school):
     expect(applicants.get_by_label("Rank of 欧阳丙丁戊")).to_be_visible()
     assert_fits_the_phone(page)
     assert_no_box_scrolls_sideways(page)
+    save = applicants.get_by_role("button", name=f"Save the rankings of post {post.number}")
     for control in (applicants.get_by_label("Rank of 欧阳丙丁戊"),
-                    applicants.get_by_label("Decision on 欧阳丙丁戊"),
-                    applicants.get_by_role("button", name="Save the ranking of 欧阳丙丁戊")):
+                    applicants.get_by_label("Decision on 欧阳丙丁戊"), save):
         assert_on_the_screen(control)
 
 

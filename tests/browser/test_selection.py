@@ -45,9 +45,9 @@ def test_a_principal_ranks_decides_confirms_and_sees_the_hire(page, selecting, p
 
     applicants.get_by_label("Rank of 教师乙").fill("1")
     applicants.get_by_label("Decision on 教师乙").select_option(label="hire")
-    applicants.get_by_role("button", name="Save the ranking of 教师乙").click()
+    applicants.get_by_role("button", name="Save the rankings of post 1").click()
 
-    expect(page.locator(".message.success")).to_have_text("教师乙 for post 1: rank 1, hire.")
+    expect(page.locator(".message.success")).to_have_text("Post 1: 1 ranking saved.")
     ranking = Ranking.objects.get()
     assert (ranking.rank, ranking.decision, ranking.decided_by) == (1, "hire", principal_user)
     confirm = page.locator(f"#post-{post.pk}").get_by_role("button",
