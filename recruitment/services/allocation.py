@@ -4,7 +4,7 @@ schools' answers to proposals, the dispatch meeting's pairs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -76,20 +76,14 @@ def allocation_preview(*, by, cycle: Cycle, own_staff_first: bool) -> Allocation
 
 
 @dataclass
-class SendResult:
-    proposals: list[Proposal]
-    hired_since: int = 0  # placed, but hired by a school since the run
-    proposed_since: int = 0  # placed, but paired with another post since
-    full_since: int = 0  # placed, but the post's seats were taken since
-    left_since: int = 0  # placed, but no longer on the township's staff
+class SendResult(allocation_selectors.SendPlan):
+    """What ``allocation_send`` did: the plan it sent, with the proposals it created."""
+
+    proposals: list[Proposal] = field(default_factory=list)
 
     @property
     def schools(self) -> int:
         return len({p.post.school_id for p in self.proposals})
-
-    @property
-    def skipped(self) -> int:
-        return self.hired_since + self.proposed_since + self.full_since + self.left_since
 
 
 @transaction.atomic
@@ -104,11 +98,10 @@ def allocation_send(*, by, run: AllocationRun) -> SendResult:
     common_services.refuse(allocation_selectors.allocation_send_check(run))
     plan = allocation_selectors.send_plan(run)
     result = SendResult(
+        **vars(plan),
         proposals=[Proposal(cycle=cycle, run=run, source=HireSource.ALLOCATION,
                             staff=placement.staff, post=placement.post, proposed_by=by)
-                   for placement in plan.placements],
-        hired_since=plan.hired_since, proposed_since=plan.proposed_since,
-        full_since=plan.full_since, left_since=plan.left_since)
+                   for placement in plan.placements])
     if not result.proposals:
         raise ValidationError(_(
             "Nothing to send: every applicant this run placed has been hired or proposed "
