@@ -17,5 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("schools/", include("schools.urls")),
     path("cycle/", include("recruitment.urls")),
+    path("attendance/", include("attendance.urls")),
     path("admin/", admin.site.urls),
 ]

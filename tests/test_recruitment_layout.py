@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted(path for package in ("recruitment", "schools", "staffing")
+SOURCES = sorted(path for package in ("recruitment", "schools", "staffing", "attendance")
                  for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts)
 
 

@@ -1,0 +1,1 @@
+"""The demo township carried into September (seed_demo): contracts, two weeks of attendance, leave."""

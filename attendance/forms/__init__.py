@@ -1,0 +1,1 @@
+"""attendance.forms: one module per part (days, leave, contracts, month)."""

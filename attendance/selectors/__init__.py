@@ -1,0 +1,1 @@
+"""attendance.selectors: one module per part (days, leave, contracts, month)."""

@@ -1,0 +1,1 @@
+"""attendance.services: one module per part (days, leave, contracts, month)."""

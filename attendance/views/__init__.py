@@ -1,0 +1,1 @@
+"""attendance.views: one module per part (days, leave, contracts, month)."""
