@@ -1,1 +1,2 @@
-"""The demo township carried into September (seed_demo): contracts, two weeks of attendance, leave."""
+"""The demo township carried into September (seed_demo): contracts, two weeks of
+attendance, leave requests."""
