@@ -7,9 +7,12 @@ Called by ``seed_demo`` (settings.DEMO_SEED_STEPS), with ``--stage``:
   opinions reported and decided), the congress vote open with some ballots cast;
 - ``intentions``: the plan adopted, phase 5 open, every school's posts published and
   most staff's intentions in (the teacher logins' not yet);
-- ``selection`` (the default): phase 5 closed, phase 6 open with every intention in;
+- ``selection``: phase 5 closed, phase 6 open with every intention in;
 - ``outcome``: the committees have ranked and hired (the centres first), phase 6 closed,
-  phase 7 open with the unhired listed.
+  phase 7 open with the unhired listed;
+- ``term`` (the default): the unhired trained, passed and assigned (R7), phase 7 closed
+  so the outcome took effect, phases 8–10 open: the term began two weeks ago (the
+  attendance demo, ``attendance.demo``, fills those weeks).
 
 At every stage the calendar puts today inside the open phase, the earlier phases before
 it; some vice principals' positions began four years ago, so the R4 page has work.
@@ -18,30 +21,47 @@ demo is refused with a message (``DemoStageError``): a stage is for a new demo d
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from recruitment import rules
+from recruitment.selectors import allocation as allocation_selectors
+from recruitment.selectors import plan as plan_selectors
 from recruitment.selectors import posts as posts_selectors
 from recruitment.selectors import selection as selection_selectors
+from recruitment.selectors import unhired as unhired_selectors
 from recruitment.services import consultation as consultation_services
 from recruitment.services import cycle as cycle_services
 from recruitment.services import plan as plan_services
 from recruitment.services import posts as posts_services
 from recruitment.services import selection as selection_services
+from recruitment.services import unhired as unhired_services
 from schools import services as school_services
 from schools.models import Position, SchoolKind, Staff, Township
 
 from . import workflow
 from .models import Application, Cycle, Decision, Phase, PhaseState, Post, PostKind
-from .phases import DRAFT, INTENTIONS, OPINIONS, REVIEW, SELECTION, UNHIRED, VOTE
+from .phases import (
+    ASSESSMENT,
+    ATTENDANCE,
+    CONTRACTS,
+    DRAFT,
+    INTENTIONS,
+    OPINIONS,
+    REVIEW,
+    SELECTION,
+    UNHIRED,
+    VOTE,
+)
 
 # The stages ``seed_demo --stage`` takes, in order, and the phase each leaves open.
 STAGES = {"plan": DRAFT, "vote": VOTE, "intentions": INTENTIONS, "selection": SELECTION,
-          "outcome": UNHIRED}
-DEFAULT_STAGE = "selection"
+          "outcome": UNHIRED, "term": ATTENDANCE}
+DEFAULT_STAGE = "term"
+# At the ``term`` stage the term (phases 8–10) began this many days before today.
+TERM_DAYS_AGO = 14
 
 
 class DemoStageError(Exception):
@@ -316,10 +336,43 @@ def seed_step2(township: Township, *, stage: str | None = None) -> list:
                                    phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
         cycle_services.phase_open(by=office,
                                   phase=Phase.objects.get(cycle=cycle, number=SELECTION))
-    if stage == "outcome":
+    if stage in ("outcome", "term"):
         _selection_done(cycle, office, heads)
+    if stage == "term":
+        _unhired_done(cycle, office)
+        cycle_services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=UNHIRED))
+        for number in (CONTRACTS, ATTENDANCE, ASSESSMENT):
+            cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle,
+                                                                         number=number))
+        _calendar_from(cycle, office, workflow.today() - timedelta(days=TERM_DAYS_AGO),
+                       number=CONTRACTS)
+        return []
     _calendar_around(cycle, office, workflow.today())
     return []
+
+
+def _unhired_done(cycle: Cycle, office) -> None:
+    """R7 for the demo: each of the unhired is enrolled in the training, passes its test
+    and is assigned to a free post of a school that is short — at their own school if it
+    has one, else one of their subject; someone no post can take is recorded as needing
+    none (the office's explained status)."""
+    mark = plan_selectors.adopted_plan(cycle).training_pass_mark
+    for staff in list(unhired_selectors.unhired(cycle).order_by("resident_id")):
+        enrolment = unhired_services.training_enrol(by=office, cycle=cycle, staff=staff)
+        enrolment = unhired_services.training_score(by=office, enrolment=enrolment,
+                                                     score=max(mark, 78))
+        posts = sorted(allocation_selectors.open_posts(cycle),
+                       key=lambda p: (p.school_id != staff.school_id, p.subject != staff.subject,
+                                      p.kind != PostKind.TEACHING))
+        for post in posts[:3]:
+            try:
+                unhired_services.trainee_assign(by=office, enrolment=enrolment, post=post)
+            except ValidationError:
+                continue
+            break
+        else:
+            unhired_services.unhired_explain(by=office, cycle=cycle, staff=staff,
+                                             reason="长期病假，暂不上岗")
 
 
 def _selection_done(cycle: Cycle, office, heads) -> None:

@@ -218,8 +218,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 DEMO_SEED_STEPS = ["recruitment.demo.seed_cycle", "recruitment.demo.seed_step2"]
 # seed_demo --stage: the stages the steps above take (recruitment.demo.STAGES), the index
 # of the default one, and the error they raise for a stage an existing demo is not at.
-DEMO_SEED_STAGES = ["plan", "vote", "intentions", "selection", "outcome"]
-DEMO_SEED_DEFAULT = 3
+DEMO_SEED_STAGES = ["plan", "vote", "intentions", "selection", "outcome", "term"]
+DEMO_SEED_DEFAULT = 5
 DEMO_SEED_ERROR = "recruitment.demo.DemoStageError"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,6 +2,7 @@
 phase holds today, the earlier ones lie before it, vice principals past their term give
 the R4 page work; the same stage again changes nothing, another stage is refused."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,8 +10,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from recruitment import demo, workflow
-from recruitment.models import Cycle, Hire, Intention, PhaseState, Vote
-from recruitment.phases import DRAFT, INTENTIONS, SELECTION, UNHIRED, VOTE
+from recruitment.models import Cycle, Hire, HireSource, Intention, PhaseState, Vote
+from recruitment.phases import CONTRACTS, DRAFT, INTENTIONS, SELECTION, UNHIRED, VOTE
 from recruitment.selectors import selection as selection_selectors
 from recruitment.selectors import unhired as unhired_selectors
 
@@ -76,10 +77,23 @@ def test_stage_intentions_opens_phase_5_with_some_intentions_and_vices_to_assess
     assert selection_selectors.vices_due(cycle).count() >= 3
 
 
-def test_the_default_stage_is_the_selection_with_today_inside_it():
-    seed()
+def test_stage_selection_has_today_inside_the_selection():
+    seed("--stage", "selection")
 
     assert_today_inside(Cycle.objects.get(), SELECTION)
+
+
+def test_the_default_stage_is_the_term_two_weeks_in_with_nobody_unhired():
+    seed()
+
+    cycle = Cycle.objects.get()
+    phases = {p.number: p for p in cycle.phases.all()}
+    assert [phases[n].state for n in range(1, 11)] == [PhaseState.CLOSED] * 7 + [
+        PhaseState.OPEN] * 3
+    assert phases[CONTRACTS].start_date == workflow.today() - timedelta(days=demo.TERM_DAYS_AGO)
+    assert all(phases[n].deadline < phases[CONTRACTS].start_date for n in range(1, 8))
+    assert not unhired_selectors.unhired(cycle).exists()
+    assert Hire.objects.filter(cycle=cycle, source=HireSource.TRAINING).count() > 50
 
 
 def test_stage_outcome_has_hires_the_unhired_and_phase_7_open():

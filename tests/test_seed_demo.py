@@ -27,9 +27,9 @@ USERNAMES = [
 ]
 
 
-def seed() -> str:
+def seed(*args) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -116,8 +116,8 @@ def test_a_second_run_changes_nothing():
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
 
 
-def test_the_demo_cycle_is_ready_for_the_selection():
-    seed()
+def test_the_demo_cycle_at_stage_selection_is_ready_for_the_selection():
+    seed("--stage", "selection")
     from recruitment.models import Cycle, Intention, PhaseState, Post, Vote
     from recruitment.phases import INTENTIONS, SELECTION
 
