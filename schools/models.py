@@ -212,6 +212,15 @@ class AssignmentKind(models.TextChoices):
     NOT_IN_POST = "not_in_post", _("not in post")  # an explained status (retiring …)
 
 
+# The roster's 上岗记录 sheet spells each kind so: a data contract, never translated.
+ROSTER_ASSIGNMENT_KIND_LABELS = {
+    AssignmentKind.TEACHING: "教学人员",
+    AssignmentKind.SUPPORT: "教辅人员",
+    AssignmentKind.APPOINTED: "任命",
+    AssignmentKind.NOT_IN_POST: "未上岗",
+}
+
+
 class Assignment(models.Model):
     """A staff member's assignment (上岗) from a date: their school, post and auxiliary
     duties, teaching or support staff. The cycle's outcome opens one per person when
