@@ -332,6 +332,8 @@ class Outcome:
     # Everyone on the township's roster, once: hires by how they came about, each
     # explained status by its reason, the unhired; the counts add up to ``township.staff``.
     headcount: list[Headcount] = field(default_factory=list)
+    # Once the outcome took effect: staff id → the school before (``home_schools``).
+    homes: dict[int, int] = field(default_factory=dict)
 
 
 def headcount_of(hires, reasons, unhired: int, appointed: int = 0) -> list[Headcount]:
@@ -417,7 +419,8 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
     return Outcome(cycle=cycle, township=township, headcount=headcount_of(
                        hires.values(), explained.values(), township.unhired,
                        township.appointed),
-                   schools=[r for r in rows.values() if shown is None or r.school.pk in shown])
+                   schools=[r for r in rows.values() if shown is None or r.school.pk in shown],
+                   homes=homes)
 
 
 @dataclass
@@ -452,7 +455,7 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
     hires = (Hire.objects.filter(cycle=result.cycle, post__school_id__in=school_ids)
              .select_related("staff__school", "post__school")
              .order_by("post__school__name", "post__number", "staff__name"))
-    homes = home_schools(result.cycle)
+    homes = result.homes
     names = (dict(School.objects.filter(township_id=result.cycle.township_id)
                   .values_list("pk", "name")) if homes else {})
 
