@@ -11,7 +11,8 @@ Called by ``seed_demo`` (settings.DEMO_SEED_STEPS), with ``--stage``:
 - ``outcome``: the committees have ranked and hired (the centres first), phase 6 closed,
   phase 7 open with the unhired listed;
 - ``term`` (the default): the unhired trained, passed and assigned (R7), phase 7 closed
-  so the outcome took effect, phases 8–10 open: the term began two weeks ago (the
+  so the outcome took effect (everyone's assignment from the term's start, the roster
+  naming the new schools), phases 8–10 open: the term began two weeks ago (the
   attendance demo, ``attendance.demo``, fills those weeks).
 
 At every stage the calendar puts today inside the open phase, the earlier phases before
@@ -340,12 +341,14 @@ def seed_step2(township: Township, *, stage: str | None = None) -> list:
         _selection_done(cycle, office, heads)
     if stage == "term":
         _unhired_done(cycle, office)
+        # The term's calendar first: closing phase 7 puts the outcome into effect from
+        # phase 8's start, the day the term began.
+        _calendar_from(cycle, office, workflow.today() - timedelta(days=TERM_DAYS_AGO),
+                       number=CONTRACTS)
         cycle_services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=UNHIRED))
         for number in (CONTRACTS, ATTENDANCE, ASSESSMENT):
             cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle,
                                                                          number=number))
-        _calendar_from(cycle, office, workflow.today() - timedelta(days=TERM_DAYS_AGO),
-                       number=CONTRACTS)
         return []
     _calendar_around(cycle, office, workflow.today())
     return []

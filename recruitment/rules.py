@@ -82,6 +82,15 @@ def is_support_staff(plan: PlanRevision, choice: Choice) -> bool:
     return post is None or post.weekly_lessons < plan.teaching_load_threshold
 
 
+def hire_is_support_staff(plan: PlanRevision, post: Post) -> bool:
+    """R2 for a hire: hired to an auxiliary post (the "X" only), or to a teaching post of
+    fewer lessons a week than the plan's threshold, makes one support staff (教辅人员).
+    A leadership vacancy (R4) is not an auxiliary post: its holder counts as teaching."""
+    if post.kind == PostKind.AUXILIARY:
+        return True
+    return post.kind == PostKind.TEACHING and post.weekly_lessons < plan.teaching_load_threshold
+
+
 def main_post(choice) -> Post:
     """R2 ("1+X"): the post a choice competes for: its teaching post, else its first
     auxiliary post."""

@@ -106,6 +106,22 @@ SOURCE_WORDS = {HireSource.SELECTION: "学校选聘", HireSource.ALLOCATION: "�
                 HireSource.DISPATCH: "调度会调配", HireSource.TRAINING: "培训合格后分配"}
 
 
+def post_words(post) -> str:
+    """A post as the roster and the staff page write an assignment's post, in the
+    offices' words: ``3号 七年级(2)班 语文 12节/周``, an auxiliary post ``5号 实验室管理``."""
+    if post.kind == PostKind.TEACHING:
+        parts = [f"{post.number}号", post.grade_class, post.subject,
+                 f"{post.weekly_lessons}节/周"]
+    else:
+        parts = [f"{post.number}号", post.duties or post.subject]
+    return " ".join(part for part in parts if part)
+
+
+def duties_words(posts) -> str:
+    """A hire's auxiliary duties (R2's "+X"), by number: ``5号 实验室管理；7号 门卫``."""
+    return "；".join(post_words(p) for p in sorted(posts, key=lambda p: p.number))
+
+
 # R7: the training test's scores, imported by the office (sheet 测试成绩).
 SCORE_SHEET = "测试成绩"
 SCORE_COLUMNS = {"resident_id": "身份证号", "name": "姓名", "score": "成绩"}

@@ -81,13 +81,19 @@ def phase_close_refusal(phase: Phase, *, revisions: int, pending_comments: int,
     return None
 
 
-def phase_reopen_refusal(phase: Phase, phases: dict[int, Phase]) -> str | None:
+def phase_reopen_refusal(phase: Phase, phases: dict[int, Phase], *,
+                         outcome_applied: bool = False) -> str | None:
     """May the office reopen ``phase``, closed by mistake? While no phase that follows it
-    has started; never the congress vote, whose result stands once counted."""
+    has started; never the congress vote, whose result stands once counted, nor phase 7
+    once its close put the outcome into effect (``outcome_applied``: everyone holds their
+    new assignment, R7; applying it twice is refused)."""
     if phase.state != PhaseState.CLOSED:
         return _("%(phase)s is not closed.") % {"phase": _label(phase.number)}
     if phase.number == VOTE:
         return _("The congress vote has been counted: its phase is not reopened.")
+    if phase.number == UNHIRED and outcome_applied:
+        return _("The outcome has taken effect: every staff member holds their new "
+                 "assignment, so phase 7 is not reopened.")
     started = [n for n, info in PHASES.items()
                if info.after == phase.number and phases[n].state != PhaseState.NOT_STARTED]
     if started:

@@ -1,5 +1,7 @@
 """Organisations and people: county ← township ← school ← staff, and who may log in as what."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -199,6 +201,97 @@ class Position(models.Model):
     @property
     def is_school_level(self) -> bool:
         return self.title in SCHOOL_LEVEL_TITLES
+
+
+class AssignmentKind(models.TextChoices):
+    """What a staff member is in their assignment (R2: 教学人员 or 教辅人员)."""
+
+    TEACHING = "teaching", _("teaching staff")  # 教学人员
+    SUPPORT = "support", _("support staff")  # 教辅人员
+    APPOINTED = "appointed", _("appointed head, kept in post")  # 任命, hired nowhere
+    NOT_IN_POST = "not_in_post", _("not in post")  # an explained status (retiring …)
+
+
+# The roster's 上岗记录 sheet spells each kind so: a data contract, never translated.
+ROSTER_ASSIGNMENT_KIND_LABELS = {
+    AssignmentKind.TEACHING: "教学人员",
+    AssignmentKind.SUPPORT: "教辅人员",
+    AssignmentKind.APPOINTED: "任命",
+    AssignmentKind.NOT_IN_POST: "未上岗",
+}
+
+
+class Assignment(models.Model):
+    """A staff member's assignment (上岗) from a date: their school, post and auxiliary
+    duties, teaching or support staff. The cycle's outcome opens one per person when
+    phase 7 closes (``services.assignments_apply``); the open one is the current
+    assignment, the ended ones its history."""
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="assignments",
+        verbose_name=_("staff member"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("school")
+    )
+    # The school on the roster before: "moved from … to …" or "stayed at …".
+    previous_school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("school before"),
+    )
+    kind = models.CharField(_("staff kind"), max_length=12, choices=AssignmentKind.choices)
+    post = models.CharField(_("post held"), max_length=200, blank=True)  # e.g. 3号 七年级 语文
+    duties = models.CharField(_("auxiliary duties"), max_length=500, blank=True)  # R2's "+X"
+    note = models.CharField(_("note"), max_length=200, blank=True)  # an explained status
+    # The school year of the cycle whose outcome made it (2026: the 2026–2027 cycle).
+    school_year = models.PositiveSmallIntegerField(_("cycle"), null=True, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff"], condition=Q(end_date__isnull=True),
+                name="assignment_one_open_per_staff",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "school_year"], condition=Q(school_year__isnull=False),
+                name="assignment_once_per_cycle",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} · {self.school} · {self.start_date:%Y-%m-%d}"
+
+    @property
+    def moved(self) -> bool:
+        return self.previous_school_id is not None and self.previous_school_id != self.school_id
+
+    @property
+    def cycle_label(self) -> str:
+        """The cycle by its school years, as offices write them: 2026–2027."""
+        return f"{self.school_year}–{self.school_year + 1}" if self.school_year else ""
+
+
+@dataclass(frozen=True)
+class NewAssignment:
+    """One person's assignment as another app hands it to ``services.assignments_apply``
+    (plain data: schools imports no app)."""
+
+    staff_id: int
+    school_id: int
+    kind: str
+    post: str = ""
+    duties: str = ""
+    note: str = ""
 
 
 class Role(models.TextChoices):

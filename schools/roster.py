@@ -21,10 +21,24 @@ from staffing import workbook as wb
 from staffing.workbook import RowError, ValueProblem
 
 from . import resident_id
-from .models import ROSTER_KIND_LABELS, ROSTER_SEX_LABELS, Position, School, Staff, Township
+from .models import (
+    ROSTER_ASSIGNMENT_KIND_LABELS,
+    ROSTER_KIND_LABELS,
+    ROSTER_SEX_LABELS,
+    Assignment,
+    Position,
+    School,
+    Staff,
+    Township,
+)
 
 SCHOOL_SHEET = "学校"
 STAFF_SHEET = "教职工"
+# A third sheet, beside spec/roster.md's two (which stay exactly as the spec says, and
+# the import reads only them): each assignment a cycle's outcome made, current and past.
+ASSIGNMENT_SHEET = "上岗记录"
+ASSIGNMENT_HEADERS = ["姓名", "身份证号", "竞聘学年", "变动", "原学校", "上岗学校", "人员类别",
+                      "岗位", "辅助岗", "说明", "起始日期", "截止日期"]
 SCHOOL_COLUMNS = {
     "name": "学校名称",
     "kind": "学校类型",
@@ -483,7 +497,8 @@ def _rows(resource, objects):
 
 
 def roster_sheets(township: Township) -> list[wb.SheetSpec]:
-    """Both sheets of spec/roster.md for one township; an export imports back unchanged."""
+    """Both sheets of spec/roster.md for one township (an export imports back unchanged)
+    and, once a cycle's outcome has taken effect, the 上岗记录 sheet of assignments."""
     schools = School.objects.filter(township=township).order_by("name")
     staff = (
         Staff.objects.filter(school__township=township)
@@ -495,7 +510,7 @@ def roster_sheets(township: Township) -> list[wb.SheetSpec]:
         .order_by("school__name", "name", "resident_id")
     )
     school_resource, staff_resource = SchoolResource(), StaffResource()
-    return [
+    sheets = [
         wb.SheetSpec(SCHOOL_SHEET, list(SCHOOL_COLUMNS.values()),
                      _rows(school_resource, schools), required=_required(SCHOOL_COLUMNS,
                                                                          SCHOOL_REQUIRED)),
@@ -504,6 +519,27 @@ def roster_sheets(township: Township) -> list[wb.SheetSpec]:
                      text_columns=frozenset({"身份证号", "联系电话"}),
                      required=_required(STAFF_COLUMNS, STAFF_REQUIRED)),
     ]
+    assignments = (Assignment.objects.filter(school__township=township)
+                   .select_related("staff", "school", "previous_school")
+                   .order_by("staff__school__name", "staff__name", "staff__resident_id",
+                             "-start_date", "-pk"))
+    if assignments.exists():
+        sheets.append(wb.SheetSpec(ASSIGNMENT_SHEET, ASSIGNMENT_HEADERS,
+                                   (_assignment_row(a)
+                                    for a in assignments.iterator(chunk_size=2000)),
+                                   text_columns=frozenset({"身份证号"})))
+    return sheets
+
+
+def _assignment_row(assignment: Assignment) -> list:
+    """One row of 上岗记录: "调动" (moved from 原学校 to 上岗学校) or "留任" (stayed)."""
+    before = assignment.previous_school
+    return [assignment.staff.name, assignment.staff.resident_id,
+            f"{assignment.cycle_label}学年" if assignment.school_year else "",
+            "调动" if assignment.moved else "留任", before.name if before else "",
+            assignment.school.name, ROSTER_ASSIGNMENT_KIND_LABELS[assignment.kind],
+            assignment.post, assignment.duties, assignment.note, assignment.start_date,
+            assignment.end_date]
 
 
 def template_sheets() -> list[wb.SheetSpec]:

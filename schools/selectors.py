@@ -20,7 +20,16 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from . import access
-from .models import FullIdView, Position, RosterImport, School, SchoolKind, Staff, Township
+from .models import (
+    Assignment,
+    FullIdView,
+    Position,
+    RosterImport,
+    School,
+    SchoolKind,
+    Staff,
+    Township,
+)
 
 STAFF_PER_PAGE = 50
 SCHOOLS_PER_PAGE = 100
@@ -125,6 +134,13 @@ def school_visible(user, school_id) -> bool:
 def staff_positions(staff: Staff) -> QuerySet[Position]:
     """Leadership positions held, newest first (R3, R4 need the history)."""
     return staff.positions.select_related("school").order_by("-start_date", "-pk")
+
+
+def staff_assignments(staff: Staff) -> QuerySet[Assignment]:
+    """Assignments held (上岗), the current one first: where a cycle's outcome put the
+    person, from where, as what."""
+    return (staff.assignments.select_related("school", "previous_school")
+            .order_by("-start_date", "-pk"))
 
 
 def full_id_views(staff: Staff) -> QuerySet[FullIdView]:

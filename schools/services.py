@@ -3,14 +3,16 @@ positions and logins.
 
 Other apps change schools' data only through these: recruitment ends and opens leadership
 positions with ``positions_end``, ``positions_open`` and ``position_change``, as the roster
-import does. ``roster_import`` joins ``roster.roster_plan`` (read and validate) and
-``roster_apply`` (write in bulk, with history).
+import does, and puts a cycle's outcome into effect with ``assignments_apply``.
+``roster_import`` joins ``roster.roster_plan`` (read and validate) and ``roster_apply``
+(write in bulk, with history).
 """
 
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
@@ -19,15 +21,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from staffing import workbook as wb
 
 from . import access
 from .models import (
+    Assignment,
+    AssignmentKind,
     County,
     FullIdView,
     Membership,
+    NewAssignment,
     Position,
     Role,
     RosterImport,
@@ -196,6 +202,75 @@ def _positions_create(*, by, positions: list[Position],
         return []
     return bulk_create_with_history(positions, Position, batch_size=500, default_user=by,
                                     default_change_reason=history_reason)
+
+
+# --- assignments: a cycle's outcome takes effect (上岗) ------------------------------------
+
+# The history records' change reason, an untranslated msgid as IMPORT_REASON.
+OUTCOME_REASON = gettext_noop("outcome of the staffing cycle")
+
+
+@dataclass(frozen=True)
+class AssignmentsApplied:
+    """What ``assignments_apply`` did: assignments opened, people who changed school, of
+    them support staff."""
+
+    opened: int
+    moved: int
+    support: int
+
+
+@transaction.atomic
+def assignments_apply(*, by, township: Township, school_year: int, start_date,
+                      assignments: Sequence[NewAssignment]) -> AssignmentsApplied:
+    """A cycle's outcome takes effect (R7: nobody is left between schools): each of the
+    township's staff gets the assignment given for them, from ``start_date`` (the term's
+    start), the open one before it ending the day before; the roster's school becomes
+    the assignment's. Refused when one of the township's staff has none, an assignment
+    names a school or a person of another township, or the cycle's outcome has already
+    taken effect. A fixed number of bulk statements with history, whatever the count."""
+    staff = {s.pk: s for s in Staff.objects.select_for_update()
+             .filter(school__township=township)}
+    if Assignment.objects.filter(school__township=township, school_year=school_year).exists():
+        raise ValidationError(_("The outcome of this cycle has already taken effect."))
+    given = {a.staff_id: a for a in assignments}
+    missing = len(staff.keys() - given.keys())
+    if missing:
+        raise ValidationError(ngettext(
+            "%(n)d staff member of the township has no assignment: nobody is left between "
+            "schools.",
+            "%(n)d staff members of the township have no assignment: nobody is left between "
+            "schools.", missing) % {"n": missing})
+    schools = set(School.objects.filter(township=township).values_list("pk", flat=True))
+    if len(given) != len(assignments) or given.keys() - staff.keys() or any(
+            a.school_id not in schools for a in assignments):
+        raise ValueError("assignments name a person twice or outside the township")
+    ending = list(Assignment.objects.select_for_update()
+                  .filter(staff__school__township=township, end_date__isnull=True))
+    for current in ending:
+        current.end_date = max(current.start_date, start_date - timedelta(days=1))
+    if ending:
+        bulk_update_with_history(ending, Assignment, ["end_date"], batch_size=500,
+                                 default_user=by, default_change_reason=OUTCOME_REASON)
+    opened = [Assignment(staff_id=a.staff_id, school_id=a.school_id,
+                         previous_school_id=staff[a.staff_id].school_id, kind=a.kind,
+                         post=a.post[:200], duties=a.duties[:500], note=a.note[:200],
+                         school_year=school_year, start_date=start_date)
+              for a in assignments]
+    bulk_create_with_history(opened, Assignment, batch_size=500, default_user=by,
+                             default_change_reason=OUTCOME_REASON)
+    moved = [staff[a.staff_id] for a in assignments
+             if staff[a.staff_id].school_id != a.school_id]
+    for person in moved:
+        person.school_id = given[person.pk].school_id
+    if moved:
+        bulk_update_with_history(moved, Staff, ["school"], batch_size=500, default_user=by,
+                                 default_change_reason=OUTCOME_REASON)
+    log.info("assignments_applied township=%s school_year=%s opened=%d moved=%d",
+             township.pk, school_year, len(opened), len(moved))
+    return AssignmentsApplied(
+        opened=len(opened), moved=len(moved),
+        support=sum(1 for a in assignments if a.kind == AssignmentKind.SUPPORT))
 
 
 def township_for_import(*, name: str | None, county: str | None = None) -> Township:

@@ -115,6 +115,7 @@ def _staff_page(request, staff, *, full_id):
             "may_see_full_id": may_see_full_id,
             "school_visible": selectors.school_visible(user, staff.school_id),
             "positions": selectors.staff_positions(staff),
+            "assignments": selectors.staff_assignments(staff),
             "full_id_views": selectors.full_id_views(staff) if office_of_staff else None,
             "history": history_of(staff, formatters=_staff_history_formats(may_see_full_id)),
         },

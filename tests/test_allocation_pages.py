@@ -484,8 +484,10 @@ def test_phase_7_does_not_close_while_anyone_is_without_a_post(login, office_use
 
     assert 'id="close-ready"' in ready.text
     assert UnhiredReason.objects.count() == len(unhired) - 1
-    assert messages_of(closed) == ["Phase 7 (Training and assignment of the unhired) is "
-                                   "closed."]
+    assert messages_of(closed) == [
+        "Phase 7 (Training and assignment of the unhired) is closed.",
+        f"The outcome took effect from 2026-09-01: {len(unhired)} staff members took up "
+        "their assignments, 1 moved school, 0 became support staff."]
 
 
 def test_phase_7_actions_wait_for_phase_7(login, office_user, selecting, mover):

@@ -8,12 +8,14 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from recruitment import demo, workflow
 from recruitment.models import Cycle, Hire, HireSource, Intention, PhaseState, Vote
 from recruitment.phases import CONTRACTS, DRAFT, INTENTIONS, SELECTION, UNHIRED, VOTE
 from recruitment.selectors import selection as selection_selectors
 from recruitment.selectors import unhired as unhired_selectors
+from schools.models import Assignment, AssignmentKind, Staff
 
 from .helpers import row_counts
 
@@ -94,6 +96,13 @@ def test_the_default_stage_is_the_term_two_weeks_in_with_nobody_unhired():
     assert all(phases[n].deadline < phases[CONTRACTS].start_date for n in range(1, 8))
     assert not unhired_selectors.unhired(cycle).exists()
     assert Hire.objects.filter(cycle=cycle, source=HireSource.TRAINING).count() > 50
+    # closing phase 7 put the outcome into effect from the term's first day
+    current = Assignment.objects.filter(end_date__isnull=True)
+    assert current.count() == Staff.objects.count()
+    assert set(current.values_list("start_date", flat=True)) == {phases[CONTRACTS].start_date}
+    assert current.filter(kind=AssignmentKind.SUPPORT).exists()
+    assert not current.exclude(school_id=F("staff__school_id")).exists()
+    assert 0 < sum(a.moved for a in current) < current.count()
 
 
 def test_stage_outcome_has_hires_the_unhired_and_phase_7_open():

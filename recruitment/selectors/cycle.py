@@ -38,6 +38,7 @@ from recruitment.phases import (
 )
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import consultation as consultation_selectors
+from recruitment.selectors import outcome as outcome_selectors
 from recruitment.selectors import plan as plan_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.selectors import unhired as unhired_selectors
@@ -68,7 +69,15 @@ def phase_close_check(phase: Phase) -> str | None:
 
 
 def phase_reopen_check(phase: Phase) -> str | None:
-    return workflow.phase_reopen_refusal(phase, common_selectors.phases_by_number(phase.cycle))
+    return workflow.phase_reopen_refusal(phase, common_selectors.phases_by_number(phase.cycle),
+                                         outcome_applied=outcome_applied(phase))
+
+
+def outcome_applied(phase: Phase) -> bool:
+    """Has closing phase 7 put this cycle's outcome into effect? Asked of a closed
+    phase 7 only (one query), for ``workflow.phase_reopen_refusal``."""
+    return (phase.number == UNHIRED and phase.state == PhaseState.CLOSED
+            and outcome_selectors.outcome_applied(phase.cycle))
 
 
 def close_blockers(phase: Phase) -> dict[str, int]:
@@ -101,28 +110,36 @@ CLOSE_CONSEQUENCES = {
                             "middle-level cadre not hired at their own unit loses the "
                             "position from today (R3); the appointed heads (校长, 园长, 书记) "
                             "keep theirs. Phase 7 (the unhired) can open."),
-    UNHIRED: gettext_lazy("The outcome becomes final."),
+    UNHIRED: gettext_lazy("The outcome becomes final and takes effect: every staff member "
+                          "takes up their assignment from the term's start (the start of "
+                          "phase 8) and the roster names their new school. Phase 7 is not "
+                          "reopened afterwards. Phases 8 to 10 can open."),
 }
 
 
 @dataclass
 class PhaseClose:
     """What the office confirms before closing a phase: the refusal if it cannot close,
-    what follows, and for phase 6 the positions that end (R3)."""
+    what follows, for phase 6 the positions that end (R3), for phase 7 what the outcome
+    does when it takes effect (who moves school, who becomes support staff)."""
 
     phase: Phase
     refusal: str | None
     consequence: str
     positions_to_end: list[Position] = field(default_factory=list)
+    effect: outcome_selectors.OutcomeEffect | None = None
 
 
 def phase_close_preview(phase: Phase) -> PhaseClose:
     """The phase-close confirmation page: ``phase_close_check`` and what follows."""
-    positions = []
+    positions, effect = [], None
+    refusal = phase_close_check(phase)
     if phase.number == SELECTION and phase.state == PhaseState.OPEN:
         positions = list(selection_selectors.positions_to_end(phase.cycle))
-    return PhaseClose(phase, phase_close_check(phase),
-                      str(CLOSE_CONSEQUENCES.get(phase.number, "")), positions)
+    if phase.number == UNHIRED and refusal is None:
+        effect = outcome_selectors.outcome_effect(phase.cycle)
+    return PhaseClose(phase, refusal, str(CLOSE_CONSEQUENCES.get(phase.number, "")),
+                      positions, effect)
 
 
 def cycle_current(user) -> Cycle | None:
@@ -183,7 +200,8 @@ def dashboard(cycle: Cycle) -> Dashboard:
                 p, revisions=revisions, pending_comments=pending_comments,
                 undecided_opinions=undecided, **close_blockers(p),
             ),
-            reopen_refusal=workflow.phase_reopen_refusal(p, by_number),
+            reopen_refusal=workflow.phase_reopen_refusal(p, by_number,
+                                                         outcome_applied=outcome_applied(p)),
         )
         for p in phases
     ]

@@ -1,4 +1,5 @@
-"""The cycle's outcome, a person's result, the outcome workbook.
+"""The cycle's outcome, a person's result, the outcome workbook, and the assignments the
+outcome becomes when phase 7 closes (``outcome_assignments``, ``outcome_effect``).
 """
 
 from __future__ import annotations
@@ -28,12 +29,86 @@ from recruitment.models import (
     TrainingEnrolment,
     UnhiredReason,
 )
-from recruitment.phases import INTENTIONS, SELECTION
+from recruitment.phases import CONTRACTS, INTENTIONS, SELECTION
 from recruitment.selectors import common as common_selectors
 from recruitment.selectors import selection as selection_selectors
-from schools.models import Position, School, Staff
+from schools.models import Assignment, AssignmentKind, NewAssignment, Position, School, Staff
 from schools.resident_id import age_on, mask
 from staffing.workbook import SheetSpec
+
+
+def outcome_assignments(cycle: Cycle) -> list[NewAssignment]:
+    """What the outcome becomes when phase 7 closes: for each of the township's staff
+    their assignment — a hire's school, post and auxiliary duties, teaching or support
+    staff (R2, ``rules.hire_is_support_staff``); an appointed head kept in post at their
+    school; an explained status at their school, not in post. The unhired (R7 refuses
+    the close while there are any) get none. Four queries, whatever the count."""
+    plan = cycle.adopted_revision
+    found: dict[int, NewAssignment] = {}
+    reasons = dict(UnhiredReason.objects.filter(cycle=cycle).values_list("staff_id", "reason"))
+    heads = dict(selection_selectors.appointed_heads(cycle).values_list("staff_id", "title"))
+    for staff_id, school_id in Staff.objects.filter(
+            school__township_id=cycle.township_id).values_list("pk", "school_id"):
+        if staff_id in heads:
+            found[staff_id] = NewAssignment(staff_id, school_id, AssignmentKind.APPOINTED,
+                                            post=heads[staff_id])
+        elif staff_id in reasons:
+            found[staff_id] = NewAssignment(staff_id, school_id, AssignmentKind.NOT_IN_POST,
+                                            note=reasons[staff_id].strip())
+    for hire in (Hire.objects.filter(cycle=cycle).select_related("post")
+                 .prefetch_related("extra_posts")):
+        support = plan is not None and rules.hire_is_support_staff(plan, hire.post)
+        found[hire.staff_id] = NewAssignment(
+            hire.staff_id, hire.post.school_id,
+            AssignmentKind.SUPPORT if support else AssignmentKind.TEACHING,
+            post=sheets.post_words(hire.post), duties=sheets.duties_words(hire.extra_posts.all()))
+    return list(found.values())
+
+
+def term_start(cycle: Cycle) -> date:
+    """The day the outcome's assignments start: the term's, phase 8's (contracts) start."""
+    return common_selectors.phase_of(cycle, CONTRACTS).start_date
+
+
+@dataclass(frozen=True)
+class OutcomeEffect:
+    """What closing phase 7 will do, for the office's confirmation: of ``total`` staff,
+    ``moved`` change school, ``support`` become support staff, from ``start``."""
+
+    total: int
+    moved: int
+    support: int
+    appointed: int
+    not_in_post: int
+    start: date
+
+
+def outcome_effect(cycle: Cycle) -> OutcomeEffect:
+    """``outcome_assignments`` counted against the roster's schools (five queries)."""
+    assignments = outcome_assignments(cycle)
+    schools = dict(Staff.objects.filter(school__township_id=cycle.township_id)
+                   .values_list("pk", "school_id"))
+    kinds = Counter(a.kind for a in assignments)
+    return OutcomeEffect(
+        total=len(assignments),
+        moved=sum(1 for a in assignments if schools.get(a.staff_id) != a.school_id),
+        support=kinds[AssignmentKind.SUPPORT], appointed=kinds[AssignmentKind.APPOINTED],
+        not_in_post=kinds[AssignmentKind.NOT_IN_POST], start=term_start(cycle))
+
+
+def outcome_applied(cycle: Cycle) -> bool:
+    """Has the cycle's outcome taken effect (phase 7 closed, ``outcome_services``)?"""
+    return Assignment.objects.filter(school__township_id=cycle.township_id,
+                                     school_year=cycle.school_year).exists()
+
+
+def home_schools(cycle: Cycle) -> dict[int, int]:
+    """Each person's school before the cycle, once its outcome has taken effect (the
+    roster then names the new one): staff id → the school their assignment came from.
+    Empty before phase 7 closes, when the roster's school is the one before."""
+    return dict(Assignment.objects.filter(school__township_id=cycle.township_id,
+                                          school_year=cycle.school_year)
+                .values_list("staff_id", "previous_school_id"))
 
 
 def outcome_export_sheets(result: Outcome, *, full_ids: bool) -> list[SheetSpec]:
@@ -125,6 +200,11 @@ def unmet_choices(cycle: Cycle, staff: Staff, hire: Hire | None) -> list[UnmetCh
         holders.setdefault(held.post_id, []).append(held)
     first_step = selection_selectors.first_step_ids(cycle)
     selecting = common_selectors.phase_of(cycle, SELECTION).state != PhaseState.CLOSED
+    homes = home_schools(cycle)  # R5 compares the schools before the outcome took effect
+
+    def home_of(person: Staff) -> int:
+        return homes.get(person.pk) or person.school_id
+
     unmet = []
     for app in applications:
         post = mains[app.pk]
@@ -140,9 +220,9 @@ def unmet_choices(cycle: Cycle, staff: Staff, hire: Hire | None) -> list[UnmetCh
             reason = _("the centres select first: %(school)s hired you before the other "
                        "schools' selection") % {"school": hire.post.school.name}
         elif len(held) >= post.seats:
-            own_kept = [h for h in held if h.staff.school_id == post.school_id
+            own_kept = [h for h in held if home_of(h.staff) == post.school_id
                         and _worse(ranked.get((post.pk, h.staff_id)), mine)]
-            if own_kept and staff.school_id != post.school_id:
+            if own_kept and home_of(staff) != post.school_id:
                 reason = _("own staff first: the seat was kept for %(school)s's own staff") % {
                     "school": post.school.name}
             else:
@@ -252,6 +332,8 @@ class Outcome:
     # Everyone on the township's roster, once: hires by how they came about, each
     # explained status by its reason, the unhired; the counts add up to ``township.staff``.
     headcount: list[Headcount] = field(default_factory=list)
+    # Once the outcome took effect: staff id → the school before (``home_schools``).
+    homes: dict[int, int] = field(default_factory=dict)
 
 
 def headcount_of(hires, reasons, unhired: int, appointed: int = 0) -> list[Headcount]:
@@ -293,11 +375,13 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
             lost.append(school_id)
         elif staff_id not in hires:
             appointed.add(staff_id)
+    homes = home_schools(cycle)
     for staff in Staff.objects.filter(school__township_id=cycle.township_id).only(
         "pk", "school_id", "birth_date", "subject"
     ):
+        home_id = homes.get(staff.pk) or staff.school_id
         band, subject = age_band(staff.birth_date, on), staff.subject or "—"
-        home = rows[staff.school_id]
+        home = rows[home_id]
         home.staff += 1
         home.ages_before[band] += 1
         home.subjects_before[subject] += 1
@@ -315,7 +399,7 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
         target.trained += hire.source == HireSource.TRAINING
         target.ages_after[band] += 1
         target.subjects_after[subject] += 1
-        if hire.post.school_id == staff.school_id:
+        if hire.post.school_id == home_id:
             target.own_kept += 1
         else:
             target.moved_in += 1
@@ -335,7 +419,8 @@ def outcome(cycle: Cycle, *, schools=None) -> Outcome:
     return Outcome(cycle=cycle, township=township, headcount=headcount_of(
                        hires.values(), explained.values(), township.unhired,
                        township.appointed),
-                   schools=[r for r in rows.values() if shown is None or r.school.pk in shown])
+                   schools=[r for r in rows.values() if shown is None or r.school.pk in shown],
+                   homes=homes)
 
 
 @dataclass
@@ -370,10 +455,17 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
     hires = (Hire.objects.filter(cycle=result.cycle, post__school_id__in=school_ids)
              .select_related("staff__school", "post__school")
              .order_by("post__school__name", "post__number", "staff__name"))
-    people = [[h.staff.name, h.staff.resident_id, h.staff.school.name, h.post.school.name,
+    homes = result.homes
+    names = (dict(School.objects.filter(township_id=result.cycle.township_id)
+                  .values_list("pk", "name")) if homes else {})
+
+    def home(staff):
+        return names[homes[staff.pk]] if staff.pk in homes else staff.school.name
+
+    people = [[h.staff.name, h.staff.resident_id, home(h.staff), h.post.school.name,
                h.post.number, h.post.subject or h.post.duties, sheets.SOURCE_WORDS[h.source]]
               for h in hires]
-    people += [[p.staff.name, p.staff.resident_id, p.staff.school.name, p.school.name, "—",
+    people += [[p.staff.name, p.staff.resident_id, home(p.staff), p.school.name, "—",
                 p.title, sheets.APPOINTED_WORD]
                for p in selection_selectors.appointed_heads(result.cycle)
                .filter(school_id__in=school_ids).order_by("school__name", "title", "staff__name")]

@@ -15,10 +15,11 @@ from recruitment.models import (
     PhaseState,
     Vote,
 )
-from recruitment.phases import SELECTION, VOTE, default_dates
+from recruitment.phases import SELECTION, UNHIRED, VOTE, default_dates
 from recruitment.selectors import cycle as cycle_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import common as common_services
+from recruitment.services import outcome as outcome_services
 from recruitment.services import selection as selection_services
 from schools.models import Township
 
@@ -56,6 +57,9 @@ def phase_open(*, by, phase: Phase) -> Phase:
 
 @transaction.atomic
 def phase_close(*, by, phase: Phase) -> Phase:
+    """Close a phase once ``phase_close_check`` allows it. Phase 6's close ends R3's
+    positions; phase 7's puts the outcome into effect (``outcome_services.outcome_apply``:
+    everyone's assignment from the term's start), in the same transaction."""
     access.require_cycle_office(by, phase.cycle)
     common_services.locked_cycle(phase.cycle)
     phase = Phase.objects.select_related("cycle").get(pk=phase.pk)
@@ -65,6 +69,8 @@ def phase_close(*, by, phase: Phase) -> Phase:
     # R3: a cadre not hired at their own unit loses the position from this day.
     if phase.number == SELECTION and selection_selectors.positions_to_end(phase.cycle).exists():
         selection_services.positions_end(by=by, cycle=phase.cycle)
+    if phase.number == UNHIRED:
+        outcome_services.outcome_apply(by=by, cycle=phase.cycle)
     return phase
 
 
@@ -72,7 +78,8 @@ def phase_close(*, by, phase: Phase) -> Phase:
 def phase_reopen(*, by, phase: Phase, reason: str) -> Phase:
     """The office reopens a phase closed by mistake, while the next one has not started
     (``workflow.phase_reopen_refusal``); the reason is the history record's change reason.
-    What the close did stays done (R3's positions ended at phase 6's close)."""
+    What the close did stays done (R3's positions ended at phase 6's close); phase 7 is
+    not reopened once its outcome has taken effect."""
     access.require_cycle_office(by, phase.cycle)
     common_services.locked_cycle(phase.cycle)
     phase = Phase.objects.select_related("cycle").get(pk=phase.pk)

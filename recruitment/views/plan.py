@@ -23,6 +23,7 @@ from recruitment import access
 from recruitment.forms import cycle as cycle_forms
 from recruitment.forms import plan as plan_forms
 from recruitment.selectors import cycle as cycle_selectors
+from recruitment.selectors import outcome as outcome_selectors
 from recruitment.selectors import plan as plan_selectors
 from recruitment.selectors import selection as selection_selectors
 from recruitment.services import cycle as cycle_services
@@ -34,7 +35,7 @@ from staffing.ids import optional_id
 
 from .. import workflow
 from ..models import PhaseState
-from ..phases import OPINIONS, PHASES, REVIEW, SELECTION
+from ..phases import OPINIONS, PHASES, REVIEW, SELECTION, UNHIRED
 from ..sections import plan_sections
 
 PHASE_CHANGES_SHOWN = 10
@@ -137,8 +138,10 @@ def _phase_change(request, pk, number, service, success):
     cycle = access.cycle_get(request.user, pk)
     access.require_cycle_office(request.user, cycle)
     phase = access.phase_get(cycle, number)
+    closing = service is cycle_services.phase_close
     ending = (selection_selectors.positions_to_end(cycle).count()
-              if service is cycle_services.phase_close and number == SELECTION else 0)
+              if closing and number == SELECTION else 0)
+    effect = outcome_selectors.outcome_effect(cycle) if closing and number == UNHIRED else None
     try:
         service(by=request.user, phase=phase)
     except ValidationError as exc:
@@ -151,6 +154,14 @@ def _phase_change(request, pk, number, service, success):
                 "(R3).",
                 "%(n)d leadership positions ended: their holders are not hired at their own "
                 "unit (R3).", ending) % {"n": ending})
+        if effect is not None:
+            messages.info(request, ngettext(
+                "The outcome took effect from %(start)s: %(n)d staff member took up an "
+                "assignment, %(moved)d moved school, %(support)d became support staff.",
+                "The outcome took effect from %(start)s: %(n)d staff members took up their "
+                "assignments, %(moved)d moved school, %(support)d became support staff.",
+                effect.total) % {"start": effect.start.isoformat(), "n": effect.total,
+                                 "moved": effect.moved, "support": effect.support})
     return redirect(reverse("recruitment:dashboard", args=[cycle.pk]) + "#phases")
 
 
