@@ -244,7 +244,7 @@ def test_another_townships_row_is_not_removed(client_en, foreign_office, office_
 def hundreds(township, office_user):
     """300 staff over 6 schools, each with a request waiting for the office."""
     people = []
-    for s in range(6):
+    for _school in range(6):
         school = SchoolFactory(township=township)
         for _ in range(50):
             people.append(StaffFactory(school=school))

@@ -5,38 +5,38 @@ from datetime import date
 
 from attendance import rules
 
-P, O = rules.PRINCIPAL, rules.OFFICE
+P, OF = rules.PRINCIPAL, rules.OFFICE
 
 
 def test_the_default_at_its_edges():
     assert rules.authority_steps(3, school_rows=[], township_rows=[]) == (P,)
-    assert rules.authority_steps(4, school_rows=[], township_rows=[]) == (P, O)
+    assert rules.authority_steps(4, school_rows=[], township_rows=[]) == (P, OF)
     assert rules.authority_steps(1, school_rows=[], township_rows=[]) == (P,)
 
 
 def test_the_smallest_covering_row_applies():
-    rows = [(None, [P, O]), (5, [P]), (2, [O])]
-    assert rules.authority_steps(2, school_rows=[], township_rows=rows) == (O,)
+    rows = [(None, [P, OF]), (5, [P]), (2, [OF])]
+    assert rules.authority_steps(2, school_rows=[], township_rows=rows) == (OF,)
     assert rules.authority_steps(3, school_rows=[], township_rows=rows) == (P,)
     assert rules.authority_steps(5, school_rows=[], township_rows=rows) == (P,)
-    assert rules.authority_steps(6, school_rows=[], township_rows=rows) == (P, O)
+    assert rules.authority_steps(6, school_rows=[], township_rows=rows) == (P, OF)
 
 
 def test_a_schools_rows_come_before_the_townships():
-    township = [(3, [P]), (None, [P, O])]
-    school = [(1, [O, P])]
-    assert rules.authority_steps(1, school_rows=school, township_rows=township) == (O, P)
+    township = [(3, [P]), (None, [P, OF])]
+    school = [(1, [OF, P])]
+    assert rules.authority_steps(1, school_rows=school, township_rows=township) == (OF, P)
     assert rules.authority_steps(2, school_rows=school, township_rows=township) == (P,)
 
 
 def test_no_covering_row_falls_to_the_default():
-    assert rules.authority_steps(9, school_rows=[], township_rows=[(3, [O])]) == (P, O)
+    assert rules.authority_steps(9, school_rows=[], township_rows=[(3, [OF])]) == (P, OF)
 
 
 def test_a_principals_own_leave_skips_the_principal():
-    assert rules.steps_for_asker((P,), asker_is_principal=True) == (O,)
-    assert rules.steps_for_asker((P, O), asker_is_principal=True) == (O,)
-    assert rules.steps_for_asker((P, O), asker_is_principal=False) == (P, O)
+    assert rules.steps_for_asker((P,), asker_is_principal=True) == (OF,)
+    assert rules.steps_for_asker((P, OF), asker_is_principal=True) == (OF,)
+    assert rules.steps_for_asker((P, OF), asker_is_principal=False) == (P, OF)
 
 
 def test_the_term_halves():
@@ -48,7 +48,7 @@ def test_the_term_halves():
 
 
 def test_the_offices_steps_are_checked():
-    assert rules.steps_refusal([P, O]) is None
+    assert rules.steps_refusal([P, OF]) is None
     assert rules.steps_refusal([]) == "empty"
     assert rules.steps_refusal([P, "teacher"]) == "unknown"
     assert rules.steps_refusal([P, P]) == "repeated"

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from attendance import demo
 from attendance.models import AttendanceRecord, CalendarDay, LeaveDecision, LeaveRequest
 from attendance.services import days as days_services
 from attendance.services import leave as leave_services
@@ -203,3 +204,16 @@ def test_a_pending_request_is_cancelled_without_days(teacher):
     leave = leave_services.leave_cancel(by=teacher.user, leave=ask(teacher, monday(1), 2))
     assert (leave.status, leave.waiting_for) == ("cancelled", "")
     assert leave.history.count() == 2
+
+
+def test_the_demo_leave(township, school, other_school, office_user, principal_user,
+                        other_principal):
+    for n in range(3):
+        StaffFactory(school=school, user=UserFactory(username=f"demo-a{n}"))
+        StaffFactory(school=other_school, user=UserFactory(username=f"demo-b{n}"))
+    made = demo.seed_leave(township, office_user)
+    assert [leave.status for leave in made] == [
+        "pending", "pending", "pending", "approved", "rejected"]
+    assert made[2].waiting_for == "township_office"
+    assert AttendanceRecord.objects.filter(leave=made[3]).count() == 2
+    assert made[4].decisions.get().reason

@@ -92,7 +92,7 @@ def term_days(staff_ids, term: tuple[date, date]) -> dict[int, tuple[int, int]]:
     return {row["staff_id"]: (row["taken"] or 0, row["pending"] or 0) for row in rows}
 
 
-def queue(user, *, page, today: date) -> Page:
+def queue(user, *, page) -> Page:
     """The requests waiting for this login's decision, oldest first, each with the
     person's days taken and pending this term (the term of the request's first day)."""
     queryset = _with_decisions(access.leave_waiting_for(user).select_related(

@@ -87,8 +87,7 @@ def leave_queue(request):
     person's days taken and pending this term; several decided at once."""
     access.require_leave_approver(request.user)
     return render(request, "attendance/leave/queue.html", {
-        "rows": leave_selectors.queue(request.user, page=request.GET.get("page"),
-                                      today=timezone.localdate()),
+        "rows": leave_selectors.queue(request.user, page=request.GET.get("page")),
     })
 
 
