@@ -14,6 +14,7 @@ from schools.models import Role
 
 from .factories import SchoolFactory, StaffFactory, UserFactory, membership
 from .helpers import messages_of, text
+from .page_text import english_words
 from .leave_world import ask, monday
 
 MINE, QUEUE, DECIDE = (reverse("attendance:leave_mine"), reverse("attendance:leave_queue"),
@@ -285,3 +286,18 @@ def test_ones_own_list_is_bounded(client_en, teacher, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         response = client.get(MINE)
     assert text(response).count("leave-item") == 50
+
+
+def test_the_leave_pages_in_chinese(login, teacher, principal_user, office_user, township):
+    rejected = leave_services.leave_decide(by=principal_user, leave=ask(teacher, monday(1), 1),
+                                           approve=False, reason="考试")
+    ask(teacher, monday(2), 4)
+    leave_services.authority_set(by=office_user, township=township, school=None,
+                                 up_to_days=2, steps=["principal", "township_office"])
+    pages = [(teacher.user, MINE), (teacher.user, reverse(
+        "attendance:leave_cancel", args=[rejected.pk])), (principal_user, QUEUE),
+        (office_user, authority(township)), (office_user, "/"), (principal_user, "/")]
+    for user, url in pages:
+        response = login(user).get(url)
+        assert response.status_code == 200
+        assert english_words(response.content.decode()) == set(), url
