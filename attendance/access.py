@@ -1,2 +1,114 @@
 """Who may see and do what in attendance: every predicate and scoped getter. Pages and
 services ask here; nothing else reads memberships."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from attendance.models import Approver, LeaveAuthority, LeaveRequest
+from recruitment import access as recruitment_access
+from schools import access as school_access
+from schools.models import Membership, Role, School, Staff, Township
+from staffing.ids import parse_id
+
+# ---- leave (R8) ----------------------------------------------------------------------
+
+
+def own_staff(user) -> Staff | None:
+    """The login's own staff record (a teacher's, or a principal's own)."""
+    staff_id = school_access.scope_of(user).staff_id
+    if staff_id is None:
+        return None
+    return Staff.objects.select_related("school__township").filter(pk=staff_id).first()
+
+
+def require_own_staff(user) -> Staff:
+    """Pages of one's own leave: a login with a staff record, 403 otherwise."""
+    staff = own_staff(user)
+    if staff is None:
+        raise PermissionDenied
+    return staff
+
+
+def is_principal_of(staff: Staff) -> bool:
+    """The staff member leads their own school as its principal (their leave skips the
+    principal's step)."""
+    return staff.user_id is not None and Membership.objects.filter(
+        user_id=staff.user_id, role=Role.PRINCIPAL, school_id=staff.school_id).exists()
+
+
+def may_decide_step(user, leave: LeaveRequest) -> bool:
+    """The approver of the request's waiting step: the school's principal or the
+    township's office. Not the asker (``is_own``)."""
+    if leave.waiting_for == Approver.PRINCIPAL:
+        return recruitment_access.is_principal(user, leave.school_id)
+    if leave.waiting_for == Approver.OFFICE:
+        return recruitment_access.is_township_office(user, leave.school.township_id)
+    return False
+
+
+def is_own(user, leave: LeaveRequest) -> bool:
+    return leave.staff.user_id == user.pk or leave.asked_by_id == user.pk
+
+
+def is_leave_approver(user) -> bool:
+    scope = school_access.scope_of(user)
+    return scope.is_office or scope.is_principal
+
+
+def require_leave_approver(user) -> None:
+    if not is_leave_approver(user):
+        raise PermissionDenied
+
+
+def leave_waiting_for(user) -> QuerySet[LeaveRequest]:
+    """The pending requests whose waiting step is this login's, not its own."""
+    scope = school_access.scope_of(user)
+    townships = school_access.townships_managed(user).values("pk") if scope.is_office else []
+    waiting = (Q(waiting_for=Approver.PRINCIPAL, school_id__in=scope.principal_school_ids)
+               | Q(waiting_for=Approver.OFFICE, school__township_id__in=townships))
+    return (LeaveRequest.objects.filter(waiting, status=LeaveRequest.Status.PENDING)
+            .exclude(staff__user_id=user.pk).exclude(asked_by_id=user.pk))
+
+
+def own_leave_get(user, pk) -> LeaveRequest:
+    """One of the login's own requests: 404 for anyone else's."""
+    staff_id = school_access.scope_of(user).staff_id
+    leave = LeaveRequest.objects.select_related("staff", "school__township").filter(
+        pk=parse_id(pk), staff_id=staff_id).first() if staff_id else None
+    if leave is None:
+        raise Http404
+    return leave
+
+
+def leave_many_for_approver(user, ids) -> dict[int, LeaveRequest]:
+    """The requests among ``ids`` this login approves at some step of (its school's as
+    principal, its township's as office), by id, whatever their status now: a request
+    decided meanwhile is reported, not hidden. Others' ids are simply not found."""
+    scope = school_access.scope_of(user)
+    townships = school_access.townships_managed(user).values("pk") if scope.is_office else []
+    seen = Q(school_id__in=scope.principal_school_ids) | Q(school__township_id__in=townships)
+    return {leave.pk: leave for leave in LeaveRequest.objects.select_related(
+        "staff", "school__township").filter(seen, pk__in=list(ids))}
+
+
+def authority_township_get(user, pk) -> Township:
+    """A township whose leave authority this login sets (its office): 404 otherwise."""
+    township = school_access.townships_managed(user).filter(pk=parse_id(pk)).first()
+    if township is None:
+        raise Http404
+    return township
+
+
+def authority_get(township: Township, pk) -> LeaveAuthority:
+    row = LeaveAuthority.objects.filter(township=township, pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def township_school_get(township: Township, pk) -> School:
+    school = township.schools.filter(pk=pk).first()
+    if school is None:
+        raise Http404
+    return school

@@ -1,2 +1,52 @@
 """The demo township carried into September (seed_demo): contracts, two weeks of
 attendance, leave requests."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from attendance.models import LeaveRequest
+from attendance.services import leave as leave_services
+from schools.models import Membership, Role, Staff, Township
+
+
+def _working_start(day: date, weeks: int) -> date:
+    """A Monday ``weeks`` weeks from ``day``'s week (negative: before)."""
+    return day - timedelta(days=day.weekday()) + timedelta(weeks=weeks)
+
+
+def seed_leave(township: Township, office_user) -> list[LeaveRequest]:
+    """R8's demo: teachers of the township's schools with a login ask for leave through
+    the service: three waiting (two for their principal, one of four days past its
+    principal and waiting for the office), one approved (its days marked), one rejected
+    with its reason. Schools without a principal's login are passed over."""
+    principals = {m.school_id: m.user for m in Membership.objects.filter(
+        role=Role.PRINCIPAL, school__township=township).select_related("user")}
+    staff = list(Staff.objects.filter(school__township=township, school_id__in=principals,
+                                      user__isnull=False)
+                 .exclude(user_id__in=[u.pk for u in principals.values()])
+                 .select_related("school__township", "user").order_by("school_id", "pk")[:5])
+    today = timezone.localdate()
+    plans = [  # (weeks ahead, working days, kind, reason, then)
+        (1, 1, "personal_leave", "孩子开家长会", None),
+        (1, 2, "sick_leave", "感冒发烧，需就医", None),
+        (2, 4, "official", "参加县教研室组织的培训", "principal"),
+        (2, 2, "sick_leave", "牙科复诊", "approve"),
+        (3, 3, "personal_leave", "回老家办事", "reject"),
+    ]
+    made = []
+    for person, (weeks, days, kind, reason, then) in zip(staff, plans, strict=False):
+        start = _working_start(today, weeks)
+        leave = leave_services.leave_ask(
+            by=person.user, staff=person, kind=kind,
+            start_date=start, end_date=start + timedelta(days=days - 1), reason=reason)
+        principal = principals[person.school_id]
+        if then in ("principal", "approve"):
+            leave = leave_services.leave_decide(by=principal, leave=leave, approve=True)
+        if then == "approve" and leave.status == LeaveRequest.Status.PENDING:
+            leave = leave_services.leave_decide(by=office_user, leave=leave, approve=True)
+        if then == "reject":
+            leave = leave_services.leave_decide(by=principal, leave=leave, approve=False,
+                                                reason="本周有期中考试，请改期")
+        made.append(leave)
+    return made

@@ -1,3 +1,57 @@
 """attendance's status flows (leave, contract copies, publications' attendance side): each
 flow's transitions in one place; a page asks the same function whether an action is
 allowed, to show a disabled button with its reason."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from attendance.models import LeaveRequest
+
+# ---- leave (R8) ----------------------------------------------------------------------
+# pending → approved (the last step approves) | rejected (any step rejects) | cancelled
+# (the asker withdraws it); approved → cancelled (the asker, before the leave starts:
+# its days are restored). Rejected and cancelled are final.
+
+_LEAVE_MOVES: Mapping[str, tuple[str, ...]] = {
+    LeaveRequest.Status.PENDING: (LeaveRequest.Status.APPROVED, LeaveRequest.Status.REJECTED,
+                                  LeaveRequest.Status.CANCELLED),
+    LeaveRequest.Status.APPROVED: (LeaveRequest.Status.CANCELLED,),
+}
+
+
+def leave_decide_refusal(leave: LeaveRequest, *, may_decide: bool, own: bool) -> str | None:
+    """May this login decide the request's waiting step now? ``may_decide``: it is that
+    step's approver (the school's principal, the township's office); ``own``: it is the
+    asker (nobody decides their own leave, whatever their role)."""
+    if leave.status != LeaveRequest.Status.PENDING:
+        return _("This request has already been decided (%(status)s).") % {
+            "status": leave.get_status_display()}
+    if own:
+        return _("Nobody decides their own leave request: it goes to another approver.")
+    if not may_decide:
+        return _("This step of the request is not yours to decide.")
+    return None
+
+
+def leave_cancel_refusal(leave: LeaveRequest, *, today: date) -> str | None:
+    """May the asker cancel the request? A pending one at any time; an approved one
+    before its first day (its days are then restored)."""
+    if leave.status == LeaveRequest.Status.PENDING:
+        return None
+    if leave.status == LeaveRequest.Status.APPROVED:
+        if leave.start_date <= today:
+            return _("This leave has started: it can no longer be cancelled.")
+        return None
+    return _("This request is %(status)s: there is nothing to cancel.") % {
+        "status": leave.get_status_display()}
+
+
+def leave_status_move(leave: LeaveRequest, to: str) -> None:
+    """The one place a leave request's status changes (the caller saves it)."""
+    if to not in _LEAVE_MOVES.get(leave.status, ()):
+        raise ValidationError(_("A leave request does not go from %(old)s to %(new)s.") % {
+            "old": leave.get_status_display(), "new": LeaveRequest.Status(to).label})
+    leave.status = to

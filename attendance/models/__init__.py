@@ -10,12 +10,15 @@ Each part adds its module here; other code imports from ``attendance.models``.
 """
 
 from .days import AttendanceRecord, AttendanceSettings, AttendanceStatus, CalendarDay
-from .leave import LeaveRequest
+from .leave import Approver, LeaveAuthority, LeaveDecision, LeaveRequest
 
 __all__ = [
     "AttendanceRecord",
     "AttendanceSettings",
     "AttendanceStatus",
+    "Approver",
     "CalendarDay",
+    "LeaveAuthority",
+    "LeaveDecision",
     "LeaveRequest",
 ]

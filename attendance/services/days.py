@@ -82,3 +82,15 @@ def records_put(*, by, marks: Sequence[Mark], reason: str = "") -> Written:
                                  default_user=by, default_change_reason=reason,
                                  default_date=now)
     return Written(len(new), len(changed), unchanged)
+
+
+@transaction.atomic
+def records_remove(*, by, records: Sequence[AttendanceRecord], reason: str = "") -> int:
+    """Remove records (cancelled leave that had marked a day nobody had recorded), each
+    deletion kept in the history under ``by`` and ``reason``. One deletion per record:
+    used for the days of one leave, never a list's worth."""
+    for record in records:
+        record._history_user = by
+        record._change_reason = reason[:100] or None
+        record.delete()
+    return len(records)
