@@ -14,8 +14,8 @@ from schools.models import Role
 
 from .factories import SchoolFactory, StaffFactory, UserFactory, membership
 from .helpers import messages_of, text
-from .page_text import english_words
 from .leave_world import ask, monday
+from .page_text import english_words
 
 MINE, QUEUE, DECIDE = (reverse("attendance:leave_mine"), reverse("attendance:leave_queue"),
                        reverse("attendance:leave_decide"))
