@@ -33,3 +33,13 @@ def working_day_after(start: date, count: int, exceptions: Mapping[date, bool]) 
         if is_working_day(day, exceptions):
             seen += 1
     return day
+
+
+def working_day_before(start: date, count: int, exceptions: Mapping[date, bool]) -> date:
+    """The ``count``-th working day before ``start`` (``start`` itself not counted)."""
+    day, seen = start, 0
+    while seen < count:
+        day -= timedelta(days=1)
+        if is_working_day(day, exceptions):
+            seen += 1
+    return day
