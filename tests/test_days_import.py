@@ -8,8 +8,15 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from attendance.models import AttendanceImport, AttendanceRecord, AttendanceStatus, CalendarDay
+from attendance.models import (
+    AttendanceImport,
+    AttendanceRecord,
+    AttendanceStatus,
+    CalendarDay,
+    LeaveRequest,
+)
 from attendance.services import days as days_services
+from schools import resident_id
 from staffing.workbook import WorkbookError
 
 from .days_world import MONDAY, attendance_sheet
@@ -82,7 +89,6 @@ def test_an_id_of_another_township_is_an_unknown_staff_member(township, foreign_
     stranger = StaffFactory(school=foreign_school)
     error = _one_error(township, (MONDAY, stranger.resident_id, "出勤", ""))
     assert (error.column, error.reason) == ("身份证号", "unknown staff member")
-    from schools import resident_id
     nobody = resident_id.make("370921", date(1980, 1, 1), 7, resident_id.MALE)
     assert _one_error(township, (MONDAY, nobody, "出勤", "")).reason == "unknown staff member"
 
@@ -137,7 +143,6 @@ def test_the_later_row_replaces_the_earlier_in_the_file_and_in_a_later_import(
 
 
 def test_a_day_of_approved_leave_is_kept(township, staff, office_user):
-    from attendance.models import LeaveRequest
     leave = LeaveRequest.objects.create(staff=staff, school=staff.school, kind="sick_leave",
                                         start_date=MONDAY, end_date=MONDAY, reason="手术",
                                         status="approved")

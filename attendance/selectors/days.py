@@ -116,7 +116,8 @@ def calendar_year(township: Township, year: int) -> list[MonthLine]:
     lines = []
     for month in range(1, 13):
         first = date(year, month, 1)
-        last = (date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)) - timedelta(days=1)
+        after = date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)
+        last = after - timedelta(days=1)
         lines.append(MonthLine(
             month=first,
             working=len(rules.working_days(first, last, exceptions)),
