@@ -23,7 +23,7 @@ from .days_world import MONDAY, attendance_sheet
 from .factories import StaffFactory
 from .helpers import messages_of, row_counts, text
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "english_pages")
 
 
 @pytest.fixture
