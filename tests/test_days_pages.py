@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from attendance.demo import seed_days
 from attendance.models import AttendanceImport, AttendanceRecord, CalendarDay, LeaveRequest
 from attendance.services import days as days_services
 
@@ -302,3 +303,12 @@ def test_uploads_are_seen_only_by_those_who_may(login, office_user, other_princi
         assert client.post(confirm).status_code == 404
     unrelated = UserFactory(username="nobody")  # a login with no role at all
     assert login(unrelated).get(reverse("attendance:import")).status_code == 403
+
+
+def test_seed_days_records_every_working_day_for_everyone(township, school, staff,
+                                                          office_user):
+    CalendarDay.objects.create(township=township, date=MONDAY, working=False, name="节日")
+    written = seed_days(township, MONDAY, MONDAY + timedelta(days=13), office_user)
+    assert written.created == 3 * 9  # two weeks: ten weekdays, one a holiday
+    assert not AttendanceRecord.objects.filter(date=MONDAY).exists()
+    assert AttendanceRecord.objects.filter(recorded_by=office_user).count() == 27
