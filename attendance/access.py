@@ -1,11 +1,21 @@
 """Who may see and do what in attendance: every predicate and scoped getter. Pages and
 services ask here; nothing else reads memberships."""
 
+from __future__ import annotations
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from attendance.models import Approver, LeaveAuthority, LeaveRequest
+from attendance.models import (
+    Approver,
+    AttendanceImport,
+    AttendanceRecord,
+    CalendarDay,
+    LeaveAuthority,
+    LeaveRequest,
+)
 from recruitment import access as recruitment_access
 from schools import access as school_access
 from schools.models import Membership, Role, School, Staff, Township
@@ -112,3 +122,89 @@ def township_school_get(township: Township, pk) -> School:
     if school is None:
         raise Http404
     return school
+
+
+
+# ---- days: the day page, the calendar, the import ----------------------------------------
+
+
+def is_township_office(user, township_id: int) -> bool:
+    """The township's office, or its county's (or a superuser)."""
+    return school_access.townships_managed(user).filter(pk=township_id).exists()
+
+
+def may_record_school(user, school: School) -> bool:
+    """Who records a school's day: its principal, its liaison, its township's office."""
+    scope = school_access.scope_of(user)
+    return (school.pk in scope.principal_school_ids or school.pk in scope.liaison_school_ids
+            or is_township_office(user, school.township_id))
+
+
+def schools_recorded(user) -> QuerySet[School]:
+    """The schools whose days this login records."""
+    scope = school_access.scope_of(user)
+    if scope.superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        Q(township__in=school_access.townships_managed(user).values("pk"))
+        | Q(pk__in=scope.principal_school_ids | scope.liaison_school_ids))
+
+
+def recorded_school_get(user, pk) -> School:
+    """A school whose day this login records, or 404 (not 403: whether another school's
+    page exists is not this login's business)."""
+    return get_object_or_404(schools_recorded(user).select_related("township"), pk=pk)
+
+
+def managed_township_get(user, pk) -> Township:
+    """A township whose office this login is, or 404."""
+    return get_object_or_404(school_access.townships_managed(user), pk=pk)
+
+
+def calendar_day_get(user, pk) -> CalendarDay:
+    return get_object_or_404(
+        CalendarDay.objects.filter(township__in=school_access.townships_managed(user)), pk=pk)
+
+
+def record_get(user, pk) -> AttendanceRecord:
+    """A record of a school this login records, or 404."""
+    return get_object_or_404(
+        AttendanceRecord.objects.select_related("staff", "school")
+        .filter(school__in=schools_recorded(user)), pk=pk)
+
+
+
+
+def imports_visible(user) -> QuerySet[AttendanceImport]:
+    """Uploads this login may see: its township's (office), its schools' (school leaders;
+    not the township's whole-township uploads)."""
+    scope = school_access.scope_of(user)
+    return AttendanceImport.objects.filter(
+        Q(township__in=school_access.townships_managed(user).values("pk"))
+        | Q(school_id__in=scope.principal_school_ids | scope.liaison_school_ids))
+
+
+def import_get(user, pk) -> AttendanceImport:
+    return get_object_or_404(
+        imports_visible(user).select_related("township", "school", "uploaded_by",
+                                             "committed_by"), pk=pk)
+
+
+def may_import(user, township: Township, school: School | None) -> bool:
+    """The office imports for its township; a principal or liaison for their school."""
+    if school is None:
+        return is_township_office(user, township.pk)
+    return school.township_id == township.pk and may_record_school(user, school)
+
+
+def import_targets(user) -> list[tuple[Township, School | None]]:
+    """Where this login may import: each township it manages (whole), then each school it
+    leads or liaises for."""
+    targets: list[tuple[Township, School | None]] = [
+        (t, None) for t in school_access.townships_managed(user).order_by("name")]
+    scope = school_access.scope_of(user)
+    ids = scope.principal_school_ids | scope.liaison_school_ids
+    if ids:
+        targets += [(s.township, s) for s in
+                    School.objects.filter(pk__in=ids).select_related("township").order_by("name")]
+    return targets

@@ -104,3 +104,11 @@ def term_of(day: date) -> tuple[date, date]:
 
 def overlaps(start: date, end: date, other_start: date, other_end: date) -> bool:
     return start <= other_end and other_start <= end
+def working_day_before(start: date, count: int, exceptions: Mapping[date, bool]) -> date:
+    """The ``count``-th working day before ``start`` (``start`` itself not counted)."""
+    day, seen = start, 0
+    while seen < count:
+        day -= timedelta(days=1)
+        if is_working_day(day, exceptions):
+            seen += 1
+    return day

@@ -206,6 +206,8 @@ WORKBOOK_MAX_RATIO = env.int("WORKBOOK_MAX_RATIO", default=100)
 # file (past it checking stops, saying so).
 WORKBOOK_MAX_ROWS = env.int("WORKBOOK_MAX_ROWS", default=50_000)
 WORKBOOK_MAX_ERRORS = env.int("WORKBOOK_MAX_ERRORS", default=1_000)
+# An attendance workbook holds a county's month (10,000 staff × 22 working days).
+ATTENDANCE_MAX_ROWS = env.int("ATTENDANCE_MAX_ROWS", default=400_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

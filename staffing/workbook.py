@@ -192,9 +192,9 @@ def _unreadable(exc: Exception) -> WorkbookError:
     )
 
 
-def open_workbook(data: bytes, *, kind: str | None = None):
+def open_workbook(data: bytes, *, kind: str | None = None, max_bytes: int | None = None):
     """Check, then open read-only with values (not formulas)."""
-    check_upload(data, kind=kind)
+    check_upload(data, kind=kind, max_bytes=max_bytes)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -233,13 +233,15 @@ class SheetRows:
     errors: list[RowError] = field(default_factory=list)
 
 
-def read_sheet(workbook, name: str, columns: dict[str, str], required: Sequence[str]) -> SheetRows:
+def read_sheet(workbook, name: str, columns: dict[str, str], required: Sequence[str],
+               *, max_rows: int | None = None) -> SheetRows:
     """Read sheet ``name``; ``columns`` maps our key → header text, ``required`` keys.
 
     A missing sheet or missing required header is one error on row 1. Fully empty
-    rows are skipped (clerks leave gaps). A sheet with data below row
-    ``WORKBOOK_MAX_ROWS`` + 1 is refused whole (``WorkbookError``); columns past the
-    last header (and past ``MAX_COLUMNS``) are not read.
+    rows are skipped (clerks leave gaps). A sheet with data below row ``max_rows`` + 1
+    (by default ``WORKBOOK_MAX_ROWS``; attendance passes its own, a county's month) is
+    refused whole (``WorkbookError``); columns past the last header (and past
+    ``MAX_COLUMNS``) are not read.
     """
     result = SheetRows(name=name)
     if name not in workbook.sheetnames:
@@ -265,7 +267,8 @@ def read_sheet(workbook, name: str, columns: dict[str, str], required: Sequence[
     width = len(header_row)
     if not width:
         return result
-    last_row = settings.WORKBOOK_MAX_ROWS + 1  # the header is row 1
+    max_rows = max_rows or settings.WORKBOOK_MAX_ROWS
+    last_row = max_rows + 1  # the header is row 1
     rows = _guarded(sheet.iter_rows(min_row=2, max_col=width, values_only=True))
     for number, cells in enumerate(rows, start=2):
         if not any(clean_text(c) for c in cells):
@@ -274,7 +277,7 @@ def read_sheet(workbook, name: str, columns: dict[str, str], required: Sequence[
             raise WorkbookError(
                 _("Sheet %(sheet)s has more than %(n)s rows, more than any import needs; "
                   "nothing was read. Split it or remove the rows below row %(last)s.")
-                % {"sheet": name, "n": f"{settings.WORKBOOK_MAX_ROWS:,}",
+                % {"sheet": name, "n": f"{max_rows:,}",
                    "last": f"{last_row:,}"}
             )
         cells = tuple(cells) + (None,) * (width - len(cells))

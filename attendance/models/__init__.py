@@ -9,10 +9,17 @@
 Each part adds its module here; other code imports from ``attendance.models``.
 """
 
-from .days import AttendanceRecord, AttendanceSettings, AttendanceStatus, CalendarDay
+from .days import (
+    AttendanceImport,
+    AttendanceRecord,
+    AttendanceSettings,
+    AttendanceStatus,
+    CalendarDay,
+)
 from .leave import Approver, LeaveAuthority, LeaveDecision, LeaveRequest
 
 __all__ = [
+    "AttendanceImport",
     "AttendanceRecord",
     "AttendanceSettings",
     "AttendanceStatus",

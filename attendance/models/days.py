@@ -140,3 +140,49 @@ LEAVE_STATES = (AttendanceStatus.PERSONAL_LEAVE, AttendanceStatus.SICK_LEAVE,
 # The states that count as not at work (the absence chart; the seeds' "nearly 100 staff
 # not at work" before the reform).
 NOT_AT_WORK = (AttendanceStatus.ABSENT,)
+
+
+class AttendanceImport(models.Model):
+    """One uploaded attendance workbook (spec/attendance.md): previewed, then committed
+    (or not), as the roster's uploads are. For a township (its office) or for one school
+    (its principal or liaison): ``school`` set limits the rows to that school's staff."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed, not yet imported")
+        REJECTED = "rejected", _("has errors, nothing imported")
+        COMMITTED = "committed", _("imported")
+
+    township = models.ForeignKey(
+        Township, on_delete=models.CASCADE, related_name="attendance_imports",
+        verbose_name=_("township"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="attendance_imports", verbose_name=_("school"),
+    )
+    file = models.FileField(_("workbook"), upload_to="imports/attendance/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    summary = models.JSONField(_("summary"), default=dict)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    errors_file = models.FileField(
+        _("rows with their errors"), upload_to="imports/attendance/%Y/%m/", blank=True
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("imported by"),
+    )
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance import")
+        verbose_name_plural = _("attendance imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
