@@ -6,12 +6,16 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from attendance.models import AttendanceStatus, LeaveRequest
+from attendance.models import AttendanceRecord, AttendanceStatus, LeaveRequest
 from attendance.selectors import days as days_selectors
 from attendance.services import days as days_services
 from attendance.services import leave as leave_services
+from recruitment.models import Cycle, PhaseState
+from recruitment.phases import ATTENDANCE, CONTRACTS
+from recruitment.selectors import common as common_selectors
 from schools.models import Membership, Role, Staff, Township
 
 
@@ -91,3 +95,26 @@ def seed_days(township: Township, first_day: date, last_day: date, office_user,
             marks.append(days_services.Mark(staff_id, school_id, day, status, note))
     return days_services.records_put(by=office_user, marks=marks,
                                      reason=days_services.DAY_REASON)
+
+
+TERM_WEEKS = 2  # the weeks of records at the ``term`` stage
+
+
+def seed_term(township: Township, *, stage: str | None = None) -> list:
+    """``seed_demo``'s Step 3 (settings.DEMO_SEED_STEPS): once the demo cycle's phase 9
+    is open (the ``term`` stage), the term's working days up to yesterday are recorded,
+    the contracts drawn up and partly signed and filed, and a few leave requests asked
+    (some waiting). Skipped at the earlier stages, and once the township has records."""
+    cycle = Cycle.objects.filter(township=township).order_by("-school_year").first()
+    if cycle is None or common_selectors.phase_of(cycle, ATTENDANCE).state != PhaseState.OPEN:
+        return []
+    if AttendanceRecord.objects.filter(school__township=township).exists():
+        return []
+    office = get_user_model().objects.get(username="office")
+    term_start = common_selectors.phase_of(cycle, CONTRACTS).start_date
+    # The term's first two weeks, none of them after yesterday.
+    last_day = min(term_start + timedelta(days=TERM_WEEKS * 7 - 1),
+                   timezone.localdate() - timedelta(days=1))
+    seed_days(township, term_start, last_day, office)
+    seed_leave(township, office)
+    return []

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from attendance.models import AttendanceRecord, AttendanceStatus, LeaveRequest
+from attendance.selectors import days as days_selectors
 from recruitment import demo, workflow
 from recruitment.models import Cycle, Hire, HireSource, Intention, PhaseState, Vote
 from recruitment.phases import CONTRACTS, DRAFT, INTENTIONS, SELECTION, UNHIRED, VOTE
@@ -96,6 +98,14 @@ def test_the_default_stage_is_the_term_two_weeks_in_with_nobody_unhired():
     assert all(phases[n].deadline < phases[CONTRACTS].start_date for n in range(1, 8))
     assert not unhired_selectors.unhired(cycle).exists()
     assert Hire.objects.filter(cycle=cycle, source=HireSource.TRAINING).count() > 50
+    # Two weeks of the term recorded for everyone, with some exceptions, and leave waiting.
+    staff = Staff.objects.count()
+    days = days_selectors.working_days(cycle.township, phases[CONTRACTS].start_date,
+                                       phases[CONTRACTS].start_date + timedelta(days=13))
+    assert len(days) >= 9
+    assert AttendanceRecord.objects.filter(date__in=days).count() == staff * len(days)
+    assert AttendanceRecord.objects.exclude(status=AttendanceStatus.PRESENT).exists()
+    assert LeaveRequest.objects.filter(status=LeaveRequest.Status.PENDING).count() >= 2
     # closing phase 7 put the outcome into effect from the term's first day
     current = Assignment.objects.filter(end_date__isnull=True)
     assert current.count() == Staff.objects.count()
