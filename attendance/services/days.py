@@ -8,11 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from attendance import rules, workflow
 from attendance.models import AttendanceRecord
+from schools.models import School
+from staffing import publication
 
 # Staff ids per query when the existing records are read (well under SQLite's limit on
 # query parameters).
@@ -39,6 +44,24 @@ class Written:
     unchanged: int
 
 
+def _refuse_locked_months(marks) -> None:
+    """A locked month (月兑现, handed to payroll) changes only after a recorded reopening
+    (staffing.publication): two queries whatever the count."""
+    school_ids = {mark.school_id for mark in marks}
+    township_of = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "township_id"))
+    wanted = {(township_of.get(mark.school_id), rules.month_key(mark.date.year, mark.date.month))
+              for mark in marks}
+    locked = publication.locked_keys(workflow.MONTH_PUBLICATION,
+                                     {township for township, key in wanted},
+                                     {key for township, key in wanted})
+    hit = sorted({key for township, key in wanted & locked})
+    if hit:
+        raise ValidationError(_(
+            "The attendance of %(months)s is locked (handed to payroll): the office must "
+            "reopen the month, with a reason, before a day changes.") % {
+                "months": ", ".join(hit)})
+
+
 @transaction.atomic
 def records_put(*, by, marks: Sequence[Mark], reason: str = "") -> Written:
     """Record the marks: where the same person and day come twice, the later mark
@@ -50,6 +73,7 @@ def records_put(*, by, marks: Sequence[Mark], reason: str = "") -> Written:
         latest[(mark.staff_id, mark.date)] = mark
     if not latest:
         return Written(0, 0, 0)
+    _refuse_locked_months(latest.values())
     days = [day for _, day in latest]
     staff_ids = sorted({staff_id for staff_id, _ in latest})
     existing: dict[tuple[int, date], AttendanceRecord] = {}
