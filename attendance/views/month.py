@@ -79,7 +79,8 @@ def office_month(request, township_pk, month):
     page, rows = month_selectors.staff_page(
         request.user, township, year, number, query=query, page=request.GET.get("page"),
         rates=month_selectors.rates_of(settings))
-    objections = list(publication.objections_of(pub)) if pub else []
+    objections = (list(publication.objections_of(pub).select_related("staff__school"))
+                  if pub else [])
     return render(request, "attendance/month/office.html", {
         "township": township, "month": month, "year": year, "number": number,
         "first": rules.month_bounds(year, number)[0],
