@@ -4,6 +4,7 @@ allowed, to show a disabled button with its reason."""
 
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # ---- the weekly and monthly publications (周公示、月兑现) ---------------------------------
@@ -29,3 +30,8 @@ def week_publish_refusal(on: date, monday: date) -> str | None:
     if on < monday:
         return _("This week has not begun.")
     return None
+
+
+def today() -> date:
+    """The day the publications' windows are measured from (tests pin it)."""
+    return timezone.localdate()

@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance import rules, workflow
@@ -39,7 +38,7 @@ def settings_save(*, by, settings: AttendanceSettings) -> AttendanceSettings:
 def week_publish(*, by, school: School, monday: date, on: date | None = None) -> Publication:
     """R8: the school publishes its week (Monday to Sunday) to its staff, and in the same
     step reports it to the office. Publishing again after a correction is recorded too."""
-    on = on or timezone.localdate()
+    on = on or workflow.today()
     monday = rules.week_start(monday)
     _refuse(workflow.week_publish_refusal(on, monday))
     return publication.publication_publish(
@@ -51,7 +50,7 @@ def month_publish(*, by, township: Township, year: int, month: int,
                   on: date | None = None) -> Publication:
     """R8: the office publishes the township's month; the objection window opens for the
     settings' number of working days."""
-    on = on or timezone.localdate()
+    on = on or workflow.today()
     _refuse(workflow.month_publish_refusal(
         on, month_selectors.last_working_day(township, year, month)))
     settings = days_selectors.settings_of(township)
@@ -68,7 +67,8 @@ def month_object(*, by, staff: Staff, pub: Publication, day: date, reason: str,
     if rules.month_key(day.year, day.month) != pub.key:
         raise ValidationError(_("That day is not in this month."))
     return publication.objection_raise(by=by, publication=pub, staff_id=staff.pk,
-                                       item=day.isoformat(), reason=reason, on=on)
+                                       item=day.isoformat(), reason=reason,
+                                       on=on or workflow.today())
 
 
 @transaction.atomic
@@ -98,7 +98,7 @@ def objection_decline(*, by, objection: Objection, answer: str) -> Objection:
 def month_lock(*, by, pub: Publication, on: date | None = None) -> Publication:
     """Once the window has closed and no objection stands the office locks the month:
     its records refuse every change (``records_put``) and it goes to payroll."""
-    return publication.publication_lock(by=by, publication=pub, on=on)
+    return publication.publication_lock(by=by, publication=pub, on=on or workflow.today())
 
 
 def month_reopen(*, by, pub: Publication, reason: str) -> Publication:

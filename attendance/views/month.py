@@ -20,7 +20,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,7 +50,7 @@ def _error(request, exc: ValidationError) -> None:
 
 
 def _this_month() -> str:
-    today = timezone.localdate()
+    today = workflow.today()
     return rules.month_key(today.year, today.month)
 
 
@@ -70,7 +69,7 @@ def office_now(request, township_pk):
 def office_month(request, township_pk, month):
     township = access.month_township_get(request.user, township_pk)
     year, number = _month(month)
-    today = timezone.localdate()
+    today = workflow.today()
     settings = days_selectors.settings_of(township)
     pub = month_selectors.month_publication(township, year, number)
     standing = publication.standing_count(pub) if pub else 0
@@ -181,7 +180,7 @@ def office_export(request, township_pk, month):
 @require_GET
 def office_weeks(request, township_pk):
     township = access.month_township_get(request.user, township_pk)
-    mondays = month_selectors.recent_weeks(timezone.localdate(), WEEKS_SHOWN)
+    mondays = month_selectors.recent_weeks(workflow.today(), WEEKS_SHOWN)
     rows = month_selectors.week_board(township, mondays)
     missing = [sum(1 for row in rows if row.published[i] is None) for i in range(len(mondays))]
     return render(request, "attendance/month/office_weeks.html", {
@@ -211,7 +210,7 @@ def office_settings(request, township_pk):
 def office_absence(request, township_pk):
     """Staff not at work (a 旷工 day) per month, for the township and each school."""
     township = access.month_township_get(request.user, township_pk)
-    today = timezone.localdate()
+    today = workflow.today()
     months = rules.months_before(today.year, today.month, CHART_MONTHS)
     absence = month_selectors.absence_by_month(township, months)
     labels = [rules.month_key(*m) for m in months]
@@ -241,7 +240,7 @@ def office_absence(request, township_pk):
 @require_http_methods(["GET", "POST"])
 def school_weeks(request, school_pk):
     school = access.led_school_get(request.user, school_pk)
-    today = timezone.localdate()
+    today = workflow.today()
     if request.method == "POST":
         form = month_forms.WeekForm(request.POST)
         if not form.is_valid():
@@ -319,7 +318,7 @@ def school_answer(request, school_pk, month, pk):
 @require_GET
 def my_week(request):
     staff = access.month_own_staff(request.user)
-    today = timezone.localdate()
+    today = workflow.today()
     try:
         monday = rules.week_start(date.fromisoformat(request.GET.get("week", "")))
     except ValueError:
@@ -339,7 +338,7 @@ def my_week(request):
 def my_month(request, month):
     staff = access.month_own_staff(request.user)
     year, number = _month(month)
-    today = timezone.localdate()
+    today = workflow.today()
     township = staff.school.township
     pub = month_selectors.month_publication(township, year, number)
     first, last = rules.month_bounds(year, number)
