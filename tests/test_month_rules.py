@@ -15,7 +15,7 @@ RATES = rules.DeductionRates(absent=Decimal("100"), free_late_early=2, late_earl
 
 
 def test_the_rules_keep_the_spec_s_order_of_states():
-    assert rules.STATE_ORDER == tuple(AttendanceStatus.values)
+    assert tuple(AttendanceStatus.values) == rules.STATE_ORDER
 
 
 def test_counts_in_the_spec_s_order_then_the_days_recorded():
@@ -46,7 +46,8 @@ def test_the_window_counts_working_days_on_the_calendar():
     assert rules.objection_window_closes(date(2026, 9, 30), 3, holiday) == date(2026, 10, 10)
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-9", "26-09", "２０２６-09", "2026/09", "", "1e10-01"])
+@pytest.mark.parametrize("text", ["2026-13", "2026-9", "26-09", "２０２６-09", "2026/09", "",
+                                  "1e10-01"])
 def test_a_month_text_is_yyyy_mm_or_nothing(text):
     assert rules.parse_month(text) is None
 

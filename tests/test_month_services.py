@@ -195,13 +195,14 @@ def test_the_command_writes_exactly_the_spec_s_sheet(people, tmp_path, township,
     teacher, ding = people
     by_name = {r[1]: r for r in rows[1:]}
     assert set(by_name) == {"教师乙", "丁", "外镇人"}
-    assert by_name["教师乙"] == (teacher.resident_id, "教师乙", "夏庄完小", 10, 3, 1, 1, 3, 0, 2, 20)
+    assert by_name["教师乙"] == (teacher.resident_id, "教师乙", "夏庄完小",
+                               10, 3, 1, 1, 3, 0, 2, 20)
     assert "wrote" in out.getvalue()
 
     call_command("attendance_month", KEY, "--export", str(path), "--township", "葛石镇",
                  stdout=io.StringIO())
     assert {r[1] for r in list(load_workbook(path)["月汇总"].values)[1:]} == {"教师乙", "丁"}
-    assert sheets.MONTH_COLUMNS == rows[0]
+    assert rows[0] == sheets.MONTH_COLUMNS
 
 
 @pytest.mark.parametrize(("args", "message"), [
