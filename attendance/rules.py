@@ -4,7 +4,9 @@ authority, the month's figures and deductions. Each part adds its section."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 # ---- working days (the township's calendar) ------------------------------------------
 # Monday to Friday are working days unless the calendar says otherwise: a holiday on a
@@ -112,3 +114,99 @@ def working_day_before(start: date, count: int, exceptions: Mapping[date, bool])
         if is_working_day(day, exceptions):
             seen += 1
     return day
+# ---- the month (月兑现): its figures and the deductions the settings give --------------
+# A month's figures per staff member are the count of days in each of the spec's seven
+# states (in the spec's order) and the days recorded; the deductions follow the
+# township's settings. Plain values in, plain values out.
+
+# The spec's order of the states (attendance.models.AttendanceStatus, its values).
+STATE_ORDER = ("present", "late", "left_early", "personal_leave", "sick_leave", "official",
+               "absent")
+
+
+@dataclass(frozen=True)
+class DeductionRates:
+    """The settings' side of the pay link (AttendanceSettings), as plain values."""
+
+    absent: Decimal
+    free_late_early: int
+    late_early: Decimal
+    sick_allowance: int
+    sick: Decimal
+    personal_allowance: int
+    personal: Decimal
+
+
+@dataclass(frozen=True)
+class Deductions:
+    absent: Decimal
+    late_early: Decimal
+    sick: Decimal
+    personal: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.absent + self.late_early + self.sick + self.personal
+
+
+def month_counts(counts: Mapping[str, int]) -> tuple[int, ...]:
+    """The seven counts in the spec's order, then the days recorded."""
+    row = tuple(int(counts.get(state, 0)) for state in STATE_ORDER)
+    return (*row, sum(row))
+
+
+def deductions(counts: Mapping[str, int], rates: DeductionRates) -> Deductions:
+    """旷工 days × the rate; late arrivals and early departures beyond the free ones ×
+    the rate; sick and personal leave days beyond their allowances × their rates."""
+    late_early = counts.get("late", 0) + counts.get("left_early", 0)
+    return Deductions(
+        absent=counts.get("absent", 0) * rates.absent,
+        late_early=max(0, late_early - rates.free_late_early) * rates.late_early,
+        sick=max(0, counts.get("sick_leave", 0) - rates.sick_allowance) * rates.sick,
+        personal=max(0, counts.get("personal_leave", 0) - rates.personal_allowance)
+        * rates.personal,
+    )
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return first, after - timedelta(days=1)
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """``YYYY-MM`` as (year, month), or None."""
+    if not isinstance(text, str) or len(text) != 7 or text[4] != "-":
+        return None
+    year, month = text[:4], text[5:]
+    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+        return None
+    if not (1 <= int(month) <= 12 and 2000 <= int(year) <= 2200):
+        return None
+    return int(year), int(month)
+
+
+def months_before(year: int, month: int, count: int) -> list[tuple[int, int]]:
+    """``count`` months ending with this one, oldest first."""
+    index = year * 12 + month - 1
+    return [(i // 12, i % 12 + 1) for i in range(index - count + 1, index + 1)]
+
+
+def month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def week_start(day: date) -> date:
+    """The Monday of the day's week (a week runs Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
+def objection_window_closes(published_on: date, working_days_count: int,
+                            exceptions: Mapping[date, bool]) -> date:
+    """The last day an objection is taken: the N-th working day after publication."""
+    return working_day_after(published_on, working_days_count, exceptions)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from attendance.models import AttendanceStatus
 from schools import resident_id
 from staffing import workbook as wb
+from staffing.workbook import SheetSpec
 
 ATTENDANCE_SHEET = "考勤"
 ATTENDANCE_COLUMNS = ("日期", "身份证号", "状态", "备注")
@@ -82,3 +83,21 @@ def read_row(values: dict) -> Row:
     if len(note) > NOTE_MAX:
         problems.append(("note", _("longer than %(n)d characters") % {"n": NOTE_MAX}))
     return Row(day, number, status, note, tuple(problems))
+# The browser export's columns after the spec's (the pay link: yuan per staff member).
+DEDUCTION_COLUMNS = ("旷工扣款", "迟到早退扣款", "病假扣款", "事假扣款", "扣款合计")
+
+
+def month_sheet(staff_rows, *, with_deductions: bool = False) -> SheetSpec:
+    """The spec's sheet 月汇总 (one row per staff member with any record that month);
+    the browser export adds the deductions (``staff_rows`` then carry them)."""
+    headers = MONTH_COLUMNS + (DEDUCTION_COLUMNS if with_deductions else ())
+
+    def rows():
+        for row in staff_rows:
+            line = [row.resident_id, row.name, row.school_name, *row.row]
+            if with_deductions:
+                d = row.deductions
+                line += [d.absent, d.late_early, d.sick, d.personal, d.total]
+            yield line
+
+    return SheetSpec(MONTH_SHEET, headers, rows(), text_columns=frozenset({"身份证号"}))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from attendance import access, rules, sheets
+from attendance import access, rules, sheets, workflow
 from attendance.models import (
     AttendanceImport,
     AttendanceRecord,
@@ -31,6 +31,7 @@ from attendance.models import (
 )
 from attendance.selectors import days as days_selectors
 from schools.models import School, Staff, Township
+from staffing import publication
 from staffing import workbook as wb
 from staffing.workbook import RowError
 
@@ -69,6 +70,24 @@ class Written:
                        self.unchanged + other.unchanged)
 
 
+def _refuse_locked_months(marks) -> None:
+    """A locked month (月兑现, handed to payroll) changes only after a recorded reopening
+    (staffing.publication): two queries whatever the count."""
+    school_ids = {mark.school_id for mark in marks}
+    township_of = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "township_id"))
+    wanted = {(township_of.get(mark.school_id), rules.month_key(mark.date.year, mark.date.month))
+              for mark in marks}
+    locked = publication.locked_keys(workflow.MONTH_PUBLICATION,
+                                     {township for township, key in wanted},
+                                     {key for township, key in wanted})
+    hit = sorted({key for township, key in wanted & locked})
+    if hit:
+        raise ValidationError(_(
+            "The attendance of %(months)s is locked (handed to payroll): the office must "
+            "reopen the month, with a reason, before a day changes.") % {
+                "months": ", ".join(hit)})
+
+
 @transaction.atomic
 def records_put(*, by, marks: Sequence[Mark], reason: str = "") -> Written:
     """Record the marks: where the same person and day come twice, the later mark
@@ -81,6 +100,7 @@ def records_put(*, by, marks: Sequence[Mark], reason: str = "") -> Written:
         latest[(mark.staff_id, mark.date)] = mark
     if not latest:
         return Written(0, 0, 0)
+    _refuse_locked_months(latest.values())
     keys = sorted(latest)
     staff_ids = sorted({staff_id for staff_id, _day in keys})
     reason = reason[:100] or None
