@@ -1,7 +1,9 @@
 """attendance's pages, under /attendance/. Each part adds its paths."""
 
-from django.urls import path  # noqa: F401
+from attendance.views import contracts as contract_views
 
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *contract_views.urlpatterns,
+]

@@ -9,10 +9,15 @@
 Each part adds its module here; other code imports from ``attendance.models``.
 """
 
+from .contracts import Contract, ContractCopy, ContractTemplate, CopyKind
 from .days import AttendanceRecord, AttendanceSettings, AttendanceStatus, CalendarDay
 from .leave import LeaveRequest
 
 __all__ = [
+    "Contract",
+    "ContractCopy",
+    "ContractTemplate",
+    "CopyKind",
     "AttendanceRecord",
     "AttendanceSettings",
     "AttendanceStatus",
