@@ -76,6 +76,9 @@ DEFAULT_CLAUSES = """甲方（聘方）：{学校}
 七、其他约定事项
 本聘约一式三份，镇教办、学校、乙方各执一份，自双方签字之日起生效。"""
 
+# A post's kind as the contract names it (recruitment.models.PostKind's values).
+POST_KIND_WORDS = {"teaching": "教学岗", "auxiliary": "辅助岗", "leadership": "管理岗"}
+
 # Each copy's heading on its printed pages: the documents' words, never translated.
 COPY_HEADINGS = {"office": "教办存档", "school": "学校存档", "teacher": "教师本人"}
 

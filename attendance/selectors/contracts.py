@@ -64,8 +64,8 @@ def post_words(post) -> str:
     """A post as the contract names it: number, kind, class and subject or duty."""
     if post.kind == PostKind.TEACHING:
         what = " ".join(part for part in (post.grade_class, post.subject) if part)
-        return f"{post.number}号{post.get_kind_display()} {what}".strip()
-    return f"{post.number}号{post.get_kind_display()} {post.duties}".strip()
+        return f"{post.number}号{rules.POST_KIND_WORDS[post.kind]} {what}".strip()
+    return f"{post.number}号{rules.POST_KIND_WORDS[post.kind]} {post.duties}".strip()
 
 
 def contract_values(hire: Hire, term_start: date, term_end: date) -> dict[str, str]:

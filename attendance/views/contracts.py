@@ -106,10 +106,15 @@ def draw_up(request, pk):
     cycle, office = _cycle(request, pk)
     school_pk = request.POST.get("school", "")
     schools = None
-    if school_pk or not office:
-        school = access.require_contracts_school(request.user, cycle, parse_id(school_pk)
-                                                 if school_pk else None, office=office)
-        schools = [school]
+    if school_pk:
+        schools = [access.require_contracts_school(request.user, cycle, parse_id(school_pk),
+                                                   office=office)]
+    elif not office:
+        led = sorted(access.principal_school_ids(request.user, cycle))
+        if not led:
+            raise PermissionDenied
+        schools = [access.require_contracts_school(request.user, cycle, led[0],
+                                                   office=False)]
     try:
         made = contract_services.contracts_draw_up(by=request.user, cycle=cycle,
                                                    schools=schools)
