@@ -16,6 +16,7 @@ from recruitment.models import PhaseState
 from . import contracts_world
 from .contracts_world import contracts_cycle, many_hires
 from .helpers import messages_of, text
+from .page_text import english_words
 
 cycle, hires = contracts_world.cycle, contracts_world.hires
 pytestmark = pytest.mark.usefixtures("english_pages")
@@ -344,3 +345,24 @@ def test_the_search_finds_by_name(login, principal_user, cycle, drawn, school):
     response = login(principal_user).get(at("contracts_school", cycle, school.pk) + "?q=同事")
 
     assert "同事丁" in text(response) and "教师乙" not in text(response)
+
+
+def test_the_pages_are_in_chinese(client, login, office_user, principal_user, teacher_user,
+                                  cycle, drawn, school, settings):
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    sign(office_user, [drawn["teacher"]], kinds=[CopyKind.OFFICE])
+    seen = {}
+    login(office_user)
+    for name in ("contracts", "contracts_template"):
+        seen[name] = english_words(client.get(at(name, cycle)).content.decode())
+    seen["school"] = english_words(
+        client.get(at("contracts_school", cycle, school.pk)).content.decode())
+    login(principal_user)
+    seen["contract"] = english_words(
+        client.get(at("contract", cycle, drawn["teacher"].pk)).content.decode())
+    login(teacher_user)
+    seen["mine"] = english_words(client.get(at("contract_mine", cycle)).content.decode())
+    seen["home"] = english_words(client.get("/").content.decode())
+
+    assert {name: words - {"xlsx", "PDF", "office", "principal", "teacher"}
+            for name, words in seen.items()} == {name: set() for name in seen}

@@ -20,7 +20,8 @@ class ClausesForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=100)
     clauses = forms.CharField(label=_("Clauses"), max_length=CLAUSES_MAX,
-                              widget=forms.Textarea(attrs={"rows": 24, "class": "plan-text"}), strip=False)
+                              widget=forms.Textarea(attrs={"rows": 24, "class": "plan-text"}),
+                              strip=False)
 
     def clean_clauses(self):
         clauses = self.cleaned_data["clauses"].replace("\r\n", "\n")
