@@ -9,7 +9,8 @@ def seed_contracts(cycle, office_user) -> dict[str, int]:
     """Phase 8 in the demo township: every hire's contract drawn up from the default
     template; at each school about two thirds signed in all three copies, and of those
     about three quarters filed in all three (recorded by ``office_user``), so the office's
-    overview shows signed, filed and past-the-deadline contracts side by side. Needs phase 7 closed. Returns the counts."""
+    overview shows signed, filed and past-the-deadline contracts side by side. Needs
+    phase 7 closed. Returns the counts."""
     drawn = contract_services.contracts_draw_up(by=office_user, cycle=cycle)
     contracts = list(Contract.objects.filter(cycle=cycle).order_by("school_id", "pk"))
     signed = [c for i, c in enumerate(contracts) if i % 3 != 2]
