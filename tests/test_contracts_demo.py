@@ -17,7 +17,10 @@ def test_seed_contracts_draws_up_all_and_signs_and_files_part(cycle, school, oth
 
     counts = seed_contracts(cycle, office_user)
 
-    assert counts == {"drawn_up": 18, "signed": 12, "filed": 9}
+    again = seed_contracts(cycle, office_user)
+
+    assert counts == {"drawn_up": 18, "signed": 36, "filed": 27}
+    assert again == {"drawn_up": 0, "signed": 0, "filed": 0}
     assert Contract.objects.count() == 18
     assert ContractCopy.objects.filter(signed_by=office_user).count() == 36
     assert ContractCopy.objects.filter(filed_by=office_user).count() == 27
