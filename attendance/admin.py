@@ -3,7 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from attendance.models import AttendanceRecord, AttendanceSettings, CalendarDay, LeaveRequest
+from attendance.models import (
+    AttendanceRecord,
+    AttendanceSettings,
+    CalendarDay,
+    Contract,
+    ContractCopy,
+    ContractTemplate,
+    LeaveRequest,
+)
 from staffing.admin import SafeLookupsMixin
 
 
@@ -33,3 +41,33 @@ class LeaveRequestAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["staff"]
     raw_id_fields = ["staff", "school"]
+
+
+@admin.register(ContractTemplate)
+class ContractTemplateAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    list_display = ["township", "title", "updated_by", "updated_at"]
+    list_select_related = ["township", "updated_by"]
+
+
+class ContractCopyInline(admin.TabularInline):
+    model = ContractCopy
+    extra = 0
+    can_delete = False
+    fields = ["kind", "signed_by", "signed_at", "filed_by", "filed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    """Read-mostly: contracts are drawn up, edited and their copies recorded through the
+    contracts pages (attendance.services.contracts), which keep the rules."""
+
+    list_display = ["staff", "school", "term_start", "filing_deadline"]
+    list_select_related = ["staff", "school"]
+    raw_id_fields = ["hire", "cycle", "school", "staff"]
+    readonly_fields = ["hire", "cycle", "school", "staff", "drawn_up_by", "drawn_up_at",
+                       "edited_by", "edited_at"]
+    inlines = [ContractCopyInline]

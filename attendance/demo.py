@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from attendance.models import AttendanceRecord, AttendanceStatus, LeaveRequest
+from attendance.models import AttendanceRecord, AttendanceStatus, Contract, CopyKind, LeaveRequest
 from attendance.selectors import days as days_selectors
+from attendance.services import contracts as contract_services
 from attendance.services import days as days_services
 from attendance.services import leave as leave_services
 from recruitment.models import Cycle, PhaseState
@@ -116,5 +117,27 @@ def seed_term(township: Township, *, stage: str | None = None) -> list:
     last_day = min(term_start + timedelta(days=TERM_WEEKS * 7 - 1),
                    timezone.localdate() - timedelta(days=1))
     seed_days(township, term_start, last_day, office)
+    seed_contracts(cycle, office)
     seed_leave(township, office)
     return []
+
+
+def seed_contracts(cycle, office_user) -> dict[str, int]:
+    """Phase 8 in the demo township: every hire's contract drawn up from the default
+    template; at each school about two thirds signed in all three copies, and of those
+    about three quarters filed in all three (recorded by ``office_user``), so the office's
+    overview shows signed, filed and past-the-deadline contracts side by side. Needs
+    phase 7 closed. Returns how many contracts it drew up and copies it
+    recorded signed and filed."""
+    drawn = contract_services.contracts_draw_up(by=office_user, cycle=cycle)
+    contracts = list(Contract.objects.filter(cycle=cycle).order_by("school_id", "pk"))
+    signed = [c for i, c in enumerate(contracts) if i % 3 != 2]
+    filed = [c for i, c in enumerate(signed) if i % 4 != 3]
+    done = {}
+    for action, chosen in ((contract_services.SIGN, signed), (contract_services.FILE, filed)):
+        done[action] = contract_services.copies_mark(
+            by=office_user, contracts=chosen, kinds=CopyKind.values, action=action,
+            office=True).done if chosen else 0
+    # Copies recorded now (a second run records none).
+    return {"drawn_up": drawn, "signed": done[contract_services.SIGN],
+            "filed": done[contract_services.FILE]}

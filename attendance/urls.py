@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from attendance.views import contracts as contract_views
 from attendance.views import days, month
 
 from .views import leave
@@ -45,4 +46,5 @@ urlpatterns: list = [
     path("my/week/", month.my_week, name="my_week"),
     path("my/month/", month.my_month_now, name="my_month_now"),
     path("my/month/<str:month>/", month.my_month, name="my_month"),
+    *contract_views.urlpatterns,
 ]

@@ -10,7 +10,13 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from attendance.models import AttendanceRecord, AttendanceStatus, LeaveRequest
+from attendance.models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    Contract,
+    ContractCopy,
+    LeaveRequest,
+)
 from attendance.selectors import days as days_selectors
 from recruitment import demo, workflow
 from recruitment.models import Cycle, Hire, HireSource, Intention, PhaseState, Vote
@@ -106,6 +112,12 @@ def test_the_default_stage_is_the_term_two_weeks_in_with_nobody_unhired():
     assert AttendanceRecord.objects.filter(date__in=days).count() == staff * len(days)
     assert AttendanceRecord.objects.exclude(status=AttendanceStatus.PRESENT).exists()
     assert LeaveRequest.objects.filter(status=LeaveRequest.Status.PENDING).count() >= 2
+    # Every hire's contract drawn up, some copies signed and filed, some not.
+    assert Contract.objects.filter(cycle=cycle).count() == Hire.objects.filter(cycle=cycle).count()
+    copies = ContractCopy.objects.filter(contract__cycle=cycle)
+    assert copies.filter(signed_at__isnull=False).exists()
+    assert copies.filter(signed_at__isnull=True).exists()
+    assert copies.filter(filed_at__isnull=False).exists()
     # closing phase 7 put the outcome into effect from the term's first day
     current = Assignment.objects.filter(end_date__isnull=True)
     assert current.count() == Staff.objects.count()

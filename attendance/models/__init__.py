@@ -9,6 +9,7 @@
 Each part adds its module here; other code imports from ``attendance.models``.
 """
 
+from .contracts import Contract, ContractCopy, ContractTemplate, CopyKind
 from .days import (
     AttendanceImport,
     AttendanceRecord,
@@ -19,12 +20,16 @@ from .days import (
 from .leave import Approver, LeaveAuthority, LeaveDecision, LeaveRequest
 
 __all__ = [
+    "Approver",
     "AttendanceImport",
     "AttendanceRecord",
     "AttendanceSettings",
     "AttendanceStatus",
-    "Approver",
     "CalendarDay",
+    "Contract",
+    "ContractCopy",
+    "ContractTemplate",
+    "CopyKind",
     "LeaveAuthority",
     "LeaveDecision",
     "LeaveRequest",

@@ -476,3 +476,15 @@ def outcome_sheets(result: Outcome) -> list[SheetSpec]:
                   + [["合计", result.township.staff]]),
         SheetSpec("人员", sheets.PEOPLE_HEADERS, people, text_columns=frozenset({"身份证号"})),
     ]
+
+
+def contract_hires(cycle: Cycle, *, school_ids=None):
+    """The cycle's confirmed hires as a contract is drawn up from them (phase 8): the
+    person, the post and its school, the auxiliary duties; ``school_ids`` restricts them
+    to the posts of those schools. Three queries however many."""
+    hires = (Hire.objects.filter(cycle=cycle)
+             .select_related("staff", "post__school", "cycle__township")
+             .prefetch_related("extra_posts").order_by("post__school__name", "staff__name"))
+    if school_ids is not None:
+        hires = hires.filter(post__school_id__in=school_ids)
+    return hires
