@@ -9,10 +9,12 @@ a few exceptions), then times, best of ``--repeat``:
 
   floor   openpyxl alone: open the file read-only, iterate every row;
   import  ``attendance_import`` into an empty attendance table (every row created);
-  again   the same file a second time (every row unchanged, nothing written).
+  again   the same file a second time (every row unchanged, nothing written);
+  month   the month aggregated (``month_figures`` with the deductions, the office's
+          month page and the payroll export) and its 月汇总 sheet written to xlsx.
 
 Then renders one school's day page with 300 staff (before and after it is saved) and
-prints its queries. The lead adds the month aggregation step. Without ``DATABASE_URL``
+prints its queries. Without ``DATABASE_URL``
 a SQLite file in a temporary folder; with ``DATABASE_URL=postgres://…`` a test database
 ``bench_<name>`` beside it (created and dropped here).
 """
@@ -59,13 +61,15 @@ def main() -> None:
         try:
             from django.contrib.auth import get_user_model
 
-            from attendance import rules
+            from attendance import rules, sheets
             from attendance.models import AttendanceRecord
+            from attendance.selectors import days as days_selectors
+            from attendance.selectors import month as month_selectors
             from attendance.services import days as days_services
             from attendance.sheets import ATTENDANCE_COLUMNS, ATTENDANCE_SHEET
             from schools import resident_id
             from schools.models import County, Membership, Role, School, Staff, Township
-            from staffing.workbook import SheetSpec, workbook_bytes
+            from staffing.workbook import SheetSpec, workbook_bytes, write_workbook
 
             county = County.objects.create(name="本县")
             township = Township.objects.create(county=county, name="全县")
@@ -121,6 +125,23 @@ def main() -> None:
             tracemalloc.stop()
             assert written.unchanged == args.staff * len(days), written
 
+            # the month: aggregated with the deductions, and its sheet written
+            rates = month_selectors.rates_of(days_selectors.settings_of(township))
+            year, month = days[0].year, days[0].month
+
+            def aggregate():
+                return month_selectors.month_figures(township, year, month, rates=rates)
+
+            def aggregate_and_write():
+                figures = aggregate()
+                write_workbook(io.BytesIO(), [sheets.month_sheet(figures.staff)])
+
+            month_days = sum(1 for d in days if (d.year, d.month) == (year, month))
+            aggregated = best_of(args.repeat, lambda: None, aggregate)
+            exported = best_of(args.repeat, lambda: None, aggregate_and_write)
+            with CaptureQueriesContext(connection) as month_queries:
+                month_staff = len(aggregate().staff)
+
             # the day page with 300 staff
             school = School.objects.create(township=township, name="大学校",
                                            kind="complete_primary", establishment=300,
@@ -148,6 +169,10 @@ def main() -> None:
     print(f"{'floor':8}{floor:9.2f}{1:9.2f}{'-':>9}")
     print(f"{'import':8}{first:9.2f}{first / floor:9.2f}{len(first_queries):9d}")
     print(f"{'again':8}{again:9.2f}{again / floor:9.2f}{len(again_queries):9d}")
+    print(f"{'month':8}{aggregated:9.2f}{aggregated / floor:9.2f}{len(month_queries):9d}"
+          f"   ({month_staff:,} staff × {month_days} days aggregated with deductions)")
+    print(f"{'+ xlsx':8}{exported:9.2f}{exported / floor:9.2f}{'':>9}"
+          f"   (the same, and its 月汇总 sheet written)")
     print(f"peak Python memory of an import (tracemalloc): {peak / 2**20:.0f} MiB")
     for label, (count, elapsed, size) in zip(("not recorded", "recorded"), page_counts,
                                              strict=True):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from staffing import uploads
 from staffing import workbook as wb
 
 from . import access
@@ -359,28 +360,11 @@ def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
     Under a row lock, so a double submit or two clerks confirming at once import it
     once; re-validated, since the database may have changed since the preview.
     """
-    with transaction.atomic():
-        locked = RosterImport.objects.select_for_update().get(pk=record.pk)
-        if locked.status != RosterImport.Status.PREVIEWED:
-            raise ValidationError(
-                _("This upload was already imported.")
-                if locked.status == RosterImport.Status.COMMITTED
-                else _("This upload has errors and cannot be imported.")
-            )
-        if not access.townships_managed(by).filter(pk=locked.township_id).exists():
-            raise PermissionDenied
-        with locked.file.open("rb") as handle:
-            data = handle.read()
-        result = roster_import(by=by, township=locked.township, data=data)
-        _keep_preview(locked, result.plan)
-        if result.ok:
-            locked.status = RosterImport.Status.COMMITTED
-            locked.committed_by = by
-            locked.committed_at = timezone.now()
-        else:
-            locked.status = RosterImport.Status.REJECTED
-        locked.save(update_fields=["summary", "preview", "errors_file", "status",
-                                   "committed_by", "committed_at"])
+    result = uploads.kept_upload_commit(
+        RosterImport, record.pk, by=by,
+        allowed=lambda kept: access.townships_managed(by).filter(pk=kept.township_id).exists(),
+        run=lambda kept, data: roster_import(by=by, township=kept.township, data=data),
+        keep=_keep_preview)
     record.refresh_from_db()
     return result
 

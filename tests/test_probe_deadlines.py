@@ -173,12 +173,12 @@ def test_a_ballot_after_the_deadline_is_refused_and_the_office_closes_the_vote(
 
 
 def test_the_demo_seeds_its_cycle_on_a_day_past_the_seeds_calendar(db, on_day):
-    """Run on 1 December (the seeds' calendar of July–August long past), the demo still
-    opens on a usable phase 6: its calendar puts the day it is seeded inside phase 6, the
-    earlier phases before it (issue 10)."""
+    """Run on 1 December (the seeds' calendar of July–August long past), the demo's
+    selection stage still opens on a usable phase 6: its calendar puts the day it is
+    seeded inside phase 6, the earlier phases before it (issue 10)."""
     day = date(2026, 12, 1)
     on_day(day)
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--stage", "selection", stdout=StringIO())
     cycle = Intention.objects.first().cycle
     assert cycle.school_year == 2026
     assert Intention.objects.filter(cycle=cycle).count() > 200

@@ -31,7 +31,7 @@ from attendance.models import (
 )
 from attendance.selectors import days as days_selectors
 from schools.models import School, Staff, Township
-from staffing import publication
+from staffing import publication, uploads
 from staffing import workbook as wb
 from staffing.workbook import RowError
 
@@ -396,28 +396,12 @@ def import_upload(*, by, township: Township, school: School | None,
 def import_commit(*, by, record: AttendanceImport) -> ImportResult:
     """Import a previewed upload once confirmed: under a row lock (a double submit
     imports once), checked again (the roster or calendar may have changed)."""
-    with transaction.atomic():
-        locked = AttendanceImport.objects.select_for_update().get(pk=record.pk)
-        if locked.status != AttendanceImport.Status.PREVIEWED:
-            raise ValidationError(
-                _("This upload was already imported.")
-                if locked.status == AttendanceImport.Status.COMMITTED
-                else _("This upload has errors and cannot be imported."))
-        if not access.may_import(by, locked.township, locked.school):
-            raise PermissionDenied
-        with locked.file.open("rb") as handle:
-            data = handle.read()
-        result = attendance_import(by=by, township=locked.township, school=locked.school,
-                                   data=data)
-        _keep_preview(locked, result.plan)
-        if result.ok:
-            locked.status = AttendanceImport.Status.COMMITTED
-            locked.committed_by = by
-            locked.committed_at = timezone.now()
-        else:
-            locked.status = AttendanceImport.Status.REJECTED
-        locked.save(update_fields=["summary", "preview", "errors_file", "status",
-                                   "committed_by", "committed_at"])
+    result = uploads.kept_upload_commit(
+        AttendanceImport, record.pk, by=by,
+        allowed=lambda kept: access.may_import(by, kept.township, kept.school),
+        run=lambda kept, data: attendance_import(by=by, township=kept.township,
+                                                 school=kept.school, data=data),
+        keep=_keep_preview)
     record.refresh_from_db()
     return result
 
