@@ -9,11 +9,13 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from attendance import rules
 from attendance.models import AttendanceRecord, AttendanceStatus, Contract, CopyKind, LeaveRequest
 from attendance.selectors import days as days_selectors
 from attendance.services import contracts as contract_services
 from attendance.services import days as days_services
 from attendance.services import leave as leave_services
+from attendance.services import month as month_services
 from recruitment.models import Cycle, PhaseState
 from recruitment.phases import ATTENDANCE, CONTRACTS
 from recruitment.selectors import common as common_selectors
@@ -117,6 +119,7 @@ def seed_term(township: Township, *, stage: str | None = None) -> list:
     last_day = min(term_start + timedelta(days=TERM_WEEKS * 7 - 1),
                    timezone.localdate() - timedelta(days=1))
     seed_days(township, term_start, last_day, office)
+    seed_weeks(township, term_start, last_day, office)
     seed_contracts(cycle, office)
     seed_leave(township, office)
     return []
@@ -141,3 +144,25 @@ def seed_contracts(cycle, office_user) -> dict[str, int]:
     # Copies recorded now (a second run records none).
     return {"drawn_up": drawn, "signed": done[contract_services.SIGN],
             "filed": done[contract_services.FILE]}
+
+
+def seed_weeks(township: Township, first_day: date, last_day: date, office_user) -> int:
+    """Each school's weeks from ``first_day`` to ``last_day`` published to its staff and
+    reported to the office (周公示) by its principal (the office where a school has no
+    principal's login), except the last week at every third school, so the office's
+    board shows some not yet published. Returns how many were published."""
+    heads = {m.school_id: m.user for m in Membership.objects.filter(
+        role=Role.PRINCIPAL, school__township=township).select_related("user")}
+    mondays = []
+    monday = rules.week_start(first_day)
+    while monday <= last_day:
+        mondays.append(monday)
+        monday += timedelta(days=7)
+    published = 0
+    for index, school in enumerate(township.schools.order_by("name")):
+        weeks = mondays[:-1] if index % 3 == 2 else mondays
+        for monday in weeks:
+            month_services.week_publish(by=heads.get(school.pk, office_user), school=school,
+                                        monday=monday, on=last_day + timedelta(days=1))
+            published += 1
+    return published

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from attendance import workflow as attendance_workflow
 from attendance.models import (
     AttendanceRecord,
     AttendanceStatus,
@@ -24,6 +25,7 @@ from recruitment.phases import CONTRACTS, DRAFT, INTENTIONS, SELECTION, UNHIRED,
 from recruitment.selectors import selection as selection_selectors
 from recruitment.selectors import unhired as unhired_selectors
 from schools.models import Assignment, AssignmentKind, Staff
+from staffing.models import Publication
 
 from .helpers import row_counts
 
@@ -112,6 +114,10 @@ def test_the_default_stage_is_the_term_two_weeks_in_with_nobody_unhired():
     assert AttendanceRecord.objects.filter(date__in=days).count() == staff * len(days)
     assert AttendanceRecord.objects.exclude(status=AttendanceStatus.PRESENT).exists()
     assert LeaveRequest.objects.filter(status=LeaveRequest.Status.PENDING).count() >= 2
+    # The schools' weeks published to their staff, the last one not yet everywhere.
+    weeks = Publication.objects.filter(kind=attendance_workflow.WEEK_PUBLICATION)
+    assert weeks.values("school_id").distinct().count() == cycle.township.schools.count()
+    assert weeks.count() < cycle.township.schools.count() * weeks.values("key").distinct().count()
     # Every hire's contract drawn up, some copies signed and filed, some not.
     assert Contract.objects.filter(cycle=cycle).count() == Hire.objects.filter(cycle=cycle).count()
     copies = ContractCopy.objects.filter(contract__cycle=cycle)

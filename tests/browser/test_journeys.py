@@ -28,7 +28,7 @@ def test_liaison_logs_in_and_sees_the_schools_covered(page, liaison_user, school
 
     section = page.locator("#liaison")
     expect(section.get_by_role("heading", name="Schools you liaise with")).to_be_visible()
-    expect(section.get_by_role("link", name="夏庄完小")).to_be_visible()
+    expect(section.get_by_role("link", name="夏庄完小", exact=True)).to_be_visible()
     expect(page.get_by_text("东张完小")).to_have_count(0)
 
 
@@ -38,7 +38,7 @@ def test_principal_logs_in_and_sees_the_school_against_its_establishment(
     log_in(page, "principal")
 
     row = page.locator("#principal tbody tr")
-    expect(row.get_by_role("link", name="夏庄完小")).to_be_visible()
+    expect(row.get_by_role("link", name="夏庄完小", exact=True)).to_be_visible()
     expect(row.locator("td.shortfall")).to_contain_text("-19")  # 1 staff for 20 posts
 
 
