@@ -3,6 +3,7 @@ school's principal, another school's principal, a liaison, a teacher, another
 township's office, anonymous), the messages after each action, the disabled buttons
 with their reasons, the workbook, and bounded queries with hundreds of rows."""
 
+import functools
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from attendance.models import Contract, ContractCopy, CopyKind
+from attendance.selectors import contracts as contract_selectors
 from attendance.services import contracts as contract_services
 from recruitment.models import PhaseState
 
@@ -366,3 +368,16 @@ def test_the_pages_are_in_chinese(client, login, office_user, principal_user, te
 
     assert {name: words - {"xlsx", "PDF", "office", "principal", "teacher"}
             for name, words in seen.items()} == {name: set() for name in seen}
+
+
+def test_a_long_overdue_list_says_it_is_cut(login, office_user, cycle, drawn, monkeypatch):
+    """The overview lists the oldest overdue contracts only (200 by default; 2 here, for
+    the 3 of the world), and says where the rest are."""
+    monkeypatch.setattr(contract_selectors, "overview",
+                        functools.partial(contract_selectors.overview, overdue_limit=2))
+
+    page = text(login(office_user).get(at("contracts", cycle)))
+
+    assert "3 contracts past the deadline" in page
+    assert ("The 2 with the oldest deadline are listed; each school's list and the xlsx "
+            "export have them all.") in page
