@@ -4,12 +4,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from attendance.models import (
+    AttendanceImport,
     AttendanceRecord,
     AttendanceSettings,
     CalendarDay,
     Contract,
     ContractCopy,
     ContractTemplate,
+    LeaveAuthority,
+    LeaveDecision,
     LeaveRequest,
 )
 from staffing.admin import SafeLookupsMixin
@@ -71,3 +74,21 @@ class ContractAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
     readonly_fields = ["hire", "cycle", "school", "staff", "drawn_up_by", "drawn_up_at",
                        "edited_by", "edited_at"]
     inlines = [ContractCopyInline]
+
+
+@admin.register(LeaveAuthority)
+class LeaveAuthorityAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    list_select_related = ["township", "school"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(LeaveDecision)
+class LeaveDecisionAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    list_select_related = ["leave__staff", "decided_by"]
+    raw_id_fields = ["leave"]
+
+
+@admin.register(AttendanceImport)
+class AttendanceImportAdmin(SafeLookupsMixin, admin.ModelAdmin):
+    list_select_related = ["township", "school", "uploaded_by"]
+    raw_id_fields = ["school"]

@@ -21,6 +21,7 @@ from staffing.history import EMPTY, display_name, show_value
 from . import access, services
 from .forms import StaffAdminForm
 from .models import (
+    Assignment,
     County,
     FullIdView,
     Membership,
@@ -298,3 +299,11 @@ class RosterImportAdmin(ScopedMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    list_display = ["staff", "school", "previous_school", "kind", "start_date", "end_date"]
+    list_filter = ["kind", "school_year"]
+    list_select_related = ["staff", "school", "previous_school"]
+    raw_id_fields = ["staff", "school", "previous_school"]

@@ -14,6 +14,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import DataError, transaction
+from simple_history.admin import SimpleHistoryAdmin
+
+from staffing.models import Objection, Publication
 
 UNBINDABLE = (OverflowError, DataError, ValueError)
 
@@ -50,6 +53,22 @@ for model, model_admin in ((User, SafeUserAdmin), (Group, SafeGroupAdmin)):
     admin.site.register(model, model_admin)
 
 # The other apps' admins registered before ours (django-axes' login records): the same net.
+@admin.register(Publication)
+class PublicationAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    """The publications (公示) of every app, with their history (read in the admin)."""
+
+    list_display = ["kind", "key", "township", "school", "published_at"]
+    list_filter = ["kind"]
+    list_select_related = ["township", "school"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    list_select_related = ["publication", "staff"]
+    raw_id_fields = ["staff", "publication"]
+
+
 for model, model_admin in list(admin.site._registry.items()):
     if not isinstance(model_admin, SafeLookupsMixin):
         safe = type(f"Safe{type(model_admin).__name__}", (SafeLookupsMixin, type(model_admin)), {})
