@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from staffing import changes
 from staffing.models import Objection, Publication, PublicationEvent
 
 State = Publication.State
@@ -124,17 +125,6 @@ def answer_refusal(objection: Objection) -> str | None:
 # ---- changes ---------------------------------------------------------------------------
 
 
-def _refuse(reason: str | None) -> None:
-    if reason:
-        raise ValidationError(reason)
-
-
-def _save(obj, by, fields=None) -> None:
-    if by is not None:
-        obj._history_user = by
-    obj.save(update_fields=fields)
-
-
 def _event(publication: Publication, action: str, by, reason: str = "") -> None:
     PublicationEvent.objects.create(publication=publication, action=action, by=by,
                                     at=timezone.now(), reason=reason)
@@ -154,7 +144,7 @@ def publication_publish(*, by, kind: str, township_id: int, key: str,
     existing = (Publication.objects.select_for_update()
                 .filter(kind=kind, township_id=township_id, school_id=school_id, key=key)
                 .first())
-    _refuse(publish_refusal(existing))
+    changes.refuse(publish_refusal(existing))
     now = timezone.now()
     publication = existing or Publication(kind=kind, township_id=township_id,
                                           school_id=school_id, key=key)
@@ -162,7 +152,7 @@ def publication_publish(*, by, kind: str, township_id: int, key: str,
     publication.window_closes = window_closes
     try:
         with transaction.atomic():
-            _save(publication, by)
+            changes.save(publication, by)
     except IntegrityError:  # the same publication by someone else a moment ago
         raise ValidationError(_("It has just been published by someone else.")) from None
     _event(publication, PublicationEvent.Action.PUBLISHED, by)
@@ -174,7 +164,7 @@ def objection_raise(*, by, publication: Publication, staff_id: int, item: str, r
                     on: date | None = None) -> Objection:
     """A staff member objects to one item while the window is open, with a reason."""
     publication = _locked_row(publication)
-    _refuse(objection_refusal(publication, on or timezone.localdate()))
+    changes.refuse(objection_refusal(publication, on or timezone.localdate()))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give a reason for the objection."))
@@ -183,7 +173,7 @@ def objection_raise(*, by, publication: Publication, staff_id: int, item: str, r
         raise ValidationError(_("You have already objected to this; wait for the answer."))
     objection = Objection(publication=publication, staff_id=staff_id, item=item,
                           reason=reason[:500], raised_by=by, raised_at=timezone.now())
-    _save(objection, by)
+    changes.save(objection, by)
     return objection
 
 
@@ -192,14 +182,14 @@ def objection_answer(*, by, objection: Objection, corrected: bool, answer: str) 
     """The answer to an objection: corrected (the app has changed its record in the same
     transaction) or declined, with a reason."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
-    _refuse(answer_refusal(objection))
+    changes.refuse(answer_refusal(objection))
     answer = answer.strip()
     if not corrected and not answer:
         raise ValidationError(_("Give the reason for declining."))
     objection.status = Objection.Status.CORRECTED if corrected else Objection.Status.DECLINED
     objection.answer, objection.answered_by = answer[:500], by
     objection.answered_at = timezone.now()
-    _save(objection, by, ["status", "answer", "answered_by", "answered_at"])
+    changes.save(objection, by, ["status", "answer", "answered_by", "answered_at"])
     return objection
 
 
@@ -208,10 +198,11 @@ def publication_lock(*, by, publication: Publication, on: date | None = None) ->
     """Lock once the window has closed and no objection stands: from then on the app
     refuses to change the records published."""
     publication = _locked_row(publication)
-    _refuse(lock_refusal(publication, on or timezone.localdate(), standing_count(publication)))
+    changes.refuse(lock_refusal(publication, on or timezone.localdate(),
+                                standing_count(publication)))
     publication.state, publication.locked_by = State.LOCKED, by
     publication.locked_at = timezone.now()
-    _save(publication, by, ["state", "locked_at", "locked_by"])
+    changes.save(publication, by, ["state", "locked_at", "locked_by"])
     _event(publication, PublicationEvent.Action.LOCKED, by)
     return publication
 
@@ -220,12 +211,12 @@ def publication_lock(*, by, publication: Publication, on: date | None = None) ->
 def publication_reopen(*, by, publication: Publication, reason: str) -> Publication:
     """The one way a locked publication changes again: reopened, with the reason kept."""
     publication = _locked_row(publication)
-    _refuse(reopen_refusal(publication))
+    changes.refuse(reopen_refusal(publication))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for reopening."))
     publication.state = State.REOPENED
-    _save(publication, by, ["state"])
+    changes.save(publication, by, ["state"])
     _event(publication, PublicationEvent.Action.REOPENED, by, reason[:500])
     return publication
 

@@ -22,23 +22,13 @@ from attendance.models import (
 from attendance.selectors import leave as leave_selectors
 from attendance.services import days as days_services
 from schools.models import School, Staff, Township
+from staffing import changes
 
 _STEPS_REFUSALS = {
     "empty": gettext_lazy("Name at least one approver."),
     "unknown": gettext_lazy("An approver is not the school's principal or the township office."),
     "repeated": gettext_lazy("An approver appears twice."),
 }
-
-
-def _refuse(reason: str | None) -> None:
-    if reason:
-        raise ValidationError(reason)
-
-
-def _save(obj, by, fields=None) -> None:
-    if by is not None:
-        obj._history_user = by
-    obj.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -70,7 +60,7 @@ def leave_ask(*, by, staff: Staff, kind: str, start_date: date, end_date: date,
     leave = LeaveRequest(staff=staff, school=staff.school, kind=kind, start_date=start_date,
                          end_date=end_date, reason=reason, working_days=len(days),
                          steps=list(steps), step=0, waiting_for=steps[0], asked_by=by)
-    _save(leave, by)
+    changes.save(leave, by)
     return leave
 
 
@@ -89,8 +79,8 @@ def leave_decide(*, by, leave: LeaveRequest, approve: bool, reason: str = "") ->
     approver at the same moment is told it was decided meanwhile)."""
     leave = (LeaveRequest.objects.select_for_update().select_related("staff", "school__township")
              .get(pk=leave.pk))
-    _refuse(workflow.leave_decide_refusal(leave, may_decide=access.may_decide_step(by, leave),
-                                          own=access.is_own(by, leave)))
+    changes.refuse(workflow.leave_decide_refusal(
+        leave, may_decide=access.may_decide_step(by, leave), own=access.is_own(by, leave)))
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(_("Say why the leave is rejected."))
@@ -100,7 +90,7 @@ def leave_decide(*, by, leave: LeaveRequest, approve: bool, reason: str = "") ->
                 leave=leave, step=leave.step, approver=leave.waiting_for, reason=reason,
                 outcome=(LeaveDecision.Outcome.APPROVED if approve
                          else LeaveDecision.Outcome.REJECTED), decided_by=by)
-            _save(decision, by)
+            changes.save(decision, by)
     except IntegrityError as exc:
         raise ValidationError(_("This request has already been decided.")) from exc
     if not approve:
@@ -113,7 +103,7 @@ def leave_decide(*, by, leave: LeaveRequest, approve: bool, reason: str = "") ->
         workflow.leave_status_move(leave, LeaveRequest.Status.APPROVED)
         leave.waiting_for = ""
         _mark_days(by, leave)
-    _save(leave, by, ["status", "step", "waiting_for"])
+    changes.save(leave, by, ["status", "step", "waiting_for"])
     return leave
 
 
@@ -181,11 +171,11 @@ def leave_cancel(*, by, leave: LeaveRequest) -> LeaveRequest:
     day it marked is restored to what it was before."""
     leave = (LeaveRequest.objects.select_for_update().select_related("staff", "school__township")
              .get(pk=leave.pk))
-    _refuse(workflow.leave_cancel_refusal(leave, today=timezone.localdate()))
+    changes.refuse(workflow.leave_cancel_refusal(leave, today=timezone.localdate()))
     was_approved = leave.status == LeaveRequest.Status.APPROVED
     workflow.leave_status_move(leave, LeaveRequest.Status.CANCELLED)
     leave.waiting_for = ""
-    _save(leave, by, ["status", "waiting_for"])
+    changes.save(leave, by, ["status", "waiting_for"])
     if was_approved:
         _restore_days(by, leave)
     return leave
@@ -208,7 +198,7 @@ def _defaults_saved(by, township: Township) -> None:
     if LeaveAuthority.objects.filter(township=township, school__isnull=True).exists():
         return
     for up_to, steps in rules.DEFAULT_AUTHORITY:
-        _save(LeaveAuthority(township=township, up_to_days=up_to, steps=list(steps)), by)
+        changes.save(LeaveAuthority(township=township, up_to_days=up_to, steps=list(steps)), by)
 
 
 @transaction.atomic
@@ -227,7 +217,7 @@ def authority_set(*, by, township: Township, school: School | None, up_to_days: 
     if row is None:
         row = LeaveAuthority(township=township, school=school, up_to_days=up_to_days)
     row.steps = steps
-    _save(row, by)
+    changes.save(row, by)
     return row
 
 

@@ -19,13 +19,8 @@ from attendance.selectors import days as days_selectors
 from attendance.selectors import month as month_selectors
 from attendance.services import days as days_services
 from schools.models import School, Staff, Township
-from staffing import publication
+from staffing import changes, publication
 from staffing.models import Objection, Publication
-
-
-def _refuse(reason: str | None) -> None:
-    if reason:
-        raise ValidationError(reason)
 
 
 def settings_save(*, by, settings: AttendanceSettings) -> AttendanceSettings:
@@ -40,7 +35,7 @@ def week_publish(*, by, school: School, monday: date, on: date | None = None) ->
     step reports it to the office. Publishing again after a correction is recorded too."""
     on = on or workflow.today()
     monday = rules.week_start(monday)
-    _refuse(workflow.week_publish_refusal(on, monday))
+    changes.refuse(workflow.week_publish_refusal(on, monday))
     return publication.publication_publish(
         by=by, kind=workflow.WEEK_PUBLICATION, township_id=school.township_id,
         key=monday.isoformat(), school_id=school.pk)
@@ -51,7 +46,7 @@ def month_publish(*, by, township: Township, year: int, month: int,
     """R8: the office publishes the township's month; the objection window opens for the
     settings' number of working days."""
     on = on or workflow.today()
-    _refuse(workflow.month_publish_refusal(
+    changes.refuse(workflow.month_publish_refusal(
         on, month_selectors.last_working_day(township, year, month)))
     settings = days_selectors.settings_of(township)
     return publication.publication_publish(
@@ -75,7 +70,7 @@ def month_object(*, by, staff: Staff, pub: Publication, day: date, reason: str,
 def objection_correct(*, by, objection: Objection, status: str, answer: str = "") -> Objection:
     """The school corrects the day objected to: the record changes through
     ``records_put``, with the objection as the reason in its history."""
-    _refuse(publication.answer_refusal(objection))
+    changes.refuse(publication.answer_refusal(objection))
     if status not in AttendanceStatus.values:
         raise ValidationError(_("Choose the corrected attendance."))
     staff = Staff.objects.get(pk=objection.staff_id)

@@ -4,35 +4,23 @@ the cycle locked, a phase required open.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from recruitment import workflow
 from recruitment.models import (
     Cycle,
     Phase,
 )
 from recruitment.selectors import common as common_selectors
+from staffing import changes
 
-
-def refuse(reason: str | None) -> None:
-    if reason:
-        raise ValidationError(reason)
-
-
-def set_history_user(obj, by) -> None:
-    # Outside a request (commands, demo data) simple-history has no user: name it.
-    if by is not None:
-        obj._history_user = by
+# The project's shared ones (staffing/changes.py), under the names recruitment uses.
+refuse = changes.refuse
+set_history_user = changes.set_history_user
+save = changes.save
 
 
 def locked_cycle(cycle: Cycle) -> Cycle:
     """Lock the cycle row: phase transitions and votes of one cycle run one at a time."""
     return Cycle.objects.select_for_update().get(pk=cycle.pk)
-
-
-def save(obj, by, fields=None) -> None:
-    set_history_user(obj, by)
-    obj.save(update_fields=fields)
 
 
 def require_open(cycle: Cycle, number: int) -> Phase:
