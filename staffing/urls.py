@@ -18,5 +18,6 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("cycle/", include("recruitment.urls")),
     path("attendance/", include("attendance.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

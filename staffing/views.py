@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from evaluation.selectors import home as evaluation_home
 from recruitment import access as recruitment_access
 from recruitment.selectors import cycle as recruitment_selectors_cycle
 from recruitment.selectors import outcome as recruitment_selectors_outcome
@@ -26,6 +27,7 @@ def home(request):
         context["principal_schools"] = selectors.principal_schools(user)
     if scope.is_teacher:
         context["own_staff"] = selectors.own_staff(user)
+    context["evaluation"] = evaluation_home.home_context(user)
     cycle = recruitment_selectors_cycle.cycle_current(user)
     if cycle is not None:
         context.update(cycle=cycle, todos=recruitment_selectors_cycle.todos_for(user, cycle))

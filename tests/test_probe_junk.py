@@ -42,8 +42,9 @@ JUNK = ["abc", "1.5", NUL, HUGE, "-1", "１２"]  # letters, decimals, NUL, huge
 ROOT = Path(settings.BASE_DIR)
 VIEW_SOURCES = [ROOT / "staffing" / "views.py", ROOT / "schools" / "views.py",
                 *sorted((ROOT / "recruitment" / "views").glob("*.py")),
-                *sorted((ROOT / "attendance" / "views").glob("*.py"))]
-FORM_MODULES = [*(f"{app}.forms.{p.stem}" for app in ("recruitment", "attendance")
+                *sorted((ROOT / "attendance" / "views").glob("*.py")),
+                *sorted((ROOT / "evaluation" / "views").glob("*.py"))]
+FORM_MODULES = [*(f"{app}.forms.{p.stem}" for app in ("recruitment", "attendance", "evaluation")
                   for p in sorted((ROOT / app / "forms").glob("*.py")) if p.stem != "__init__"),
                 "schools.forms"]
 
@@ -77,7 +78,8 @@ def parameter_names() -> set[str]:
     intention form's slot 1), and every field of every form class of the project."""
     names = set()
     for source in [*VIEW_SOURCES, *(ROOT / "recruitment" / "forms").glob("*.py"),
-                   *(ROOT / "attendance" / "forms").glob("*.py")]:
+                   *(ROOT / "attendance" / "forms").glob("*.py"),
+                   *(ROOT / "evaluation" / "forms").glob("*.py")]:
         for name in READ.findall(source.read_text()):
             names.add(re.sub(r"\{[^}]*\}", "1", name.replace("{prefix}", "choice-1")))
     for module_name in FORM_MODULES:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted(path for package in ("recruitment", "schools", "staffing", "attendance")
+SOURCES = sorted(path for package in ("recruitment", "schools", "staffing", "attendance",
+                                                   "evaluation")
                  for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts)
 
 

@@ -1,0 +1,2 @@
+"""In the admin: recommendation lists (honours, title promotion, talent programmes) with a
+quota, the award as a threshold (R9)."""

@@ -1,0 +1,26 @@
+"""seed_demo's phase 10 (settings.DEMO_SEED_STEPS), one module per part. Called with the
+demo township once the term has begun (the ``term`` stage): one exam's results and its
+awards, the principals' letters signed, a closed evaluation round, … Each part's
+``seed`` returns nothing and does nothing when its records exist."""
+
+from __future__ import annotations
+
+from recruitment.models import Cycle, PhaseState
+from recruitment.selectors import common as common_selectors
+from schools.models import Township
+
+from . import ballots, exams, letters, recommendations, researchers  # noqa: F401
+
+ASSESSMENT = 10
+# Each part adds its module, in this order: exams, letters (they read the exam's results),
+# ballots, recommendations (they read the awards), researchers.
+PARTS: list = []
+
+
+def seed_year(township: Township, *, stage: str | None = None) -> list:
+    cycle = Cycle.objects.filter(township=township).order_by("-school_year").first()
+    if cycle is None or common_selectors.phase_of(cycle, ASSESSMENT).state != PhaseState.OPEN:
+        return []
+    for part in PARTS:
+        part.seed(township, cycle)
+    return []

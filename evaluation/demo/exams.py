@@ -1,0 +1,2 @@
+"""seed_demo's part: exam results and teaching-quality awards (质量积分制, R9, shared/spec/exam-
+scores.md)."""

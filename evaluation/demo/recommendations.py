@@ -1,0 +1,2 @@
+"""seed_demo's part: recommendation lists (honours, title promotion, talent programmes)
+with a quota, the award as a threshold (R9)."""

@@ -1,0 +1,2 @@
+"""evaluation.forms: one module per part (ballots, letters, exams, recommendations,
+researchers)."""

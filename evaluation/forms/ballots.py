@@ -1,0 +1,2 @@
+"""Forms of duty reports (述职) and democratic evaluation (民主测评): rounds, reports, the secret
+ballot, results and the composite rating."""

@@ -1,2 +1,0 @@
-
-# Create your models here.

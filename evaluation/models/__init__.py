@@ -1,0 +1,20 @@
+"""evaluation's models, one module per part:
+
+- ``exams``: exams, their class results and the county averages (shared/spec/exam-scores.md);
+  the awards that follow (R9) and the further grounds for the standard award.
+- ``ballots``: rounds of duty reports and democratic evaluation, kept secret.
+- ``letters``: target-responsibility letters (R10).
+- ``recommendations``: recommendation lists with a quota and an award threshold.
+- ``researchers``: part-time researchers (R11).
+
+Each part adds its module here; other code imports from ``evaluation.models``.
+"""
+
+from .exams import CountyAverage, Exam, ExamLevel, ExamResult
+
+__all__ = [
+    "CountyAverage",
+    "Exam",
+    "ExamLevel",
+    "ExamResult",
+]

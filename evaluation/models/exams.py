@@ -1,0 +1,103 @@
+"""Exam results (shared/spec/exam-scores.md): an exam of a township, one row per class
+and subject, and the county averages the bureau publishes for a county exam. The awards
+they give (R9) are computed by ``evaluation.awards``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from schools.models import School, Staff, Township
+
+
+class ExamLevel(models.TextChoices):
+    """考试级别, as the spec spells them."""
+
+    COUNTY_UNIFIED = "县统考", _("county unified exam")
+    COUNTY_SAMPLED = "县抽考", _("county sampled exam")
+    TOWNSHIP_UNIFIED = "镇统考", _("township unified exam")
+    TOWNSHIP_SAMPLED = "镇抽考", _("township sampled exam")
+
+
+class Exam(models.Model):
+    """One exam (考试名称) of a township's schools, on one date. Its results are imported
+    whole (all or nothing); a corrected workbook replaces them."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="exams",
+                                 verbose_name=_("township"))
+    name = models.CharField(_("exam"), max_length=100)
+    date = models.DateField(_("exam date"))
+    level = models.CharField(_("exam level"), max_length=10, choices=ExamLevel.choices)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="exam_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExamResult(models.Model):
+    """One class's result in one subject of an exam (a row of sheet 成绩)."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="results",
+                             verbose_name=_("exam"))
+    grade = models.CharField(_("grade"), max_length=10)  # 一年级 … 九年级
+    subject = models.CharField(_("subject"), max_length=30)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exam_results",
+                               verbose_name=_("school"))
+    class_name = models.CharField(_("class"), max_length=20)  # 3班
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="exam_results",
+                                verbose_name=_("teacher"))
+    takers = models.PositiveIntegerField(_("pupils who sat it"))  # 参考人数
+    average = models.DecimalField(_("average score"), max_digits=6, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exam result")
+        verbose_name_plural = _("exam results")
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "school", "grade", "subject", "class_name"],
+                                    name="exam_result_one_per_class"),
+            models.CheckConstraint(condition=models.Q(takers__gt=0),
+                                   name="exam_result_takers_positive"),
+        ]
+        indexes = [models.Index(fields=["exam", "grade", "subject"])]
+
+    def __str__(self):
+        return f"{self.exam} {self.school} {self.grade}{self.class_name} {self.subject}"
+
+
+class CountyAverage(models.Model):
+    """参照平均分: the county average the bureau published for one grade and subject of a
+    county exam."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="county_averages",
+                             verbose_name=_("exam"))
+    grade = models.CharField(_("grade"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=30)
+    average = models.DecimalField(_("county average"), max_digits=6, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county average")
+        verbose_name_plural = _("county averages")
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "grade", "subject"],
+                                    name="county_average_one_per_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.exam} {self.grade} {self.subject} {self.average}"

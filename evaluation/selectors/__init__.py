@@ -1,0 +1,2 @@
+"""evaluation.selectors: one module per part (ballots, letters, exams, recommendations,
+researchers)."""

@@ -1,0 +1,2 @@
+"""evaluation.services: one module per part (ballots, letters, exams, recommendations,
+researchers)."""

@@ -1,0 +1,2 @@
+"""evaluation.views: one module per part (ballots, letters, exams, recommendations,
+researchers)."""

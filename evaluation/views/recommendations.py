@@ -1,0 +1,4 @@
+"""The pages of recommendation lists (honours, title promotion, talent programmes) with a
+quota, the award as a threshold (R9)."""
+
+urlpatterns: list = []
