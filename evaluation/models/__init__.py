@@ -10,11 +10,24 @@
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
 
-from .exams import CountyAverage, Exam, ExamLevel, ExamResult
+from .exams import (
+    Award,
+    AwardKind,
+    CountyAverage,
+    Exam,
+    ExamLevel,
+    ExamResult,
+    GroundKind,
+    OtherGround,
+)
 
 __all__ = [
+    "Award",
+    "AwardKind",
     "CountyAverage",
     "Exam",
     "ExamLevel",
     "ExamResult",
+    "GroundKind",
+    "OtherGround",
 ]

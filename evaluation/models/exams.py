@@ -101,3 +101,81 @@ class CountyAverage(models.Model):
 
     def __str__(self):
         return f"{self.exam} {self.grade} {self.subject} {self.average}"
+
+
+class AwardKind(models.TextChoices):
+    """奖项 (R9). 教学标兵 is not a kind: it is the excellence award that made a teacher a
+    model teacher (``Award.model_teacher``)."""
+
+    STANDARD = "教学达标奖", _("teaching standard award")
+    EXCELLENCE = "教学优胜奖", _("teaching excellence award")
+
+
+class Award(models.Model):
+    """The award one teacher earned in one exam, grade and subject (at most one: the
+    database refuses a second), computed by ``evaluation.awards`` from the exam's results
+    and recomputed when they are corrected. The averages are shown rounded; the rule
+    compares them exactly."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="awards",
+                             verbose_name=_("exam"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="awards",
+                              verbose_name=_("teacher"))
+    grade = models.CharField(_("grade"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=30)
+    kind = models.CharField(_("award"), max_length=10, choices=AwardKind.choices)
+    teacher_score = models.DecimalField(_("teacher's average"), max_digits=12,
+                                        decimal_places=4)
+    township_average = models.DecimalField(_("township average"), max_digits=12,
+                                           decimal_places=4)
+    county_average = models.DecimalField(_("county average"), max_digits=12,
+                                         decimal_places=4, null=True, blank=True)
+    # 累计优胜次数: the teacher's excellence awards up to and including this exam.
+    excellence_count = models.PositiveIntegerField(_("excellence awards so far"), default=0)
+    # 教学标兵: this is the sixth excellence award, which made the teacher a model teacher.
+    model_teacher = models.BooleanField(_("made a model teacher"), default=False)
+    computed_at = models.DateTimeField(_("computed at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("teaching-quality award")
+        verbose_name_plural = _("teaching-quality awards")
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "staff", "grade", "subject"],
+                                    name="award_one_per_subject"),
+        ]
+        indexes = [models.Index(fields=["staff", "kind"])]
+
+    def __str__(self):
+        return f"{self.exam} {self.staff} {self.grade}{self.subject} {self.kind}"
+
+
+class GroundKind(models.TextChoices):
+    ARTS_SPORTS = "arts_sports", _("arts or sports activity prize")
+    KINDERGARTEN = "kindergarten", _("kindergarten assessment")
+
+
+class OtherGround(models.Model):
+    """A further ground for the standard award (R9): an arts or sports activity prize the
+    teacher's pupils won, or a kindergarten assessment passed, entered by the office."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="award_grounds",
+                              verbose_name=_("teacher"))
+    kind = models.CharField(_("kind"), max_length=20, choices=GroundKind.choices)
+    title = models.CharField(_("what was won"), max_length=200)  # 县中小学生运动会团体一等奖
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("further ground for the standard award")
+        verbose_name_plural = _("further grounds for the standard award")
+        ordering = ["-date", "pk"]
+
+    def __str__(self):
+        return f"{self.staff} {self.title}"
