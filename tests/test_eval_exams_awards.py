@@ -89,7 +89,8 @@ def test_some_average_in_a_is_enough():
     # Township 85 (not beaten by 10), county 70: 86 is 16 above the county → excellence.
     results = [row("t", "86"), row("u", "84")]
     county = {("三年级", "语文"): Decimal("70")}
-    assert kinds(awards.exam_awards(exam(1, results, county)))[("t", "三年级", "语文")] == EXCELLENCE
+    found = kinds(awards.exam_awards(exam(1, results, county)))
+    assert found[("t", "三年级", "语文")] == EXCELLENCE
     # Below the township, above the county → standard.
     county = {("三年级", "语文"): Decimal("80")}
     assert kinds(awards.exam_awards(exam(1, results, county)))[("u", "三年级", "语文")] == STANDARD

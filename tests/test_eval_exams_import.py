@@ -88,16 +88,16 @@ def test_every_bad_row_is_named_and_nothing_is_imported(township, office_user, t
     S, C = rules.SCORES_SHEET, rules.COUNTY_SHEET
     assert (S, 2, "学校") not in found
     assert "不存在小学" in found[(S, 3, "学校")]
-    assert found[(S, 4, "任课教师身份证号")] == "unknown staff member"
+    assert found[(S, 4, "任课教师身份证号")] == "查无此教职工"
     assert "乡统考" in found[(S, 5, "考试级别")]
     assert "十年级" in found[(S, 6, "年级")]
     assert (S, 7, "考试日期") in found
     assert (S, 8, "参考人数") in found and (S, 9, "参考人数") in found
     assert (S, 10, "参考人数") in found
-    assert found[(S, 11, "平均分")] == "at most two decimals"
+    assert found[(S, 11, "平均分")] == "最多两位小数"
     assert (S, 12, "平均分") in found
-    assert "row 2" in found[(S, 13, "考试日期")]
-    assert "row 2" in found[(S, 14, "班级")]
+    assert "第 2 行" in found[(S, 13, "考试日期")]
+    assert "第 2 行" in found[(S, 14, "班级")]
     assert (S, 15, "平均分") in found
     assert (S, 16, "任课教师身份证号") in found
     assert "别的考试" in found[(C, 3, "考试名称")]
@@ -176,7 +176,7 @@ def test_a_locked_award_list_refuses_a_correction(township, office_user, three):
     exam_services.awards_publish(by=office_user, exam=exam, on=date(2026, 7, 1))
     exam_services.awards_lock(by=office_user, exam=exam, on=date(2026, 8, 1))
     result = run(office_user, township, [score(a, "60"), score(b, "70", class_name="2班")])
-    assert "locked" in errors(result)[(rules.SCORES_SHEET, 2, "考试名称")]
+    assert "锁定" in errors(result)[(rules.SCORES_SHEET, 2, "考试名称")]
     assert Award.objects.get(staff=a).kind == AwardKind.EXCELLENCE
 
 

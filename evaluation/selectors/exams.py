@@ -433,3 +433,12 @@ def awards_workbook(township: Township, exam: Exam | None = None) -> tuple[bytes
     spec = wb.SheetSpec(rules.AWARDS_SHEET, rules.AWARDS_COLUMNS, rows,
                         text_columns=frozenset({"身份证号"}))
     return wb.workbook_bytes([spec]), len(rows)
+
+
+def home_of(user) -> dict | None:
+    """The home page's line for a teacher: their excellence count toward 教学标兵."""
+    staff = access.own_staff(user)
+    if staff is None:
+        return None
+    excellence = Award.objects.filter(staff=staff, kind=AwardKind.EXCELLENCE).count()
+    return {"excellence": excellence, "needed": awards.still_needed(excellence)}
