@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from evaluation.models import Exam, ExamImport, OtherGround
 from schools import access as school_access
 from schools.models import School, Staff, Township
 from staffing.ids import parse_id
+from staffing.models import Objection
 
 
 def township_of_office(user, township_pk) -> Township:
@@ -48,3 +50,78 @@ def require_own_staff(user) -> Staff:
     if staff is None:
         raise PermissionDenied
     return staff
+
+
+# ---- exams ----------------------------------------------------------------------------
+
+# The kind of an exam's award list (公示) in staffing.publication; its key is the exam's pk.
+AWARDS_PUBLICATION = "evaluation.awards"
+
+
+def exam_of_office(user, exam_pk):
+    """An exam of a township whose office this login is: 404 for an id that is not one,
+    403 for another township's."""
+    exam = get_object_or_404(Exam.objects.select_related("township"), pk=parse_id(exam_pk))
+    if not is_office_of(user, exam.township_id):
+        raise PermissionDenied
+    return exam
+
+
+def exam_of_school(user, exam_pk, school_pk):
+    """An exam and a school of its township that this login leads (or whose office it is)."""
+    school = school_of_principal(user, school_pk)
+    exam = get_object_or_404(Exam.objects.select_related("township"), pk=parse_id(exam_pk))
+    if exam.township_id != school.township_id:
+        raise PermissionDenied
+    return exam, school
+
+
+def exam_of_own_township(user, exam_pk):
+    """An exam of the township of the login's own staff record (a teacher's published
+    list), with that staff record."""
+    staff = require_own_staff(user)
+    exam = get_object_or_404(Exam.objects.select_related("township"), pk=parse_id(exam_pk))
+    if exam.township_id != staff.school.township_id:
+        raise PermissionDenied
+    return exam, staff
+
+
+def exam_import_of_office(user, import_pk):
+    record = get_object_or_404(ExamImport.objects.select_related(
+        "township", "uploaded_by", "committed_by"), pk=parse_id(import_pk))
+    if not is_office_of(user, record.township_id):
+        raise PermissionDenied
+    return record
+
+
+def ground_of_office(user, ground_pk):
+    ground = get_object_or_404(OtherGround.objects.select_related("staff__school"),
+                               pk=parse_id(ground_pk))
+    if not is_office_of(user, ground.staff.school.township_id):
+        raise PermissionDenied
+    return ground
+
+
+def may_see_awards_of(user, staff: Staff) -> bool:
+    """A teacher's awards: their own, their principal's, their township office's."""
+    scope = school_access.scope_of(user)
+    return (scope.staff_id == staff.pk or staff.school_id in scope.principal_school_ids
+            or is_office_of(user, staff.school.township_id))
+
+
+def staff_awards_get(user, staff_pk) -> Staff:
+    staff = get_object_or_404(Staff.objects.select_related("school__township"),
+                              pk=parse_id(staff_pk))
+    if not may_see_awards_of(user, staff):
+        raise PermissionDenied
+    return staff
+
+
+def award_objection_of_office(user, exam, objection_pk):
+    """An objection to the published award list of ``exam`` (its office only)."""
+    if not is_office_of(user, exam.township_id):
+        raise PermissionDenied
+    return get_object_or_404(Objection.objects.select_related("staff", "publication"),
+                             pk=parse_id(objection_pk), publication__kind=AWARDS_PUBLICATION,
+                             publication__township_id=exam.township_id,
+                             publication__key=str(exam.pk))

@@ -15,8 +15,10 @@ from .exams import (
     AwardKind,
     CountyAverage,
     Exam,
+    ExamImport,
     ExamLevel,
     ExamResult,
+    ExamSettings,
     GroundKind,
     OtherGround,
 )
@@ -26,8 +28,10 @@ __all__ = [
     "AwardKind",
     "CountyAverage",
     "Exam",
+    "ExamImport",
     "ExamLevel",
     "ExamResult",
+    "ExamSettings",
     "GroundKind",
     "OtherGround",
 ]

@@ -179,3 +179,57 @@ class OtherGround(models.Model):
 
     def __str__(self):
         return f"{self.staff} {self.title}"
+
+
+class ExamSettings(models.Model):
+    """A township's settings of R9: the margin of 教学优胜奖 (points above an average,
+    default 10) and the objection window of a published award list (calendar days)."""
+
+    township = models.OneToOneField(Township, on_delete=models.CASCADE,
+                                    related_name="exam_settings", verbose_name=_("township"))
+    margin = models.DecimalField(_("excellence margin (points)"), max_digits=5,
+                                 decimal_places=2, default=10)
+    objection_days = models.PositiveSmallIntegerField(_("objection window (days)"), default=7)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("award settings")
+        verbose_name_plural = _("award settings")
+
+    def __str__(self):
+        return f"{self.township} {self.margin}"
+
+
+class ExamImport(models.Model):
+    """One uploaded exam-scores workbook (spec/exam-scores.md): previewed, then committed
+    (or not), as the roster's and attendance's uploads are."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed, not yet imported")
+        REJECTED = "rejected", _("has errors, nothing imported")
+        COMMITTED = "committed", _("imported")
+
+    township = models.ForeignKey(Township, on_delete=models.CASCADE,
+                                 related_name="exam_imports", verbose_name=_("township"))
+    file = models.FileField(_("workbook"), upload_to="imports/exams/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    summary = models.JSONField(_("summary"), default=dict)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    errors_file = models.FileField(_("rows with their errors"),
+                                   upload_to="imports/exams/%Y/%m/", blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("imported by"))
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exam-scores import")
+        verbose_name_plural = _("exam-scores imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
