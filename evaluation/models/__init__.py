@@ -20,6 +20,14 @@ from .exams import (
     GroundKind,
     OtherGround,
 )
+from .recommendations import (
+    Candidate,
+    CandidateStatus,
+    ListKind,
+    RecommendationList,
+    RequiredAward,
+)
+from .researchers import ResearchApplication, ResearchRound
 
 __all__ = [
     "Award",
@@ -30,4 +38,11 @@ __all__ = [
     "ExamResult",
     "GroundKind",
     "OtherGround",
+    "Candidate",
+    "CandidateStatus",
+    "ListKind",
+    "RecommendationList",
+    "RequiredAward",
+    "ResearchApplication",
+    "ResearchRound",
 ]
