@@ -27,14 +27,14 @@ def seed(township: Township, cycle) -> None:
     awarded = list(Award.objects.filter(staff__school__township=township,
                                         kind=AwardKind.EXCELLENCE)
                    .order_by("staff_id").values_list("staff_id", flat=True).distinct()[:5])
-    others = list(Staff.objects.filter(school__township=township, user__isnull=True)
-                  .exclude(pk__in=awarded).order_by("school_id", "pk")
-                  .values_list("pk", flat=True)[:NOMINATED - len(awarded)])
+    others = [pk for pk in Staff.objects.filter(school__township=township)
+              .order_by("school_id", "pk").values_list("pk", flat=True)[:NOMINATED * 2]
+              if pk not in awarded][:NOMINATED - len(awarded)]
     by_school: dict[int, list[int]] = {}
     for pk, school_id in Staff.objects.filter(pk__in=awarded + others).values_list(
             "pk", "school_id"):
         by_school.setdefault(school_id, []).append(pk)
-    for school in School.objects.filter(pk__in=by_school).order_by("pk"):
+    for school in School.objects.filter(pk__in=list(by_school)).order_by("pk"):
         services.nominate(by=office, rec_list=rec_list, school=school,
                           staff_ids=by_school[school.pk])
     services.list_publish(by=office, rec_list=rec_list)

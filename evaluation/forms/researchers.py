@@ -19,7 +19,7 @@ class RoundForm(forms.Form):
                                      max_value=2100)
     subjects = forms.CharField(label=_("Subjects offered"), max_length=500,
                                help_text=_("Separated by 、 or commas."))
-    hosts = forms.ModelMultipleChoiceField(label=_("Schools that may host"), queryset=None,
+    hosts = forms.TypedMultipleChoiceField(label=_("Schools that may host"), coerce=int,
                                            widget=forms.CheckboxSelectMultiple)
     max_groups_per_school = forms.IntegerField(label=_("Groups per school at most"),
                                                min_value=1, max_value=10,
@@ -27,7 +27,8 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, schools, default_hosts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hosts"].queryset = schools
+        self.schools = {s.pk: s for s in schools}
+        self.fields["hosts"].choices = [(s.pk, s.name) for s in self.schools.values()]
         self.fields["hosts"].initial = [s.pk for s in default_hosts]
         self.fields["school_year"].initial = rules.school_year_of(timezone.localdate())
         self.fields["subjects"].initial = "、".join(rules.DEFAULT_RESEARCH_SUBJECTS)
@@ -40,15 +41,21 @@ class RoundForm(forms.Form):
             raise forms.ValidationError(_("A subject is at most 30 characters."))
         return list(dict.fromkeys(found))
 
+    def clean_hosts(self):
+        return [self.schools[pk] for pk in self.cleaned_data["hosts"]]
+
 
 class ApplyForm(forms.Form):
     subject = forms.ChoiceField(label=_("Subject"))
-    candidate = forms.ModelChoiceField(label=_("Candidate leader"), queryset=None)
+    candidate = forms.TypedChoiceField(label=_("Candidate leader"), coerce=int)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, subjects, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [(s, s) for s in subjects]
-        self.fields["candidate"].queryset = staff
-        self.fields["candidate"].label_from_instance = (
-            lambda s: f"{s.name} · {s.subject or '—'}")
+        self.staff = {s.pk: s for s in staff}
+        self.fields["candidate"].choices = [(s.pk, f"{s.name} · {s.subject or '—'}")
+                                            for s in self.staff.values()]
+
+    def clean_candidate(self):
+        return self.staff[self.cleaned_data["candidate"]]

@@ -289,17 +289,17 @@ def list_public(request, pk):
 
 
 urlpatterns: list = [
-    path("township/<township_pk>/recommendations/", township_lists, name="rec_lists"),
-    path("recommendations/<pk>/", rec_list, name="rec_list"),
-    path("recommendations/<pk>/nominate/<school_pk>/", nominate, name="rec_nominate"),
-    path("recommendations/<pk>/candidates/<candidate_pk>/remove/", candidate_remove,
+    path("township/<str:township_pk>/recommendations/", township_lists, name="rec_lists"),
+    path("recommendations/<str:pk>/", rec_list, name="rec_list"),
+    path("recommendations/<str:pk>/nominate/<str:school_pk>/", nominate, name="rec_nominate"),
+    path("recommendations/<str:pk>/candidates/<str:candidate_pk>/remove/", candidate_remove,
          name="rec_remove"),
-    path("recommendations/<pk>/publish/", list_publish, name="rec_publish"),
-    path("recommendations/<pk>/lock/", list_lock, name="rec_lock"),
-    path("recommendations/<pk>/reopen/", list_reopen, name="rec_reopen"),
-    path("recommendations/<pk>/objections/<objection_pk>/answer/", objection_answer,
+    path("recommendations/<str:pk>/publish/", list_publish, name="rec_publish"),
+    path("recommendations/<str:pk>/lock/", list_lock, name="rec_lock"),
+    path("recommendations/<str:pk>/reopen/", list_reopen, name="rec_reopen"),
+    path("recommendations/<str:pk>/objections/<str:objection_pk>/answer/", objection_answer,
          name="rec_answer"),
-    path("recommendations/<pk>/export/", list_export, name="rec_export"),
-    path("recommendations/<pk>/public/", list_public, name="rec_public"),
+    path("recommendations/<str:pk>/export/", list_export, name="rec_export"),
+    path("recommendations/<str:pk>/public/", list_public, name="rec_public"),
 ]
 

@@ -214,15 +214,15 @@ def round_leaders(request, pk):
 
 
 urlpatterns: list = [
-    path("township/<township_pk>/researchers/", township_rounds, name="research_rounds"),
-    path("researchers/<pk>/", round_page, name="research_round"),
-    path("researchers/<pk>/select/", round_select, name="research_select"),
-    path("researchers/<pk>/applications/<application_pk>/unselect/", application_unselect,
+    path("township/<str:township_pk>/researchers/", township_rounds, name="research_rounds"),
+    path("researchers/<str:pk>/", round_page, name="research_round"),
+    path("researchers/<str:pk>/select/", round_select, name="research_select"),
+    path("researchers/<str:pk>/applications/<str:application_pk>/unselect/", application_unselect,
          name="research_unselect"),
-    path("researchers/<pk>/close/", round_close, name="research_close"),
-    path("researchers/<pk>/export/", round_export, name="research_export"),
-    path("researchers/<pk>/school/<school_pk>/", school_apply, name="research_apply"),
-    path("researchers/<pk>/school/<school_pk>/withdraw/<application_pk>/", school_withdraw,
-         name="research_withdraw"),
-    path("researchers/<pk>/leaders/", round_leaders, name="research_leaders"),
+    path("researchers/<str:pk>/close/", round_close, name="research_close"),
+    path("researchers/<str:pk>/export/", round_export, name="research_export"),
+    path("researchers/<str:pk>/school/<str:school_pk>/", school_apply, name="research_apply"),
+    path("researchers/<str:pk>/school/<str:school_pk>/withdraw/<str:application_pk>/",
+         school_withdraw, name="research_withdraw"),
+    path("researchers/<str:pk>/leaders/", round_leaders, name="research_leaders"),
 ]
