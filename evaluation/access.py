@@ -4,9 +4,18 @@ predicate. Pages and services ask here; nothing else reads memberships."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from evaluation.models import Exam, ExamImport, OtherGround
+from evaluation.models import (
+    Candidate,
+    Exam,
+    ExamImport,
+    OtherGround,
+    RecommendationList,
+    ResearchApplication,
+    ResearchRound,
+)
 from schools import access as school_access
 from schools.models import School, Staff, Township
 from staffing.ids import parse_id
@@ -125,3 +134,129 @@ def award_objection_of_office(user, exam, objection_pk):
                              pk=parse_id(objection_pk), publication__kind=AWARDS_PUBLICATION,
                              publication__township_id=exam.township_id,
                              publication__key=str(exam.pk))
+# ---- recommendations ----
+
+
+
+
+def in_township(user, township_id: int) -> bool:
+    """Anyone of the township: its office, a principal or liaison of one of its schools,
+    a staff member of one of its schools."""
+    if is_office_of(user, township_id):
+        return True
+    scope = school_access.scope_of(user)
+    school_ids = scope.principal_school_ids | scope.liaison_school_ids
+    if school_ids and School.objects.filter(pk__in=school_ids,
+                                            township_id=township_id).exists():
+        return True
+    return scope.staff_id is not None and Staff.objects.filter(
+        pk=scope.staff_id, school__township_id=township_id).exists()
+
+
+def principal_schools_in(user, township_id: int) -> list[School]:
+    """The schools of this township the login leads as principal."""
+    ids = school_access.scope_of(user).principal_school_ids
+    if not ids:
+        return []
+    return list(School.objects.filter(pk__in=ids, township_id=township_id))
+
+
+def _rec_list(pk) -> RecommendationList:
+    return get_object_or_404(RecommendationList.objects.select_related("township"),
+                             pk=parse_id(pk))
+
+
+def rec_list_office_get(user, pk) -> RecommendationList:
+    """A list whose township's office this login is: 404 / 403."""
+    rec_list = _rec_list(pk)
+    if not is_office_of(user, rec_list.township_id):
+        raise PermissionDenied
+    return rec_list
+
+
+def rec_list_get(user, pk) -> RecommendationList:
+    """A list seen by its office or by a principal of one of the township's schools."""
+    rec_list = _rec_list(pk)
+    if not is_office_of(user, rec_list.township_id) and not principal_schools_in(
+            user, rec_list.township_id):
+        raise PermissionDenied
+    return rec_list
+
+
+def rec_list_public_get(user, pk) -> RecommendationList:
+    """A list seen by anyone of its township (its publication: the page checks it is
+    published)."""
+    rec_list = _rec_list(pk)
+    if not in_township(user, rec_list.township_id):
+        raise PermissionDenied
+    return rec_list
+
+
+def nominating_school(user, rec_list: RecommendationList, school_pk) -> School:
+    """The school whose staff this login nominates: a principal's own school, or any
+    school of the township for its office."""
+    school = get_object_or_404(School, pk=parse_id(school_pk))
+    if school.township_id != rec_list.township_id:
+        raise Http404("Not a school of this township.")
+    if is_office_of(user, school.township_id):
+        return school
+    if school.pk not in school_access.scope_of(user).principal_school_ids:
+        raise PermissionDenied
+    return school
+
+
+def candidate_get(user, rec_list: RecommendationList, pk) -> Candidate:
+    """A candidate of the list, removed by the office or by the principal of its school."""
+    candidate = get_object_or_404(Candidate.objects.select_related("staff", "school"),
+                                  pk=parse_id(pk), rec_list=rec_list)
+    if not is_office_of(user, rec_list.township_id) and (
+            candidate.school_id not in school_access.scope_of(user).principal_school_ids):
+        raise PermissionDenied
+    return candidate
+
+
+def may_nominate_staff(rec_list: RecommendationList, school: School, staff_ids) -> bool:
+    """Every one of ``staff_ids`` belongs to ``school`` (one query)."""
+    ids = set(staff_ids)
+    return Staff.objects.filter(pk__in=ids, school=school).count() == len(ids)
+
+
+# ---- researchers ----
+
+
+
+def _round(pk) -> ResearchRound:
+    return get_object_or_404(ResearchRound.objects.select_related("township"),
+                             pk=parse_id(pk))
+
+
+def round_office_get(user, pk) -> ResearchRound:
+    research_round = _round(pk)
+    if not is_office_of(user, research_round.township_id):
+        raise PermissionDenied
+    return research_round
+
+
+def round_school_get(user, pk, school_pk) -> tuple[ResearchRound, School]:
+    """A round and a school applying to it: the school's principal (or the office)."""
+    research_round = _round(pk)
+    school = school_of_principal(user, school_pk)
+    if school.township_id != research_round.township_id:
+        raise Http404("Not a school of this township.")
+    return research_round, school
+
+
+def round_public_get(user, pk) -> ResearchRound:
+    research_round = _round(pk)
+    if not in_township(user, research_round.township_id):
+        raise PermissionDenied
+    return research_round
+
+
+def application_get(research_round: ResearchRound, pk, *, school: School | None = None
+                    ) -> ResearchApplication:
+    filters = {"round": research_round}
+    if school is not None:
+        filters["school"] = school
+    return get_object_or_404(ResearchApplication.objects.select_related("school", "candidate"),
+                             pk=parse_id(pk), **filters)

@@ -22,6 +22,14 @@ from .exams import (
     GroundKind,
     OtherGround,
 )
+from .recommendations import (
+    Candidate,
+    CandidateStatus,
+    ListKind,
+    RecommendationList,
+    RequiredAward,
+)
+from .researchers import ResearchApplication, ResearchRound
 
 __all__ = [
     "Award",
@@ -34,4 +42,11 @@ __all__ = [
     "ExamSettings",
     "GroundKind",
     "OtherGround",
+    "Candidate",
+    "CandidateStatus",
+    "ListKind",
+    "RecommendationList",
+    "RequiredAward",
+    "ResearchApplication",
+    "ResearchRound",
 ]

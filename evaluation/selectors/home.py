@@ -3,11 +3,13 @@ shows this login, under the part's own key of ``evaluation``."""
 
 from __future__ import annotations
 
-from evaluation.selectors import exams
+from evaluation.selectors import exams, recommendations, researchers
 
 
 def home_context(user) -> dict:
     """Each part adds its entry, e.g. ``"ballots": ballots.home_of(user)``."""
     return {
         "exams": exams.home_of(user),
+        "recommendations": recommendations.home_of(user),
+        "researchers": researchers.home_of(user),
     }

@@ -1,0 +1,1 @@
+"""Template tags of evaluation, loaded by the templates of other apps."""
