@@ -20,6 +20,16 @@ from .exams import (
     GroundKind,
     OtherGround,
 )
+from .letters import (
+    Letter,
+    LetterOutcome,
+    LetterState,
+    LetterTemplate,
+    OutcomeResult,
+    Resignation,
+    Tier,
+    VetoTriggered,
+)
 
 __all__ = [
     "Award",
@@ -30,4 +40,12 @@ __all__ = [
     "ExamResult",
     "GroundKind",
     "OtherGround",
+    "Letter",
+    "LetterOutcome",
+    "LetterState",
+    "LetterTemplate",
+    "OutcomeResult",
+    "Resignation",
+    "Tier",
+    "VetoTriggered",
 ]

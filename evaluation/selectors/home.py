@@ -3,7 +3,12 @@ shows this login, under the part's own key of ``evaluation``."""
 
 from __future__ import annotations
 
+from evaluation.selectors import letters
+
 
 def home_context(user) -> dict:
     """Each part adds its entry, e.g. ``"ballots": ballots.home_of(user)``."""
-    return {}
+    context = {}
+    if entry := letters.home_of(user):
+        context["letters"] = entry
+    return context
