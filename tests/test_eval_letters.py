@@ -98,8 +98,10 @@ def test_the_baseline_is_the_weighted_difference_in_the_latest_exam(township, sc
 def test_the_baseline_compares_each_grade_and_subject_with_its_own_average(township, school,
                                                                           other_school):
     exam_results(township, [
-        (school, "三年级", "语文", "1班", 10, "80"), (other_school, "三年级", "语文", "1班", 10, "70"),
-        (school, "五年级", "数学", "1班", 30, "60"), (other_school, "五年级", "数学", "1班", 30, "66"),
+        (school, "三年级", "语文", "1班", 10, "80"),
+        (other_school, "三年级", "语文", "1班", 10, "70"),
+        (school, "五年级", "数学", "1班", 30, "60"),
+        (other_school, "五年级", "数学", "1班", 30, "66"),
     ])
 
     baselines = letter_selectors.school_baselines(township.pk)
