@@ -12,7 +12,7 @@ from evaluation.models import Exam, ExamLevel, ExamResult, Letter, LetterState
 from evaluation.services import letters as letter_services
 from schools.models import Position, School, Staff
 
-from .factories import SchoolFactory, StaffFactory
+from .factories import CycleFactory, SchoolFactory, StaffFactory
 
 YEAR = 2026
 
@@ -51,7 +51,10 @@ def many_schools(township, count, *, start=100):
 
 
 @pytest.fixture
-def heads(school, other_school, principal_user, other_principal):
+def heads(township, school, other_school, principal_user, other_principal, office_user):
+    """The two principals in office, and the township's 2026 cycle (the school year the
+    pages open on)."""
+    CycleFactory(township=township, school_year=YEAR, created_by=office_user)
     return {"here": head(principal_user, school), "there": head(other_principal, other_school)}
 
 

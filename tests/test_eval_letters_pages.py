@@ -140,6 +140,8 @@ def test_refusing_says_it_is_resigning_and_the_office_sees_it(login, sent, princ
     office = login(office_user).get(overview_url(township))
     refusals = section(office, "refusals")
     assert "1 principal refused to sign (resigned)" in refusals and "身体原因" in refusals
+    home = text(login(office_user).get(reverse("home")))
+    assert "1 principal refused to sign: it counts as resigning" in home
 
 
 def test_the_office_records_the_outcome_with_vetoes(login, signed, office_user):

@@ -238,14 +238,15 @@ def own_letters(user) -> QuerySet[Letter]:
 
 
 def home_of(user) -> dict:
-    """The home page's entry: the office's letters overview per township; a principal's
-    letter waiting for their signature, or their latest letter."""
+    """The home page's entry: the office's letters overview per township with the
+    principals who refused to sign (it counts as resigning); a principal's letter waiting
+    for their signature, or their latest letter."""
     scope = school_access.scope_of(user)
     townships = []
     if scope.is_office:
-        townships = [(township, current_school_year(township))
-                     for township in school_access.townships_managed(user)
-                     .order_by("name")[:20]]
+        for township in school_access.townships_managed(user).order_by("name")[:20]:
+            year = current_school_year(township)
+            townships.append((township, year, resignations_of(township.pk, year).count()))
     mine = list(own_letters(user)[:5]) if scope.is_principal else []
     waiting = [letter for letter in mine if letter.state == LetterState.SENT]
     if not townships and not mine:
