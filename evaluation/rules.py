@@ -133,7 +133,8 @@ def letter_target(difference: Decimal, rule: TierRule) -> Target:
 
 
 # States: drafted → sent (the office sends it) → signed | refused (the principal, final);
-# sent → drafted (the office withdraws it); a draft may be edited and redrafted.
+# sent → drafted (the office withdraws it); a draft may be edited and redrafted; a refused
+# letter is redrafted (a draft again) for the successor once one holds the position.
 
 
 def letter_edit_refusal(state: str) -> str | None:
@@ -141,6 +142,17 @@ def letter_edit_refusal(state: str) -> str | None:
         return _("Only a draft letter can be changed: withdraw it first if it is sent, "
                  "and a signed or refused letter stays as it is.")
     return None
+
+
+def letter_redraft_refusal(state: str, *, successor: bool) -> str | None:
+    """A draft is redrafted; a refused letter too, once a successor holds the position
+    (the refusal stays recorded); a sent one is withdrawn first; a signed one is final."""
+    if state == LetterState.REFUSED:
+        if not successor:
+            return _("The principal who refused is still in office: record the successor "
+                     "on the school's page, then redraft the letter.")
+        return None
+    return letter_edit_refusal(state)
 
 
 def letter_send_refusal(state: str, target: str) -> str | None:

@@ -389,3 +389,21 @@ def test_honours_barred_is_per_township_and_year(signed, office_user, township):
 
     assert letter_selectors.honours_barred(township.pk, YEAR + 1) == (set(), set())
     assert letter_selectors.honours_barred(township.pk + 1000, YEAR) == (set(), set())
+
+
+def test_a_refused_letter_is_redrafted_for_the_successor(sent, principal_user, office_user,
+                                                        heads, school):
+    letter_services.letter_refuse(by=principal_user, letter=sent["here"], reason="调离")
+    heads["here"].end_date = date(2026, 9, 30)
+    heads["here"].end_reason = "拒签目标责任书，视为辞职"
+    heads["here"].save()
+    successor = StaffFactory(school=school, name="继任校长")
+    Position.objects.create(staff=successor, school=school, title="校长",
+                            start_date=date(2026, 10, 1))
+
+    letter = letter_services.letter_redraft(by=office_user, letter=sent["here"])
+
+    assert letter.state == LetterState.DRAFTED and letter.principal == successor
+    assert "继任校长" in letter.safety and letter.refusal_reason == ""
+    assert Resignation.objects.get().staff.name == "校长甲"  # the refusal stays recorded
+    assert letter.history.filter(state=LetterState.REFUSED).exists()

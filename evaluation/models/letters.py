@@ -132,8 +132,9 @@ class Resignation(models.Model):
     """A principal's refusal to sign their letter, which counts as resigning (R10): who,
     when, why, reported to the office."""
 
-    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="resignation",
-                                  verbose_name=_("responsibility letter"))
+    # A letter refused, then redrafted for the successor, may be refused again.
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="resignations",
+                               verbose_name=_("responsibility letter"))
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("principal"))
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",

@@ -150,13 +150,18 @@ def letter_edit(*, by, letter: Letter, text: Mapping[str, str], target: str) -> 
 @transaction.atomic
 def letter_redraft(*, by, letter: Letter) -> Letter:
     """A draft filled again from the township's template, made out to the school's
-    principal now, with the target tiered from the latest results."""
+    principal now, with the target tiered from the latest results; a refused letter
+    likewise once a successor is in office (R10: refusing counts as resigning), the
+    refusal staying recorded."""
     letter = _locked(letter)
-    refuse(rules.letter_edit_refusal(letter.state))
     head = letter_selectors.principals_of(letter.township_id).get(letter.school_id)
+    refuse(rules.letter_redraft_refusal(
+        letter.state, successor=head is not None and head.staff_id != letter.principal_id))
     if head is None:
         raise ValidationError(_("%(school)s has no principal in office: record one on the "
                                 "school's page first.") % {"school": letter.school.name})
+    letter.state, letter.sent_by, letter.sent_at = LetterState.DRAFTED, None, None
+    letter.answered_by, letter.answered_at, letter.refusal_reason = None, None, ""
     template = letter_selectors.template_of(letter.township)
     letter.principal = head.staff
     _fill(letter, template, head.staff.name)

@@ -225,6 +225,7 @@ def _letter_context(request, letter, form=None, outcome_form=None) -> dict:
             form=form or letter_forms.LetterForm(initial=initial),
             outcome_form=outcome_form or letter_forms.OutcomeForm(initial=outcome_initial),
             edit_refusal=rules.letter_edit_refusal(letter.state),
+            redraft_refusal=rules.letter_redraft_refusal(letter.state, successor=True),
             withdraw_refusal=rules.letter_withdraw_refusal(letter.state),
             outcome_refusal=rules.letter_outcome_refusal(letter.state),
         )
