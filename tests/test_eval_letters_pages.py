@@ -289,3 +289,22 @@ def test_drafting_hundreds_of_letters_makes_a_bounded_number_of_queries(
                                                 school_year=YEAR)
 
     assert drafted.made == 300
+
+
+def test_only_the_principal_answers_whoever_else_asks(login, sent, teacher_user, office_user,
+                                                     foreign_office, other_principal):
+    letter = sent["here"]
+    for user in (teacher_user, office_user, foreign_office, other_principal):
+        client = login(user)
+        for name in ("letter_sign", "letter_refuse"):
+            assert client.get(letter_url(letter, name)).status_code == 403, (user, name)
+            assert client.post(letter_url(letter, name), {"reason": "x"}).status_code == 403
+    assert Letter.objects.get(pk=letter.pk).state == LetterState.SENT
+    assert not Resignation.objects.exists()
+
+
+def test_my_letter_is_the_principals_page(login, client, sent, principal_user, teacher_user):
+    assert "login" in client.get(reverse("evaluation:letters_mine"))["Location"]
+    assert login(teacher_user).get(reverse("evaluation:letters_mine")).status_code == 403
+    page = login(principal_user).get(reverse("evaluation:letters_mine"))
+    assert "sent to the principal" in text(page) and "夏庄完小" in text(page)
