@@ -11,6 +11,7 @@ from evaluation.models import (
     Candidate,
     Exam,
     ExamImport,
+    Letter,
     OtherGround,
     RecommendationList,
     ResearchApplication,
@@ -260,3 +261,27 @@ def application_get(research_round: ResearchRound, pk, *, school: School | None 
         filters["school"] = school
     return get_object_or_404(ResearchApplication.objects.select_related("school", "candidate"),
                              pk=parse_id(pk), **filters)
+# ---- letters (目标责任书, R10) --------------------------------------------------------
+
+
+
+def letter_get(user, letter_pk):
+    """A letter this login may read: its township's office, or a principal of its school
+    (signing is its own principal's alone: ``is_letter_principal``). 404 for an id that
+    is not a letter, 403 for another's."""
+    letter = get_object_or_404(
+        Letter.objects.select_related("school", "township", "principal", "exam", "drafted_by",
+                                      "sent_by", "answered_by"),
+        pk=parse_id(letter_pk))
+    scope = school_access.scope_of(user)
+    if (letter.school_id not in scope.principal_school_ids
+            and letter.principal_id != scope.staff_id
+            and not is_office_of(user, letter.township_id)):
+        raise PermissionDenied
+    return letter
+
+
+def is_letter_principal(user, letter) -> bool:
+    """The login is the principal the letter is made out to."""
+    staff_id = school_access.scope_of(user).staff_id
+    return staff_id is not None and staff_id == letter.principal_id

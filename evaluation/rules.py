@@ -3,12 +3,16 @@ section; R9's award computation is the pure core ``evaluation.awards``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from evaluation.models.letters import LetterState, OutcomeResult
 
 # ---- exams (shared/spec/exam-scores.md) ----------------------------------------------
 
@@ -172,3 +176,202 @@ def subject_mismatch(candidate_subject: str, group_subject: str) -> str | None:
         return _("The candidate teaches %(theirs)s, not %(subject)s.") % {
             "theirs": candidate_subject or "—", "subject": group_subject}
     return None
+
+
+# ---- letters (目标责任书, R10) --------------------------------------------------------
+
+
+
+
+
+LETTER_PLACEHOLDERS = ("学校", "校长", "学年", "乡镇", "目标")
+# Filled when the letter is drafted; {目标} is filled from the letter's target when it is
+# shown, so the office may edit the target until it sends the letter.
+TARGET_PLACEHOLDER = "目标"
+_LETTER_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
+
+SECTION_FIELDS = ("standard_operation", "curriculum", "safety", "quality")
+VETO_FIELDS = tuple(f"veto_{n}" for n in range(1, 7))
+TEXT_FIELDS = ("title", *SECTION_FIELDS, *VETO_FIELDS)
+VETO_CLAUSES = tuple(range(1, 7))
+QUALITY_VETO = 1  # 一票否决 no. 1: teaching quality below its target
+
+DEFAULT_LETTER_TEXT = {
+    "title": "{学年}学年学校目标管理责任书",
+    "standard_operation": (
+        "{学校}严格执行国家课程方案和各级办学规范，依法依规办学，规范招生、编班、作息和"
+        "作业管理，不违规收费、不违规订购教辅资料，严格落实教职工竞聘上岗、考勤和请假制度。"),
+    "curriculum": (
+        "开齐开足国家规定课程，不挤占、不删减音体美、综合实践等课程课时；课程表、作息时间表"
+        "上墙公示，按课表上课；落实教学常规，认真组织备课、上课、作业批改、辅导和考试。"),
+    "safety": (
+        "校长{校长}为学校安全工作第一责任人，健全安全管理制度，落实校舍、消防、交通、食品、"
+        "防溺水等安全措施，定期开展安全排查和应急演练，确保全年不发生重大安全责任事故。"),
+    "quality": (
+        "以现有成绩为基础，按照分层要求、稳步提升的原则，{学校}{学年}学年教学质量目标为："
+        "{目标}。在规定时限内未达到既定目标的，对学校主要负责人实行问责，取消单位及校长当年度"
+        "评先评优资格；成绩出现下滑的，对主要负责人实行问责。"),
+    "veto_1": "教学质量未达到规定目标的。",
+    "veto_2": "发生重大安全责任事故，造成严重后果的。",
+    "veto_3": "违反规定乱收费、乱订教辅资料，造成不良影响的。",
+    "veto_4": "组织或默许在职教师有偿家教、有偿补课的。",
+    "veto_5": "教师发生严重违反师德师风行为，学校管理失职的。",
+    "veto_6": "在考试、考核、统计等工作中弄虚作假的。",
+}
+
+
+def letter_unknown_placeholders(text: str) -> list[str]:
+    """The ``{…}`` names in ``text`` that are not letter placeholders, once each."""
+    seen: list[str] = []
+    for name in _LETTER_PLACEHOLDER.findall(text):
+        if name not in LETTER_PLACEHOLDERS and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def letter_fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with the placeholders in ``values`` replaced; anything else in braces is
+    left as written."""
+    return _LETTER_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def school_year_words(school_year: int) -> str:
+    return f"{school_year}—{school_year + 1}"
+
+
+@dataclass(frozen=True)
+class TierRule:
+    """The township's thresholds: ``margin`` points above the township average make the
+    first tier (and the second tier's target); below the average a school closes
+    ``gap_share_percent`` of its gap."""
+
+    margin: Decimal = Decimal("5")
+    gap_share_percent: int = 50
+
+
+@dataclass(frozen=True)
+class Target:
+    tier: int  # 1, 2 or 3 (第一档 … 第三档)
+    required: Decimal  # the difference to the township average to reach (or keep)
+    words: str  # what {目标} becomes
+
+
+TIER_NAMES = {1: "第一档", 2: "第二档", 3: "第三档"}
+_CENT = Decimal("0.01")
+
+
+def _points(value: Decimal) -> str:
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
+
+
+def letter_tier(difference: Decimal, rule: TierRule) -> int:
+    """第一档: ``margin`` or more above the township average; 第二档: at or above it, by
+    less than ``margin``; 第三档: below it."""
+    if difference >= rule.margin:
+        return 1
+    if difference >= 0:
+        return 2
+    return 3
+
+
+def letter_target(difference: Decimal, rule: TierRule) -> Target:
+    """The tier's target for a school ``difference`` points from the township average
+    (R10: tiered from current results, steadily raised): the first tier keeps its margin,
+    the second reaches the margin or the township's top three, the third closes its share
+    of the gap."""
+    tier = letter_tier(difference, rule)
+    now = _points(abs(difference))
+    if tier == 1:
+        return Target(tier, rule.margin,
+                      f"{TIER_NAMES[1]}：统考综合平均分保持高于全镇平均分{_points(rule.margin)}"
+                      f"分以上（现高{now}分）")
+    if tier == 2:
+        return Target(tier, rule.margin,
+                      f"{TIER_NAMES[2]}：统考综合平均分高于全镇平均分{_points(rule.margin)}分，"
+                      f"或进入全镇前三名（现高{now}分）")
+    required = (difference * (100 - rule.gap_share_percent) / 100).quantize(
+        _CENT, rounding=ROUND_HALF_UP)
+    return Target(tier, required,
+                  f"{TIER_NAMES[3]}：与全镇平均分的差距缩小{rule.gap_share_percent}%以上，"
+                  f"即低于全镇平均分不超过{_points(-required)}分（现低{now}分）")
+
+
+# States: drafted → sent (the office sends it) → signed | refused (the principal, final);
+# sent → drafted (the office withdraws it); a draft may be edited and redrafted; a refused
+# letter is redrafted (a draft again) for the successor once one holds the position.
+
+
+def letter_edit_refusal(state: str) -> str | None:
+    if state != LetterState.DRAFTED:
+        return _("Only a draft letter can be changed: withdraw it first if it is sent, "
+                 "and a signed or refused letter stays as it is.")
+    return None
+
+
+def letter_redraft_refusal(state: str, *, successor: bool) -> str | None:
+    """A draft is redrafted; a refused letter too, once a successor holds the position
+    (the refusal stays recorded); a sent one is withdrawn first; a signed one is final."""
+    if state == LetterState.REFUSED:
+        if not successor:
+            return _("The principal who refused is still in office: record the successor "
+                     "on the school's page, then redraft the letter.")
+        return None
+    return letter_edit_refusal(state)
+
+
+def letter_send_refusal(state: str, target: str) -> str | None:
+    if state != LetterState.DRAFTED:
+        return _("Only a draft letter can be sent.")
+    if not target.strip():
+        return _("Enter the teaching-quality target before sending the letter.")
+    return None
+
+
+def letter_withdraw_refusal(state: str) -> str | None:
+    if state != LetterState.SENT:
+        return _("Only a letter sent and not yet signed or refused can be withdrawn.")
+    return None
+
+
+def letter_answer_refusal(state: str, *, own: bool) -> str | None:
+    """May this login sign or refuse the letter? Only its principal, once it is sent."""
+    if not own:
+        return _("Only the principal the letter is made out to signs or refuses it.")
+    if state in (LetterState.SIGNED, LetterState.REFUSED):
+        return _("This letter has already been answered; signing and refusing are final.")
+    if state != LetterState.SENT:
+        return _("The office has not sent this letter yet.")
+    return None
+
+
+def letter_outcome_refusal(state: str) -> str | None:
+    if state != LetterState.SIGNED:
+        return _("The year-end outcome is recorded for a signed letter.")
+    return None
+
+
+def outcome_vetoes_refusal(result: str, clauses: set[int]) -> str | None:
+    """Clause 1 is teaching quality below target: triggered with that result only."""
+    if QUALITY_VETO in clauses and result != OutcomeResult.BELOW:
+        return _("Veto clause 1 is teaching quality below target: record the result as "
+                 "below target instead.")
+    if not clauses <= set(VETO_CLAUSES):
+        return _("There are six veto clauses.")
+    return None
+
+
+@dataclass(frozen=True)
+class Consequences:
+    accountable: bool  # 问责 the principal
+    honours_lost: bool  # the school and its principal lose the year's honours (评先评优)
+
+
+def letter_consequences(result: str, vetoes: set[int] | frozenset[int]) -> Consequences:
+    """R10: below target → the principal is held accountable, and the school and the
+    principal lose the year's honours; results declined → the principal is held
+    accountable; a veto clause triggered → accountable and no honours."""
+    if vetoes or result == OutcomeResult.BELOW:
+        return Consequences(accountable=True, honours_lost=True)
+    if result == OutcomeResult.DECLINED:
+        return Consequences(accountable=True, honours_lost=False)
+    return Consequences(accountable=False, honours_lost=False)

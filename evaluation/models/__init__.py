@@ -22,6 +22,16 @@ from .exams import (
     GroundKind,
     OtherGround,
 )
+from .letters import (
+    Letter,
+    LetterOutcome,
+    LetterState,
+    LetterTemplate,
+    OutcomeResult,
+    Resignation,
+    Tier,
+    VetoTriggered,
+)
 from .recommendations import (
     Candidate,
     CandidateStatus,
@@ -49,4 +59,12 @@ __all__ = [
     "RequiredAward",
     "ResearchApplication",
     "ResearchRound",
+    "Letter",
+    "LetterOutcome",
+    "LetterState",
+    "LetterTemplate",
+    "OutcomeResult",
+    "Resignation",
+    "Tier",
+    "VetoTriggered",
 ]

@@ -3,7 +3,7 @@ shows this login, under the part's own key of ``evaluation``."""
 
 from __future__ import annotations
 
-from evaluation.selectors import exams, recommendations, researchers
+from evaluation.selectors import exams, letters, recommendations, researchers
 
 
 def home_context(user) -> dict:
@@ -12,4 +12,5 @@ def home_context(user) -> dict:
         "exams": exams.home_of(user),
         "recommendations": recommendations.home_of(user),
         "researchers": researchers.home_of(user),
+        "letters": letters.home_of(user),
     }
