@@ -139,6 +139,20 @@ def award_threshold_refusal(required: Threshold, awards_held: Iterable[HeldAward
     return _("%(reason)s; holds no award in that time") % {"reason": reason}
 
 
+def honours_barred_refusal(barred: bool) -> str | None:
+    """R10: a principal whose responsibility letter ended below target or with a veto
+    clause triggered loses the school year's honours."""
+    if barred:
+        return _("Barred from this school year's honours by the responsibility letter")
+    return None
+
+
+def join_refusals(*reasons: str | None) -> str | None:
+    """Every reason that applies, in order, as one line (None when none does)."""
+    found = [reason for reason in reasons if reason]
+    return "；".join(found) if found else None
+
+
 def quota_refusal(quota: int, recommended: int, adding: int = 1) -> str | None:
     """The recommended never exceed the quota."""
     if recommended + adding > quota:

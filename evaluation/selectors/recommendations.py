@@ -11,7 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
 from evaluation import rules
-from evaluation.models import Award, Candidate, CandidateStatus, RecommendationList
+from evaluation.models import Award, Candidate, CandidateStatus, ListKind, RecommendationList
+from evaluation.selectors import letters as letter_selectors
 from schools import access as school_access
 from schools.models import School, Staff, Township
 from staffing import publication
@@ -41,6 +42,20 @@ def threshold_of(staff_ids: Iterable[int], required: rules.Threshold,
 
 def threshold_of_list(rec_list: RecommendationList) -> rules.Threshold:
     return rules.Threshold(rec_list.required, rec_list.window_years)
+
+
+def vetoes_of(rec_list: RecommendationList, staff_ids: Iterable[int]) -> dict[int, str | None]:
+    """staff id → why they cannot be recommended to this list (None: they can): the
+    award threshold (R9) and, on an honours list, the principals whose responsibility
+    letter lost them the school year's honours (R10, ``letters.honours_barred``)."""
+    vetoes = threshold_of(staff_ids, threshold_of_list(rec_list), rec_list.as_of)
+    if rec_list.kind == ListKind.HONOURS:
+        _schools, barred = letter_selectors.honours_barred(rec_list.township_id,
+                                                           rec_list.school_year)
+        for pk in vetoes:
+            vetoes[pk] = rules.join_refusals(
+                vetoes[pk], rules.honours_barred_refusal(pk in barred))
+    return vetoes
 
 
 def summaries_of(staff_ids: Iterable[int], rec_list: RecommendationList) -> dict[int, str]:

@@ -61,10 +61,10 @@ class NominationResult:
 def nominate(*, by, rec_list: RecommendationList, school: School, staff_ids,
              by_office: bool = False) -> NominationResult:
     """Nominate staff of ``school`` to the list. Each is checked against the threshold
-    (one query over the awards): without the required award they are added vetoed,
-    with the reason; with it, recommended while the quota allows, else refused (not
-    added). The list's row is locked, so two nominations at the quota's edge cannot
-    both pass."""
+    (one query over the awards) and, on an honours list, the bar of a principal's
+    responsibility letter (R10): a vetoed one is added vetoed, with the reason; the
+    others are recommended while the quota allows, else refused (not added). The list's
+    row is locked, so two nominations at the quota's edge cannot both pass."""
     rec_list = RecommendationList.objects.select_for_update().get(pk=rec_list.pk)
     changes.refuse(change_refusal(rec_list))
     ids = list(dict.fromkeys(staff_ids))
@@ -77,7 +77,7 @@ def nominate(*, by, rec_list: RecommendationList, school: School, staff_ids,
     already = set(rec_list.candidates.filter(staff_id__in=ids).values_list("staff_id",
                                                                             flat=True))
     recommended = rec_list.candidates.filter(status=CandidateStatus.RECOMMENDED).count()
-    vetoes = selectors.threshold_of(ids, selectors.threshold_of_list(rec_list), rec_list.as_of)
+    vetoes = selectors.vetoes_of(rec_list, ids)
     result = NominationResult()
     for pk in ids:
         person = people[pk]
