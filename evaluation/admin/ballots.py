@@ -1,2 +1,24 @@
-"""In the admin: duty reports (述职) and democratic evaluation (民主测评): rounds, reports, the
-secret ballot, results and the composite rating."""
+"""In the admin: duty reports (述职) and democratic evaluation (民主测评): the rounds and the
+people they assess, with their history. Neither the tallies (the choices, as counts) nor
+the participations are registered: the admin shows no choice and no voter beside one."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from evaluation.models import Assessee, BallotRound
+
+
+@admin.register(BallotRound)
+class BallotRoundAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "township", "school", "school_year", "term", "state")
+    list_filter = ("state", "term")
+    search_fields = ("title",)
+    readonly_fields = ("state", "opened_at", "closed_at", "created_by")
+
+
+@admin.register(Assessee)
+class AssesseeAdmin(SimpleHistoryAdmin):
+    list_display = ("staff", "round", "position", "assessment_score")
+    search_fields = ("staff__name", "round__title")
+    readonly_fields = ("round", "staff", "report_file", "report_at")
+    list_select_related = ("staff", "round")

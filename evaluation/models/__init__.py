@@ -10,6 +10,17 @@
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
 
+from .ballots import (
+    Assessee,
+    BallotInvitation,
+    BallotParticipation,
+    BallotRound,
+    BallotTally,
+    BallotWeights,
+    Rating,
+    RoundState,
+    Term,
+)
 from .exams import (
     Award,
     AwardKind,
@@ -22,6 +33,15 @@ from .exams import (
 )
 
 __all__ = [
+    "Assessee",
+    "BallotInvitation",
+    "BallotParticipation",
+    "BallotRound",
+    "BallotTally",
+    "BallotWeights",
+    "Rating",
+    "RoundState",
+    "Term",
     "Award",
     "AwardKind",
     "CountyAverage",

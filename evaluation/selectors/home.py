@@ -3,7 +3,11 @@ shows this login, under the part's own key of ``evaluation``."""
 
 from __future__ import annotations
 
+from evaluation.selectors import ballots
+
 
 def home_context(user) -> dict:
     """Each part adds its entry, e.g. ``"ballots": ballots.home_of(user)``."""
-    return {}
+    return {
+        "ballots": ballots.home_of(user),
+    }
