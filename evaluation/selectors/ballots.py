@@ -112,7 +112,7 @@ def people_of(ballot_round: BallotRound) -> list[Assessee]:
 
 def voters_page(ballot_round: BallotRound, page=None):
     """The invited logins, with whether each has voted (never what)."""
-    invitations = (ballot_round.invitations.select_related("user__staff")
+    invitations = (ballot_round.invitations.select_related("user__staff_profile")
                    .annotate(voted=Exists(BallotParticipation.objects.filter(
                        round=ballot_round, user=OuterRef("user"))))
                    .order_by("guest", "user__username"))

@@ -192,7 +192,7 @@ def round_open(*, by, ballot_round: BallotRound) -> BallotRound:
     """Voting opens: every person's four counts are created at zero now, in the order
     of the people and ratings, so no row's id or order follows a vote."""
     ballot_round = _locked(ballot_round)
-    people = list(ballot_round.assessees.values_list("pk", flat=True))
+    people = list(ballot_round.assessees.order_by("pk").values_list("pk", flat=True))
     changes.refuse(round_open_refusal(ballot_round, len(people),
                                       ballot_round.invitations.count()))
     BallotTally.objects.bulk_create(
