@@ -56,12 +56,12 @@ def seed(township: Township, cycle: Cycle) -> None:
                               text=REPORT.format(position=assessee.position or "教师"))
     for user in _generated_voters(township):
         BallotInvitation.objects.get_or_create(round=leaders, user=user, defaults={"guest": True})
-    services.round_open(by=office, ballot_round=leaders)
+    leaders = services.round_open(by=office, ballot_round=leaders)
     people = list(leaders.assessees.values_list("pk", flat=True))
     for invitation in leaders.invitations.select_related("user").order_by("pk"):
         services.ballot_cast(by=invitation.user, ballot_round=leaders,
                              ratings={pk: rng.choice(LEANING) for pk in people})
-    services.round_close(by=office, ballot_round=leaders)
+    leaders = services.round_close(by=office, ballot_round=leaders)
     services.weights_save(by=office, township=township, evaluation=40, assessment=60)
     services.scores_save(by=office, ballot_round=leaders, scores={
         pk: Decimal(rng.randrange(7000, 9800)) / 100 for pk in people})

@@ -331,9 +331,11 @@ def weights_save(*, by, township: Township, evaluation: int, assessment: int) ->
     return weights
 
 
+@transaction.atomic
 def results_publish(*, by, ballot_round: BallotRound) -> Publication:
     """The round's results (counts and composites) published to its township's or
     school's staff, with an objection window of the setting's calendar days."""
+    ballot_round = _locked(ballot_round)
     changes.refuse(results_publish_refusal(ballot_round,
                                            selectors.round_publication(ballot_round)))
     days = selectors.ballot_setting("BALLOT_OBJECTION_DAYS")
