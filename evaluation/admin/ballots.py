@@ -8,17 +8,28 @@ from simple_history.admin import SimpleHistoryAdmin
 from evaluation.models import Assessee, BallotRound
 
 
+class ReadOnly(SimpleHistoryAdmin):
+    """Rounds change through their pages' services (the states, the secret ballot)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(BallotRound)
-class BallotRoundAdmin(SimpleHistoryAdmin):
+class BallotRoundAdmin(ReadOnly):
     list_display = ("title", "township", "school", "school_year", "term", "state")
     list_filter = ("state", "term")
     search_fields = ("title",)
-    readonly_fields = ("state", "opened_at", "closed_at", "created_by")
 
 
 @admin.register(Assessee)
-class AssesseeAdmin(SimpleHistoryAdmin):
+class AssesseeAdmin(ReadOnly):
     list_display = ("staff", "round", "position", "assessment_score")
     search_fields = ("staff__name", "round__title")
-    readonly_fields = ("round", "staff", "report_file", "report_at")
     list_select_related = ("staff", "round")
