@@ -105,8 +105,8 @@ def results_publish_refusal(ballot_round: BallotRound, pub: Publication | None) 
 
 
 def _locked(ballot_round: BallotRound) -> BallotRound:
-    return BallotRound.objects.select_for_update().select_related("township", "school").get(
-        pk=ballot_round.pk)
+    return (BallotRound.objects.select_for_update(of=("self",))
+            .select_related("township", "school").get(pk=ballot_round.pk))
 
 
 @transaction.atomic
@@ -246,10 +246,15 @@ def ballot_cast(*, by, ballot_round: BallotRound, ratings: dict[int, str]) -> No
 # ---- duty reports ---------------------------------------------------------------------------
 
 
+def _locked_assessee(assessee: Assessee) -> Assessee:
+    return (Assessee.objects.select_for_update(of=("self",)).select_related("round")
+            .get(pk=assessee.pk))
+
+
 @transaction.atomic
 def report_write(*, by, assessee: Assessee, text: str) -> Assessee:
     """The person assessed writes their duty report on the page."""
-    assessee = Assessee.objects.select_for_update().select_related("round").get(pk=assessee.pk)
+    assessee = _locked_assessee(assessee)
     changes.refuse(report_refusal(assessee))
     assessee.report_text, assessee.report_at = text.strip()[:20000], timezone.now()
     changes.save(assessee, by, ["report_text", "report_at"])
@@ -284,7 +289,7 @@ def report_file_refusal(name: str, data: bytes) -> str | None:
 def report_upload(*, by, assessee: Assessee, name: str, data: bytes) -> Assessee:
     """The person assessed uploads their report (PDF or Word, size-checked): stored under
     the media root with a random name, served only through the access-checked view."""
-    assessee = Assessee.objects.select_for_update().select_related("round").get(pk=assessee.pk)
+    assessee = _locked_assessee(assessee)
     changes.refuse(report_refusal(assessee))
     changes.refuse(report_file_refusal(name, data))
     kind = _report_kind(name, data)
