@@ -384,3 +384,17 @@ def test_the_results_page_makes_a_bounded_number_of_queries(login, office_user, 
         assert client.get(url("ballots_export", ballot_round.pk)).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(url("ballots_office", school.township_id)).status_code == 200
+
+
+def test_a_guest_votes_from_their_home_page(client, office_user, prepared, english_pages):
+    invitation, password = services.guest_create(by=office_user, ballot_round=prepared,
+                                                 username="guest-1", name="县局来宾")
+    opened = services.round_open(by=office_user, ballot_round=prepared)
+    logged_in = client.post("/accounts/login/", {"username": "guest-1", "password": password})
+    assert logged_in.status_code == 302
+    home = text(client.get("/"))
+    assert "You have a ballot to cast" in home
+    assert url("ballots_vote", opened.pk) in home
+    assert client.get(url("ballots_round", opened.pk)).status_code == 403
+    cast(invitation.user, opened)
+    assert BallotParticipation.objects.filter(user=invitation.user).count() == 1

@@ -179,3 +179,22 @@ def test_two_ballots_of_one_voter_at_once_count_once(township, school, office_us
     assert sorted(type(o).__name__ for o in outcomes) == ["ValidationError", "str"], outcomes
     assert BallotParticipation.objects.filter(round=ballot_round).count() == 1
     assert sum(BallotTally.objects.values_list("count", flat=True)) == len(people)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_voters_at_once_both_count(township, school, office_user, teacher):
+    ballots_world.leader(school, "钱校长")
+    ballot_round = ballots_world.leaders_round(office_user, township)
+    other = voter(school, "丁")
+    services.voter_invite(by=office_user, ballot_round=ballot_round, username=other.username)
+    services.round_open(by=office_user, ballot_round=ballot_round)
+    people = list(ballot_round.assessees.values_list("pk", flat=True))
+
+    def send(user):
+        return lambda: services.ballot_cast(by=user, ballot_round=ballot_round,
+                                            ratings=dict.fromkeys(people, Rating.EXCELLENT))
+
+    assert at_once(send(teacher.user), send(other)) == [None, None]
+    assert BallotParticipation.objects.filter(round=ballot_round).count() == 2
+    assert set(BallotTally.objects.filter(rating=Rating.EXCELLENT)
+               .values_list("count", flat=True)) == {2}  # no lost update
