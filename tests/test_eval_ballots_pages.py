@@ -398,3 +398,9 @@ def test_a_guest_votes_from_their_home_page(client, office_user, prepared, engli
     assert client.get(url("ballots_round", opened.pk)).status_code == 403
     cast(invitation.user, opened)
     assert BallotParticipation.objects.filter(user=invitation.user).count() == 1
+
+
+def test_the_rounds_page_shows_its_history(login, opened, office_user, english_pages):
+    page = text(login(office_user).get(url("ballots_round", opened.pk)))
+    history = page.split('class="history"', 1)[1]
+    assert "office" in history and "open for voting" in history

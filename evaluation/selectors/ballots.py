@@ -128,8 +128,12 @@ def has_voted(user, ballot_round: BallotRound) -> bool:
     return BallotParticipation.objects.filter(round=ballot_round, user=user).exists()
 
 
+def weights_record(township: Township) -> BallotWeights | None:
+    return BallotWeights.objects.filter(township=township).first()
+
+
 def weights_of(township: Township) -> tuple[int, int]:
-    found = BallotWeights.objects.filter(township=township).first()
+    found = weights_record(township)
     return (found.evaluation, found.assessment) if found else ballot_setting(
         "BALLOT_DEFAULT_WEIGHTS")
 

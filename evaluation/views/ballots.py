@@ -32,6 +32,7 @@ from evaluation.selectors import ballots as selectors
 from evaluation.services import ballots as services
 from staffing import publication
 from staffing import workbook as wb
+from staffing.history import history_of
 from staffing.ids import parse_id
 from staffing.models import Objection
 
@@ -123,8 +124,10 @@ def weights(request, township_pk):
                 return redirect("evaluation:ballots_office", township_pk=township.pk)
         else:
             messages.error(request, _("Nothing was saved; correct the fields marked."))
-    return render(request, "evaluation/ballots/weights.html", {"township": township,
-                                                               "form": form})
+    current = selectors.weights_record(township)
+    return render(request, "evaluation/ballots/weights.html", {
+        "township": township, "form": form,
+        "history": history_of(current) if current else []})
 
 
 # ---- one round, for its organiser -------------------------------------------------------------
@@ -158,7 +161,7 @@ def round_page(request, round_pk):
         "publish_refusal": services.results_publish_refusal(ballot_round, pub),
         "lock_refusal": publication.lock_refusal(pub, today, standing),
         "reopen_refusal": publication.reopen_refusal(pub),
-        "answer_form": forms.AnswerForm()})
+        "answer_form": forms.AnswerForm(), "history": history_of(ballot_round)})
 
 
 @login_required
