@@ -30,6 +30,7 @@ from staffing.models import Publication
 from . import ballots_world
 from .ballots_world import big_round, cast, voter
 from .helpers import messages_of, text
+from .page_text import english_words
 
 leaders, prepared, opened = ballots_world.leaders, ballots_world.prepared, ballots_world.opened
 
@@ -404,3 +405,25 @@ def test_the_rounds_page_shows_its_history(login, opened, office_user, english_p
     page = text(login(office_user).get(url("ballots_round", opened.pk)))
     history = page.split('class="history"', 1)[1]
     assert "office" in history and "open for voting" in history
+
+
+def test_the_pages_are_in_chinese(login, closed, office_user, principal_user, school, teacher,
+                                  school_round):
+    from_page = {}
+    services.results_publish(by=office_user, ballot_round=closed)
+    wang = _mine(closed)
+    for user, path in (
+            (office_user, url("ballots_office", closed.township_id)),
+            (office_user, url("ballots_round", closed.pk)),
+            (office_user, url("ballots_open", school_round.pk)),
+            (office_user, url("ballots_weights", closed.township_id)),
+            (principal_user, url("ballots_school", school.pk)),
+            (principal_user, url("ballots_round", school_round.pk)),
+            (teacher.user, url("ballots_mine")),
+            (teacher.user, url("ballots_vote", closed.pk)),
+            (teacher.user, url("ballots_reports", closed.pk)),
+            (wang.staff.user, url("ballots_my_report", wang.pk))):
+        response = login(user).get(path)
+        assert response.status_code == 200, path
+        from_page[path] = english_words(response.content.decode())
+    assert not {path: words for path, words in from_page.items() if words}
