@@ -8,6 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from evaluation.models import (
+    Assessee,
+    BallotInvitation,
+    BallotRound,
     Candidate,
     Exam,
     ExamImport,
@@ -285,3 +288,75 @@ def is_letter_principal(user, letter) -> bool:
     """The login is the principal the letter is made out to."""
     staff_id = school_access.scope_of(user).staff_id
     return staff_id is not None and staff_id == letter.principal_id
+# ---- ballots ---------------------------------------------------------------------------
+# Who organises a round (the township's office for every round of its township; a
+# school's principal for that school's round), who votes in it (its invited logins), who
+# reads its reports (those, and the people assessed), whose report is whose.
+
+
+
+def may_organise(user, ballot_round: BallotRound) -> bool:
+    if is_office_of(user, ballot_round.township_id):
+        return True
+    return (ballot_round.school_id is not None and ballot_round.school_id
+            in school_access.scope_of(user).principal_school_ids)
+
+
+def round_of_organiser(user, round_pk) -> BallotRound:
+    """A round this login organises: 404 for an id that is not one, 403 for another's."""
+    ballot_round = get_object_or_404(BallotRound.objects.select_related("township", "school"),
+                                     pk=parse_id(round_pk))
+    if not may_organise(user, ballot_round):
+        raise PermissionDenied
+    return ballot_round
+
+
+def is_invited(user, ballot_round: BallotRound) -> bool:
+    return (user.is_authenticated
+            and BallotInvitation.objects.filter(round=ballot_round, user=user).exists())
+
+
+def round_of_voter(user, round_pk) -> BallotRound:
+    """A round this login is invited to vote in."""
+    ballot_round = get_object_or_404(BallotRound.objects.select_related("township", "school"),
+                                     pk=parse_id(round_pk))
+    if not is_invited(user, ballot_round):
+        raise PermissionDenied
+    return ballot_round
+
+
+def may_read_reports(user, ballot_round: BallotRound) -> bool:
+    """The round's voters, its organisers and the people it assesses read its reports."""
+    if may_organise(user, ballot_round) or is_invited(user, ballot_round):
+        return True
+    staff_id = school_access.scope_of(user).staff_id
+    return staff_id is not None and ballot_round.assessees.filter(staff_id=staff_id).exists()
+
+
+def report_of(user, assessee_pk) -> Assessee:
+    """A duty report this login may read (its file is served only through here)."""
+    assessee = get_object_or_404(
+        Assessee.objects.select_related("round__township", "round__school", "staff"),
+        pk=parse_id(assessee_pk))
+    if not may_read_reports(user, assessee.round):
+        raise PermissionDenied
+    return assessee
+
+
+def own_assessment(user, assessee_pk) -> Assessee:
+    """The login's own place in a round (to write the report, read the result)."""
+    assessee = get_object_or_404(
+        Assessee.objects.select_related("round__township", "round__school", "staff"),
+        pk=parse_id(assessee_pk))
+    if assessee.staff_id != school_access.scope_of(user).staff_id or assessee.staff_id is None:
+        raise PermissionDenied
+    return assessee
+
+
+def round_of_reader(user, round_pk) -> BallotRound:
+    """A round whose duty reports this login may read."""
+    ballot_round = get_object_or_404(BallotRound.objects.select_related("township", "school"),
+                                     pk=parse_id(round_pk))
+    if not may_read_reports(user, ballot_round):
+        raise PermissionDenied
+    return ballot_round

@@ -1,2 +1,35 @@
-"""In the admin: duty reports (述职) and democratic evaluation (民主测评): rounds, reports, the
-secret ballot, results and the composite rating."""
+"""In the admin: duty reports (述职) and democratic evaluation (民主测评): the rounds and the
+people they assess, with their history. Neither the tallies (the choices, as counts) nor
+the participations are registered: the admin shows no choice and no voter beside one."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from evaluation.models import Assessee, BallotRound
+
+
+class ReadOnly(SimpleHistoryAdmin):
+    """Rounds change through their pages' services (the states, the secret ballot)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BallotRound)
+class BallotRoundAdmin(ReadOnly):
+    list_display = ("title", "township", "school", "school_year", "term", "state")
+    list_filter = ("state", "term")
+    search_fields = ("title",)
+
+
+@admin.register(Assessee)
+class AssesseeAdmin(ReadOnly):
+    list_display = ("staff", "round", "position", "assessment_score")
+    search_fields = ("staff__name", "round__title")
+    list_select_related = ("staff", "round")

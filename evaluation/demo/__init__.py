@@ -14,7 +14,7 @@ from . import ballots, exams, letters, recommendations, researchers  # noqa: F40
 ASSESSMENT = 10
 # Each part adds its module, in this order: exams, letters (they read the exam's results),
 # ballots, recommendations (they read the awards), researchers.
-PARTS: list = [exams, letters, recommendations, researchers]
+PARTS: list = [exams, letters, ballots, recommendations, researchers]
 
 
 def seed_year(township: Township, *, stage: str | None = None) -> list:

@@ -10,6 +10,17 @@
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
 
+from .ballots import (
+    Assessee,
+    BallotInvitation,
+    BallotParticipation,
+    BallotRound,
+    BallotTally,
+    BallotWeights,
+    Rating,
+    RoundState,
+    Term,
+)
 from .exams import (
     Award,
     AwardKind,
@@ -42,6 +53,15 @@ from .recommendations import (
 from .researchers import ResearchApplication, ResearchRound
 
 __all__ = [
+    "Assessee",
+    "BallotInvitation",
+    "BallotParticipation",
+    "BallotRound",
+    "BallotTally",
+    "BallotWeights",
+    "Rating",
+    "RoundState",
+    "Term",
     "Award",
     "AwardKind",
     "CountyAverage",

@@ -3,7 +3,7 @@ shows this login, under the part's own key of ``evaluation``."""
 
 from __future__ import annotations
 
-from evaluation.selectors import exams, letters, recommendations, researchers
+from evaluation.selectors import ballots, exams, letters, recommendations, researchers
 
 
 def home_context(user) -> dict:
@@ -13,4 +13,5 @@ def home_context(user) -> dict:
         "recommendations": recommendations.home_of(user),
         "researchers": researchers.home_of(user),
         "letters": letters.home_of(user),
+        "ballots": ballots.home_of(user),
     }
