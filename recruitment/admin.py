@@ -10,6 +10,7 @@ secret.
 from django.contrib import admin
 
 from schools.admin import HistoryAdmin, ScopedMixin
+from staffing.admin import ReadOnlyMixin
 
 from .models import (
     Cycle,
@@ -22,17 +23,6 @@ from .models import (
     StaffOpinion,
     Vote,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ShownAdmin(ReadOnlyMixin, ScopedMixin, HistoryAdmin):

@@ -39,6 +39,20 @@ class SafeLookupsMixin:
             return None
 
 
+class ReadOnlyMixin:
+    """An admin that shows records and changes none: they change through their pages'
+    services, which check the rules and record who."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SafeUserAdmin(SafeLookupsMixin, UserAdmin):
     pass
 

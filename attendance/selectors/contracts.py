@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from attendance import access, rules, workflow
 from attendance.models import Contract, ContractCopy, ContractTemplate, CopyKind
@@ -21,10 +17,10 @@ from recruitment.models import Cycle, Hire, PostKind
 from recruitment.phases import CONTRACTS, UNHIRED
 from recruitment.selectors import common as recruitment_common
 from schools.models import School, Township
+from staffing import pdf
 from staffing.workbook import SheetSpec
 
 PER_PAGE = 50
-PDF_STYLESHEET = settings.BASE_DIR / "static" / "css" / "contract-pdf.css"
 
 
 def template_of(township: Township) -> ContractTemplate:
@@ -233,8 +229,4 @@ def contracts_pdf(contracts: list[Contract]) -> bytes:
     name (``rules.COPY_HEADINGS``)."""
     pages = [(contract, rules.COPY_HEADINGS[kind]) for contract in contracts
              for kind in CopyKind.values]
-    html = render_to_string("attendance/contracts/pdf.html", {"pages": pages})
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    stylesheet = CSS(string=PDF_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[stylesheet])
+    return pdf.render_pdf("attendance/contracts/pdf.html", {"pages": pages})

@@ -4,12 +4,9 @@ teacher's own contract, the PDFs and the workbook."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +21,7 @@ from attendance.selectors import contracts as contract_selectors
 from attendance.services import contracts as contract_services
 from recruitment import access as recruitment_access
 from schools import access as school_access
+from staffing import pdf
 from staffing import workbook as wb
 from staffing.history import history_of
 from staffing.ids import optional_id, parse_id
@@ -36,14 +34,6 @@ def _cycle(request, pk):
 
 def _refused(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def pdf_response(data: bytes, filename: str, *, fallback: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -196,9 +186,9 @@ def school_pdf(request, pk, school_pk):
     if not contracts:
         messages.warning(request, _("This school has no contracts drawn up yet."))
         return redirect("attendance:contracts_school", cycle.pk, school.pk)
-    return pdf_response(contract_selectors.contracts_pdf(contracts),
-                        f"聘约-{school.name}-{cycle.school_year}.pdf",
-                        fallback=f"contracts-{school.pk}-{cycle.school_year}.pdf")
+    return pdf.pdf_response(contract_selectors.contracts_pdf(contracts),
+                            f"聘约-{school.name}-{cycle.school_year}.pdf",
+                            fallback=f"contracts-{school.pk}-{cycle.school_year}.pdf")
 
 
 def _contract_context(request, cycle, contract, office, form=None) -> dict:
@@ -247,9 +237,9 @@ def contract_page(request, pk, contract_pk):
 def contract_pdf(request, pk, contract_pk):
     cycle, office = _cycle(request, pk)
     contract = access.contract_get(request.user, cycle, contract_pk, office=office)
-    return pdf_response(contract_selectors.contracts_pdf([contract]),
-                        f"聘约-{contract.staff.name}-{cycle.school_year}.pdf",
-                        fallback=f"contract-{contract.pk}.pdf")
+    return pdf.pdf_response(contract_selectors.contracts_pdf([contract]),
+                            f"聘约-{contract.staff.name}-{cycle.school_year}.pdf",
+                            fallback=f"contract-{contract.pk}.pdf")
 
 
 @login_required

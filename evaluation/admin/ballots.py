@@ -6,19 +6,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import Assessee, BallotRound
+from staffing.admin import ReadOnlyMixin, SafeLookupsMixin
 
 
-class ReadOnly(SimpleHistoryAdmin):
+class ReadOnly(SafeLookupsMixin, ReadOnlyMixin, SimpleHistoryAdmin):
     """Rounds change through their pages' services (the states, the secret ballot)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BallotRound)

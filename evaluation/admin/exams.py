@@ -14,15 +14,7 @@ from evaluation.models import (
     ExamSettings,
     OtherGround,
 )
-from staffing.admin import SafeLookupsMixin
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from staffing.admin import ReadOnlyMixin, SafeLookupsMixin
 
 
 @admin.register(ExamSettings)

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from evaluation import rules
 from evaluation.models import (
     Assessee,
+    BallotInvitation,
     BallotParticipation,
     BallotRound,
     BallotTally,
@@ -36,11 +38,21 @@ def ballot_setting(name: str):
     return getattr(settings, name, getattr(rules, name))
 
 
+def count_of(model) -> Subquery:
+    """How many rows of ``model`` belong to the outer round: one subquery each, so the
+    three counts do not multiply each other's rows as three joins would."""
+    return Subquery(model.objects.filter(round=OuterRef("pk")).order_by()
+                    .values("round").annotate(n=Count("pk")).values("n"))
+
+
 def with_turnout(rounds: QuerySet[BallotRound]) -> QuerySet[BallotRound]:
-    """Each round with ``invited`` and ``voted`` counts (the turnout, no names)."""
-    return rounds.annotate(invited=Count("invitations", distinct=True),
-                           voted=Count("participations", distinct=True),
-                           people=Count("assessees", distinct=True))
+    """Each round with ``invited`` and ``voted`` counts (the turnout, no names) and the
+    people it assesses, in the model's order (newest first): no GROUP BY drops it."""
+    return rounds.annotate(
+        invited=Coalesce(count_of(BallotInvitation), 0),
+        voted=Coalesce(count_of(BallotParticipation), 0),
+        people=Coalesce(count_of(Assessee), 0),
+    )
 
 
 def township_rounds(township: Township, page=None):

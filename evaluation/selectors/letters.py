@@ -8,13 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from evaluation import access, rules
 from evaluation.models import (
@@ -29,10 +25,10 @@ from evaluation.selectors import exams as exam_selectors
 from recruitment.models import Cycle
 from schools import access as school_access
 from schools.models import Position, School, Township
+from staffing import pdf
 from staffing.workbook import SheetSpec
 
 PER_PAGE = 100
-PDF_STYLESHEET = settings.BASE_DIR / "static" / "css" / "contract-pdf.css"
 HEAD_TITLES = ("校长", "园长")  # the position whose holder signs the school's letter
 
 
@@ -296,8 +292,4 @@ def letters_sheet(township: Township, school_year: int) -> SheetSpec:
 def letters_pdf(letters: list[Letter]) -> bytes:
     pages = [{"letter": letter, "sections": sections_of(letter), "vetoes": vetoes_of(letter)}
              for letter in letters]
-    html = render_to_string("evaluation/letters/pdf.html", {"pages": pages})
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    stylesheet = CSS(string=PDF_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[stylesheet])
+    return pdf.render_pdf("evaluation/letters/pdf.html", {"pages": pages})

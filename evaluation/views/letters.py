@@ -6,12 +6,10 @@ with signing or refusing after a confirmation page."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from evaluation.models import Letter, LetterState
 from evaluation.selectors import letters as letter_selectors
 from evaluation.services import letters as letter_services
 from schools import access as school_access
+from staffing import pdf
 from staffing import workbook as wb
 from staffing.history import history_of
 from staffing.ids import optional_id
@@ -39,14 +38,6 @@ def _year(year: int) -> int:
 
 def _refused(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def _pdf(data: bytes, filename: str, *, fallback: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _office_letter(request, letter_pk) -> Letter:
@@ -162,8 +153,9 @@ def township_pdf(request, township_pk, year):
     if not letters:
         messages.warning(request, _("No letters drafted yet."))
         return redirect("evaluation:letters", township.pk, year)
-    return _pdf(letter_selectors.letters_pdf(letters), f"目标责任书-{township.name}-{year}.pdf",
-                fallback=f"letters-{year}.pdf")
+    return pdf.pdf_response(letter_selectors.letters_pdf(letters),
+                            f"目标责任书-{township.name}-{year}.pdf",
+                            fallback=f"letters-{year}.pdf")
 
 
 @login_required
@@ -354,9 +346,9 @@ def refuse(request, letter_pk):
 @require_GET
 def letter_pdf(request, letter_pk):
     letter = access.letter_get(request.user, letter_pk)
-    return _pdf(letter_selectors.letters_pdf([letter]),
-                f"目标责任书-{letter.school.name}-{letter.school_year}.pdf",
-                fallback=f"letter-{letter.pk}.pdf")
+    return pdf.pdf_response(letter_selectors.letters_pdf([letter]),
+                            f"目标责任书-{letter.school.name}-{letter.school_year}.pdf",
+                            fallback=f"letter-{letter.pk}.pdf")
 
 
 @login_required
