@@ -4,6 +4,7 @@ predicate. Pages and services ask here; nothing else reads memberships."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -19,9 +20,11 @@ from evaluation.models import (
     RecommendationList,
     ResearchApplication,
     ResearchRound,
+    TitleCandidate,
+    TitleYear,
 )
 from schools import access as school_access
-from schools.models import School, Staff, Township
+from schools.models import County, School, Staff, Township
 from staffing.ids import parse_id
 from staffing.models import Objection
 
@@ -360,3 +363,94 @@ def round_of_reader(user, round_pk) -> BallotRound:
     if not may_read_reports(user, ballot_round):
         raise PermissionDenied
     return ballot_round
+
+
+# ---- titles (职称评审, R12): shared by the title parts -----------------------------------
+# The county office runs a year; a township office sees its townships' units; a unit (a
+# school's principal) sees its own candidates; a teacher sees their own candidacy and, for
+# the public scoring, their unit and level's competitors.
+
+
+def title_counties(user) -> set[int]:
+    """The counties whose title evaluation this login runs (county office, superuser: all)."""
+    scope = school_access.scope_of(user)
+    if scope.superuser:
+        return set(County.objects.values_list("pk", flat=True))
+    return set(scope.county_ids)
+
+
+def is_county_office_of(user, county_id: int) -> bool:
+    return county_id in title_counties(user)
+
+
+def _title_year(pk) -> TitleYear:
+    return get_object_or_404(TitleYear.objects.select_related("county"), pk=parse_id(pk))
+
+
+def title_year_of_county(user, year_pk) -> TitleYear:
+    """A year this login runs as its county office: 404 for no such year, 403 otherwise."""
+    year = _title_year(year_pk)
+    if not is_county_office_of(user, year.county_id):
+        raise PermissionDenied
+    return year
+
+
+def title_schools(user, year: TitleYear) -> QuerySet[School]:
+    """The units of the year's county whose candidates this login sees: all for the county
+    office, its townships' schools for a township office, its own for a principal."""
+    schools = School.objects.filter(township__county_id=year.county_id)
+    if is_county_office_of(user, year.county_id):
+        return schools
+    scope = school_access.scope_of(user)
+    return schools.filter(Q(township_id__in=school_access.townships_managed(user).values("pk"))
+                          | Q(pk__in=scope.principal_school_ids))
+
+
+def title_year_visible(user, year_pk) -> TitleYear:
+    """A year this login takes part in: the county office, an office or unit of the
+    county, or a staff member of one of its schools."""
+    year = _title_year(year_pk)
+    if is_county_office_of(user, year.county_id) or title_schools(user, year).exists():
+        return year
+    staff = own_staff(user)
+    if staff is not None and staff.school.township.county_id == year.county_id:
+        return year
+    raise PermissionDenied
+
+
+def title_unit_of(user, year: TitleYear, school_pk) -> School:
+    """A unit of the year whose candidates this login sees (404 outside the county)."""
+    school = get_object_or_404(School.objects.select_related("township"),
+                               pk=parse_id(school_pk), township__county_id=year.county_id)
+    if not title_schools(user, year).filter(pk=school.pk).exists():
+        raise PermissionDenied
+    return school
+
+
+def is_title_unit(user, school_id: int) -> bool:
+    """The unit's own people act for it: its principal (and the county office)."""
+    scope = school_access.scope_of(user)
+    return school_id in scope.principal_school_ids
+
+
+def title_candidate_of(user, candidate_pk) -> TitleCandidate:
+    """A candidacy this login may read: their own, or one of a unit they see."""
+    candidate = get_object_or_404(
+        TitleCandidate.objects.select_related("year__county", "staff", "school__township"),
+        pk=parse_id(candidate_pk))
+    if candidate.staff_id == school_access.scope_of(user).staff_id:
+        return candidate
+    if not title_schools(user, candidate.year).filter(pk=candidate.school_id).exists():
+        raise PermissionDenied
+    return candidate
+
+
+def own_title_candidate(user, candidate_pk) -> TitleCandidate:
+    """The login's own candidacy (to acknowledge scores, to object)."""
+    candidate = get_object_or_404(
+        TitleCandidate.objects.select_related("year__county", "staff", "school__township"),
+        pk=parse_id(candidate_pk))
+    staff_id = school_access.scope_of(user).staff_id
+    if staff_id is None or candidate.staff_id != staff_id:
+        raise PermissionDenied
+    return candidate

@@ -490,3 +490,14 @@ def score_refusal(value) -> str | None:
     if not value.is_finite() or value < 0 or value > 100:
         return _("A work-assessment score is from 0 to 100.")
     return None
+
+
+# ---- titles (职称评审, R12; shared/spec/title-scoring.md) --------------------------------
+# Each title part adds its checks below this line.
+
+
+def title_year_closed_refusal(is_open: bool) -> str | None:
+    """The county committee's final decision closed the year: nothing of it changes."""
+    if not is_open:
+        return _("The county committee has closed this year's title evaluation")
+    return None

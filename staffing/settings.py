@@ -218,7 +218,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # seed_demo's steps after the roster and logins, each called with the demo township.
 DEMO_SEED_STEPS = ["recruitment.demo.seed_cycle", "recruitment.demo.seed_step2",
-                   "attendance.demo.seed_term", "evaluation.demo.seed_year"]
+                   "attendance.demo.seed_term", "evaluation.demo.seed_year",
+                   "evaluation.demo.seed_county"]
 # seed_demo --stage: the stages the steps above take (recruitment.demo.STAGES), the index
 # of the default one, and the error they raise for a stage an existing demo is not at.
 DEMO_SEED_STAGES = ["plan", "vote", "intentions", "selection", "outcome", "term"]

@@ -9,7 +9,17 @@ from recruitment.models import Cycle, PhaseState
 from recruitment.selectors import common as common_selectors
 from schools.models import Township
 
-from . import ballots, exams, letters, recommendations, researchers  # noqa: F401
+from . import (  # noqa: F401
+    ballots,
+    exams,
+    letters,
+    qualifications,
+    recommendations,
+    researchers,
+    title_candidates,
+    title_review,
+    title_years,
+)
 
 ASSESSMENT = 10
 # Each part adds its module, in this order: exams, letters (they read the exam's results),
@@ -24,3 +34,18 @@ def seed_year(township: Township, *, stage: str | None = None) -> list:
     for part in PARTS:
         part.seed(township, cycle)
     return []
+
+
+# The county's title evaluation (R12) and qualification certification (R13), seeded at
+# every stage (they do not follow the township's cycle), in this order: the year with its
+# table and quotas (and the county office's login), the candidates and their scores, the
+# public scoring and the exceptional review, the qualification applications.
+COUNTY_PARTS: list = [title_years, title_candidates, title_review, qualifications]
+
+
+def seed_county(township: Township, *, stage: str | None = None) -> list:
+    """Each part's ``seed(township)`` returns the demo logins it made."""
+    logins: list = []
+    for part in COUNTY_PARTS:
+        logins.extend(part.seed(township))
+    return logins

@@ -6,6 +6,8 @@
 - ``letters``: target-responsibility letters (R10).
 - ``recommendations``: recommendation lists with a quota and an award threshold.
 - ``researchers``: part-time researchers (R11).
+- ``titles``: the county's title evaluation (R12): year, table, quotas, candidates, scores,
+  acknowledgements, shared by the title parts; each title part adds its own module.
 
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
@@ -51,6 +53,19 @@ from .recommendations import (
     RequiredAward,
 )
 from .researchers import ResearchApplication, ResearchRound
+from .titles import (
+    CandidateState,
+    TieDecision,
+    TitleAcknowledgement,
+    TitleCandidate,
+    TitleItem,
+    TitleLevel,
+    TitleQuota,
+    TitleScore,
+    TitleTable,
+    TitleYear,
+    YearState,
+)
 
 __all__ = [
     "Assessee",
@@ -87,4 +102,15 @@ __all__ = [
     "Resignation",
     "Tier",
     "VetoTriggered",
+    "CandidateState",
+    "TieDecision",
+    "TitleAcknowledgement",
+    "TitleCandidate",
+    "TitleItem",
+    "TitleLevel",
+    "TitleQuota",
+    "TitleScore",
+    "TitleTable",
+    "TitleYear",
+    "YearState",
 ]

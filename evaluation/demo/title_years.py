@@ -1,0 +1,8 @@
+"""seed_demo: the county's title evaluation, part ``title_years``."""
+
+from __future__ import annotations
+
+
+def seed(township) -> list:
+    """Returns the demo logins it made (DemoLogin)."""
+    return []

@@ -1,0 +1,9 @@
+"""Reads of the title evaluation part ``title_candidates``."""
+
+from __future__ import annotations
+
+
+def home_of(user) -> dict:
+    """What the home page shows this login of the part
+    (templates/evaluation/title_candidates/_home.html)."""
+    return {}
