@@ -4,10 +4,12 @@ over the tables."""
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from evaluation import scoring
-from evaluation.models import TieDecision, TitleAcknowledgement
+from evaluation.models import TieDecision, TitleAcknowledgement, TitleScore, YearState
 from evaluation.selectors import titles as title_selectors
+from evaluation.services import titles as title_services
 
 from . import titles_world
 from .titles_world import candidate, quota, scores, table
@@ -92,3 +94,33 @@ def test_a_settled_tie_shows_the_committees_decision(year, school):
     [ranking] = title_selectors.rankings(year)
     assert {row.candidate: (row.verdict, row.recommended) for row in ranking.rows} == {
         a: ("待定", "是"), b: ("待定", "否")}
+
+
+@pytest.mark.django_db
+def test_a_changed_score_keeps_its_history_and_asks_for_new_acknowledgements(
+        year, school, county_user):
+    the_table = table(year)
+    group = quota(year, school, recommended=1)
+    person = candidate(year, school=school, lesson="80")
+    item = the_table.items.get(code="B1")
+    TitleAcknowledgement.objects.create(candidate=person, revision=group.revision,
+                                        acknowledged_by=county_user)
+    title_services.score_set(by=county_user, candidate=person, item=item, score=D("12"),
+                             evidence="区级质量奖")
+    assert title_services.score_set(by=county_user, candidate=person, item=item,
+                                    score=D("12"), evidence="区级质量奖") is None
+    title_services.score_set(by=county_user, candidate=person, item=item, score=D("15"),
+                             evidence="市级质量奖")
+    assert title_services.lesson_set(by=county_user, candidate=person, score=D("85"))
+    row = TitleScore.objects.get(candidate=person, item=item)
+    assert [(h.score, h.evidence, h.history_user) for h in row.history.order_by("history_id")
+            ] == [(D("12"), "区级质量奖", county_user), (D("15"), "市级质量奖", county_user)]
+    group.refresh_from_db()
+    assert group.revision == 3
+    [ranking] = title_selectors.rankings(year)
+    assert not ranking.valid and ranking.waiting == [person]
+    year.state = YearState.CLOSED
+    year.save()
+    person.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed"):
+        title_services.score_set(by=county_user, candidate=person, item=item, score=D("1"))
