@@ -98,7 +98,7 @@ def test_a_settled_tie_shows_the_committees_decision(year, school):
 
 @pytest.mark.django_db
 def test_a_changed_score_keeps_its_history_and_asks_for_new_acknowledgements(
-        year, school, county_user):
+        year, school, county_user, english):
     the_table = table(year)
     group = quota(year, school, recommended=1)
     person = candidate(year, school=school, lesson="80")
