@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from recruitment import rules
 from recruitment.models import (
+    Decision,
     HireSource,
     PhaseState,
     PostKind,
@@ -159,7 +160,7 @@ def scores_template_sheets(trainees) -> list[wb.SheetSpec]:
 RANKING_SHEET = "排序"
 RANKING_HEADERS = ["岗位序号", "岗位", "姓名", "身份证号", "所在学校", "学科", "职称", "年龄",
                    "志愿", "名次", "决定", "决定人", "决定时间", "聘用"]
-DECISION_WORDS = {"hire": "聘用", "not_hire": "不聘", "pending": "未决定"}
+DECISION_WORDS = {Decision.HIRE: "聘用", Decision.NOT_HIRE: "不聘", Decision.PENDING: "未决定"}
 UNHIRED_SHEET = "未聘人员"
 UNHIRED_HEADERS = ["姓名", "身份证号", "所在学校", "学科", "职称", "年龄", "培训", "成绩",
                    "是否合格"]
