@@ -215,3 +215,73 @@ def test_a_pick_of_another_schools_post_is_404(login, principal_user, school, ot
         {"pick": [f"{other_post.pk}-{wang.pk}"], "confirmed": "1"})
 
     assert response.status_code == 404
+
+
+# --- 8 with 3: several hires at once say which auxiliary duties come with each -------------
+
+
+@pytest.fixture
+def one_seat_duty(office_user, principal_user, township, school):
+    """Phase 6 open, the layer closed: 张一 (post 1) and 王三 (post 3) both chose the
+    auxiliary post 2 (值班, one seat) as their extra duty, and both are decided 'hire'."""
+    cycle = adopted_cycle(office=office_user, township=township)
+    post1, duty, post3 = published(cycle, office_user, principal_user, school, teaching(1),
+                                   auxiliary(2, duty="值班"), teaching(3, subject="数学"))
+    zhang, wang = person(school, "张一"), person(school, "王三")
+    apply(zhang, cycle, school, post1, duty)
+    apply(wang, cycle, school, post3, duty)
+    to_selection(cycle, office_user)
+    selection_services.first_layer_close(by=office_user, cycle=cycle)
+    for post, staff in ((post1, zhang), (post3, wang)):
+        selection_services.ranking_record(by=principal_user, post=post, staff=staff, rank=1,
+                                          decision=Decision.HIRE)
+    return cycle, post1, duty, post3, zhang, wang
+
+
+def test_the_review_of_several_hires_says_which_duties_come_and_which_cannot(
+        login, principal_user, school, one_seat_duty):
+    cycle, post1, _duty, post3, zhang, wang = one_seat_duty
+    picks = {"pick": [f"{post1.pk}-{zhang.pk}", f"{post3.pk}-{wang.pk}"]}
+    client = login(principal_user)
+
+    response = client.post(school_url(cycle, school, "selection_confirm_many"), picks)
+
+    page = section(response, "confirm-many")
+    first = page.split(f'id="picked-{post1.pk}-{zhang.pk}"')[1].split("</li>")[0]
+    second = page.split(f'id="picked-{post3.pk}-{wang.pk}"')[1].split("</li>")[0]
+    assert "Come with the hire: #2 值班" in first and "Cannot come" not in first
+    # the one seat goes with the first pick, confirmed before the second
+    assert "Cannot come with the hire, no free seat: #2 值班" in second
+    assert "Come with the hire:" not in second
+    assert not Hire.objects.exists()
+
+
+def test_the_message_after_several_hires_names_the_duties_not_attached(
+        login, principal_user, school, one_seat_duty):
+    cycle, post1, duty, post3, zhang, wang = one_seat_duty
+
+    response = login(principal_user).post(
+        school_url(cycle, school, "selection_confirm_many"),
+        {"pick": [f"{post1.pk}-{zhang.pk}", f"{post3.pk}-{wang.pk}"], "confirmed": "1"},
+        follow=True)
+
+    assert messages_of(response) == [
+        "2 hires confirmed: 张一 (#1), 王三 (#3).",
+        "Not attached, no free seat: #2. 王三 does not hold these duties."]
+    assert list(Hire.objects.get(staff=zhang).extra_posts.all()) == [duty]
+    assert not Hire.objects.get(staff=wang).extra_posts.exists()
+
+
+def test_the_review_says_a_pick_beyond_the_posts_last_seat_will_not_be_confirmed(
+        login, principal_user, school, decided):
+    cycle, post1, _post3, zhang, li, _wang = decided  # post 1 has one seat
+
+    response = login(principal_user).post(
+        school_url(cycle, school, "selection_confirm_many"),
+        {"pick": [f"{post1.pk}-{zhang.pk}", f"{post1.pk}-{li.pk}"]})
+
+    page = section(response, "confirm-many")
+    first = page.split(f'id="picked-{post1.pk}-{zhang.pk}"')[1].split("</li>")[0]
+    second = page.split(f'id="picked-{post1.pk}-{li.pk}"')[1].split("</li>")[0]
+    assert "is full" not in first
+    assert "Post 1 at 夏庄完小 is full." in second

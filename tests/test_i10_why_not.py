@@ -9,13 +9,26 @@ its own 本校丁 second (hired), 本校戊 third, and does not accept 本校己
 import pytest
 
 from recruitment import allocation as engine
+from recruitment import rules
 from recruitment.models import AllocationRun
 from recruitment.phases import SELECTION
 from recruitment.services import allocation as allocation_services
+from recruitment.services import posts as posts_services
 from recruitment.services import selection as selection_services
 
 from .factories import adopted_cycle
-from .helpers import apply, close_phase, person, school_url, section, to_selection, url
+from .helpers import (
+    apply,
+    auxiliary,
+    close_phase,
+    person,
+    published,
+    school_url,
+    section,
+    teaching,
+    to_selection,
+    url,
+)
 
 
 @pytest.fixture
@@ -130,3 +143,27 @@ def test_the_engine_explains_own_staff_first():
     plain = engine.Problem(problem.posts, problem.teachers, problem.priorities, False)
     assert engine.unmet_preferences(plain, engine.allocate(plain)) == [
         engine.Unmet("T2", "P1", engine.RANKED_HIGHER, 1)]
+
+
+def test_a_choice_lost_to_the_centres_layer_says_so(login, office_user, principal_user,
+                                                     other_principal, township, school,
+                                                     other_school):
+    """东张完小 is a centre (the first layer): it hires 青年丁 of 夏庄完小, whose first
+    choice was 夏庄完小's post 1, before the other schools select."""
+    cycle = adopted_cycle(office=office_user, township=township, first_step=[other_school])
+    here = published(cycle, office_user, principal_user, school, teaching(1), auxiliary(2))
+    there = published(cycle, office_user, other_principal, other_school, teaching(1),
+                      auxiliary(2))
+    staff = person(school, "青年丁")
+    posts_services.intention_submit(by=staff.user, cycle=cycle, choices=[
+        rules.Choice(school, here[0], [here[1]]), rules.Choice(other_school, there[0], [there[1]])])
+    to_selection(cycle, office_user)
+    selection_services.ranking_record(by=other_principal, post=there[0], staff=staff, rank=1,
+                                      decision="hire")
+    selection_services.hire_confirm(by=other_principal, post=there[0], staff=staff)
+
+    shown = why_not(login(staff.user), cycle)
+
+    assert "第1志愿，夏庄完小 1号岗位：" in shown
+    assert "中心学校先行选聘：您在其他学校选聘之前已被东张完小聘用" in shown
+    assert "第2志愿" not in shown  # the post they hold

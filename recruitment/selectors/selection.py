@@ -176,16 +176,42 @@ class HirePreview:
     staff: Staff
     duties: list[Post]
     full: list[Post]
+    refusal: str | None = None  # several at once: the post full after the picks before it
 
 
 def hire_preview(post: Post, staff: Staff) -> HirePreview:
     """Before a hire is confirmed: which auxiliary duties come with it and which cannot,
     counted as ``services.selection.hire_create`` counts them (``rules.full_refusal``),
-    in three queries. The single and the bulk confirmation ask it."""
+    in three queries. The single confirmation asks it; the bulk one ``hire_previews``."""
     duties = duties_of(application_for(post.cycle, staff, post), post)
     taken = seats_taken_by_post(Post.objects.filter(pk__in=[d.pk for d in duties]))
     free = [d for d in duties if rules.full_refusal(d, taken.get(d.pk, 0)) is None]
     return HirePreview(post, staff, free, [d for d in duties if d not in free])
+
+
+def hire_previews(picked: list[tuple[Post, Applicant]]) -> list[HirePreview]:
+    """Before several hires are confirmed at once (``services.selection.hires_confirm``
+    confirms them in this order): which auxiliary duties come with each and which cannot,
+    counted as ``hire_create`` counts them. Each pick that may be confirmed takes its
+    post's seat and its duties' free seats before the next is counted, so two picks
+    sharing a duty's last seat show it coming with the first only, and a pick beyond a
+    post's last seat says the post is full (``refusal``). Two queries for the
+    seats, however many picks (the choices' duties are the board's, prefetched)."""
+    duties = {(post.pk, a.staff.pk): duties_of(a.application, post) for post, a in picked}
+    taken = seats_taken_by_post(Post.objects.filter(
+        pk__in={post.pk for post, _a in picked} | {d.pk for ds in duties.values() for d in ds}))
+    previews = []
+    for post, applicant in picked:
+        mine = duties[(post.pk, applicant.staff.pk)]
+        free = [d for d in mine if rules.full_refusal(d, taken.get(d.pk, 0)) is None]
+        full = None if applicant.confirm_refusal else rules.full_refusal(post,
+                                                                         taken.get(post.pk, 0))
+        if applicant.confirm_refusal is None and full is None:
+            for seat in (post, *free):
+                taken[seat.pk] = taken.get(seat.pk, 0) + 1
+        previews.append(HirePreview(post, applicant.staff, free,
+                                    [d for d in mine if d not in free], refusal=full))
+    return previews
 
 
 def hire_outcome(hire: Hire) -> HirePreview:

@@ -322,8 +322,9 @@ def rankings_record(request, pk, school_pk, post_pk):
 @require_POST
 def hires_confirm_many(request, pk, school_pk):
     """The principal confirms several hire decisions: a confirmation page listing them
-    (with each one's auxiliary duties and any reason it would be refused), then one POST
-    that confirms each and reports each result."""
+    (with the auxiliary duties that come with each and those that cannot, and any reason
+    it would be refused), then one POST that confirms each and reports each result,
+    the duties left out included."""
     user = request.user
     cycle, school = _committee_school(request, pk, school_pk)
     form = selection_forms.PickForm(request.POST)
@@ -335,11 +336,14 @@ def hires_confirm_many(request, pk, school_pk):
     staff = access.township_staff_many(cycle, [s for _p, s in pairs])
     if not form.cleaned_data["confirmed"]:
         board = selection_selectors.school_board(user, cycle, school)
+        picked = board.picked(pairs)
+        previews = selection_selectors.hire_previews(picked)
         return render(request, "recruitment/committee/confirm_many.html", {
             "cycle": cycle,
             "school": school,
             "office": board.office,
-            "picked": board.picked(pairs),
+            "picked": [(post, applicant, preview)
+                       for (post, applicant), preview in zip(picked, previews, strict=True)],
         })
     results = selection_services.hires_confirm(
         by=user, pairs=[(posts[p], staff[s]) for p, s in pairs])
@@ -349,6 +353,12 @@ def hires_confirm_many(request, pk, school_pk):
             "%(n)d hire confirmed: %(names)s.", "%(n)d hires confirmed: %(names)s.",
             len(done)) % {"n": len(done), "names": ", ".join(
                 f"{r.staff.name} (#{r.post.number})" for r in done)})
+    for result in done:  # R2 "1+X": a duty left out for want of a seat is said, as for one hire
+        outcome = selection_selectors.hire_outcome(result.hire)
+        if outcome.full:
+            messages.warning(request, _("Not attached, no free seat: %(full)s. %(name)s "
+                                        "does not hold these duties.")
+                             % {"full": _duty_list(outcome.full), "name": result.staff.name})
     for result in results:
         if result.refusal:
             messages.error(request, _("%(name)s (post %(n)d) was not confirmed: %(reason)s")

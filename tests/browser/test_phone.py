@@ -72,3 +72,21 @@ def test_the_phase_table_fits_a_phone(page, selecting):
     assert_no_box_scrolls_sideways(page)
     assert_on_the_screen(page.locator("#phase-6").get_by_role("button", name="Close"))
     assert_on_the_screen(page.locator("#phase-7").get_by_role("button", name="Open"))
+
+
+def test_the_step_tables_fit_a_phone_for_those_who_are_not_the_office(page, selecting):
+    """Every role but the office reads the phases in one table per step (item 13): on a
+    phone each row is a card too, its deadline and state on the screen."""
+    cycle, _post = selecting
+    page.set_viewport_size(PHONE)
+    log_in(page, "principal")
+
+    page.goto(reverse("recruitment:dashboard", args=[cycle.pk]))
+
+    expect(page.locator("#step-2")).to_be_visible()
+    assert_fits_the_phone(page)
+    assert_no_box_scrolls_sideways(page)
+    for number in (6, 10):
+        row = page.locator(f"#phase-{number}")
+        assert_on_the_screen(row.locator("time").last)
+        assert_on_the_screen(row.locator("td").last)
