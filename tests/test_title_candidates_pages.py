@@ -20,7 +20,14 @@ from evaluation.models import (
 from schools.models import Role
 
 from . import titles_world
-from .factories import CountyFactory, SchoolFactory, StaffFactory, TownshipFactory, UserFactory, membership
+from .factories import (
+    CountyFactory,
+    SchoolFactory,
+    StaffFactory,
+    TownshipFactory,
+    UserFactory,
+    membership,
+)
 from .titles_world import candidate, quota, scores, table
 
 county = titles_world.county
