@@ -323,7 +323,7 @@ def test_the_unit_and_ranking_pages_stay_bounded_with_hundreds(client_as, princi
     with django_assert_max_num_queries(20):
         response = principal.get(reverse("evaluation:title_unit_ranking",
                                          args=[year.pk, school.pk]))
-    assert page_text(response).count('class="verdict"') == 240
+    assert page_text(response).count('class="verdict wrap"') == 240
     county = client_as(county_user)
     with django_assert_max_num_queries(20):
         assert county.get(reverse("evaluation:title_rankings", args=[year.pk])

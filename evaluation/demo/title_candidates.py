@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from evaluation.models import (
     CandidateState,
@@ -87,8 +88,9 @@ def seed(township: Township) -> list:
             if refused < 2 and index == len(chosen) - 1 and staff != teacher:
                 candidate.title_since = date(on.year - 2, 9, 1)
                 candidate.state = CandidateState.REFUSED
-                candidate.refusal = (selectors.check_rows(year, [candidate])[0].refusal
-                                     or "材料不全")
+                with translation.override(settings.LANGUAGE_CODE):  # the unit writes 中文
+                    candidate.refusal = (selectors.check_rows(year, [candidate])[0].refusal
+                                         or "材料不全")
                 refused += 1
             elif not exceptional and index == 1 and staff != teacher:
                 candidate.exceptional = True

@@ -16,8 +16,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DeclareForm(forms.Form):
-    level = forms.ChoiceField(label=_("Level declared for"), choices=TitleLevel.choices,
-                              widget=forms.RadioSelect)
+    level = forms.ChoiceField(label=_("Level declared for"),
+                              choices=[("", "—"), *TitleLevel.choices])
     current_title = forms.ChoiceField(label=_("Title held now"),
                                       choices=[(t, t) for t in rules.HELD_TITLES])
     title_since = forms.DateField(label=_("Obtained on"), widget=DATE, required=False)

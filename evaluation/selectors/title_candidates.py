@@ -160,9 +160,12 @@ class UnitLine:
     unscored: int  # eligible with no lesson score yet
 
 
-def units_of(user, year: TitleYear) -> list[UnitLine]:
-    """The units this login sees, each with its counts (one query)."""
+def units_of(user, year: TitleYear, *, school_ids=None) -> list[UnitLine]:
+    """The units this login sees (of ``school_ids``: a page of them), each with its
+    counts (one query)."""
     schools = access.title_schools(user, year).select_related("township")
+    if school_ids is not None:
+        schools = schools.filter(pk__in=list(school_ids))
     counts = {}
     for school_id, state, lesson_missing, n in (
             TitleCandidate.objects.filter(year=year, school__in=schools)

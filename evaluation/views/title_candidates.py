@@ -141,8 +141,12 @@ def year_settings(request, year_pk):
 def units(request, year_pk):
     year = access.title_year_visible(request.user, year_pk)
     _sees_units(request.user, year)
+    page = Paginator(access.title_schools(request.user, year)
+                     .order_by("township__name", "name").values_list("pk", flat=True),
+                     PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "evaluation/title_candidates/units.html", {
-        "year": year, "lines": selectors.units_of(request.user, year),
+        "year": year, "page": page,
+        "lines": selectors.units_of(request.user, year, school_ids=page.object_list),
         "county": access.is_county_office_of(request.user, year.county_id),
         "requirements": selectors.requirements(year),
         "reference_date": selectors.reference_date(year)})
@@ -301,9 +305,10 @@ def rankings(request, year_pk):
     level = level if level in TitleLevel.values else None
     page = Paginator(schools.values_list("pk", flat=True), 20).get_page(request.GET.get("page"))
     found = title_selectors.rankings(year, school_ids=list(page.object_list), level=level)
+    shown = [ranking for ranking in found if ranking.rows]
     return render(request, "evaluation/title_candidates/ranking.html", {
-        **_ranking_context(request, year, found), "page": page, "level": level or "",
-        "levels": TitleLevel.values})
+        **_ranking_context(request, year, shown), "page": page, "level": level or "",
+        "levels": TitleLevel.values, "without": len(found) - len(shown)})
 
 
 @login_required

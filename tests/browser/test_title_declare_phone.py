@@ -24,7 +24,7 @@ def test_a_teacher_declares_on_a_phone(page, year, teacher):
     expect(page.locator("#scoring-table")).to_contain_text("师德考核优秀")
     expect(page.locator("#scoring-table")).to_contain_text("group cap 30.00")
     assert_fits_the_phone(page)
-    page.get_by_label("高级教师", exact=True).check()
+    page.get_by_label("Level declared for").select_option("高级教师")
     page.get_by_label("Title held now").select_option("一级教师")
     page.get_by_label("Obtained on").fill("2016-09-01")
     page.get_by_role("button", name="Send my declaration").click()
