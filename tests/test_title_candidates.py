@@ -345,7 +345,7 @@ def test_the_command_prints_one_line_per_wrong_row_and_exits_1(year, world, tmp_
         call_command("import_title_scores", "2027", str(path))
     assert exit_info.value.code == 1
     assert capsys.readouterr().err.strip().splitlines() == [
-        "评分, row 2, 得分: must be from 0 to 10.00"]
+        "评分 row 2, 得分: must be from 0 to 10.00"]
     path.write_bytes(good_file(world))
     call_command("import_title_scores", "2027", str(path), "--dry-run")
     assert "dry run, nothing written" in capsys.readouterr().out

@@ -42,9 +42,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{target}: {' '.join(exc.messages)}")
             sys.exit(1)
         if not result.ok:
-            for error in sorted(result.plan.errors):
-                self.stderr.write(f"{error.sheet}, row {error.row}, {error.column}: "
-                                  f"{error.reason}")
+            for line in result.error_lines:  # one line per wrong row
+                self.stderr.write(line)
             if result.plan.cap.notice():
                 self.stderr.write(result.plan.cap.notice())
             sys.exit(1)
