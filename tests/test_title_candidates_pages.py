@@ -5,6 +5,7 @@ bounded queries with hundreds of candidates; the home card."""
 
 import io
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
@@ -346,3 +347,35 @@ def test_the_home_card_tells_the_teacher_and_the_principal(client_as, teacher, p
     assert "Your title declaration 2027: 高级教师" in page_text(client.get("/"))
     text = page_text(client_as(principal_user).get("/"))
     assert "Title declarations of 夏庄完小" in text and "1 to check" in text
+
+
+# ---- the grid ---------------------------------------------------------------------------------
+
+
+def test_the_unit_scores_many_candidates_in_a_grid_all_or_nothing(
+        client_as, principal_user, other_principal, school, year, the_table,
+        django_assert_max_num_queries):
+    quota(year, school)
+    people = [candidate(year, school=school) for _ in range(30)]
+    first = sorted(people, key=lambda c: (c.staff.name, c.pk))[:25]
+    scores(first[0], the_table, A1="3")
+    TitleScore.objects.filter(candidate=first[0]).update(evidence="原有依据")
+    items = {i.code: i for i in the_table.items.all()}
+    client = client_as(principal_user)
+    url = reverse("evaluation:title_grid", args=[year.pk, school.pk]) + "?level=高级教师"
+    with django_assert_max_num_queries(20):
+        page = client.get(url)
+    assert page_text(page).count('<tr><th scope="row">') == 25  # a page of 25
+    data = {f"s_{c.pk}_{items['B1'].pk}": "12.5" for c in first}
+    data[f"l_{first[0].pk}"] = "101"
+    wrong = client.post(url, data)
+    assert "Nothing was saved" in page_text(wrong)
+    assert not TitleScore.objects.filter(item=items["B1"]).exists()
+    del data[f"l_{first[0].pk}"]
+    data[f"s_{first[0].pk}_{items['A1'].pk}"] = "4"
+    response = client.post(url, data, follow=True)
+    assert "The scores are saved: 26 values changed." in page_text(response)
+    assert TitleScore.objects.filter(item=items["B1"], score=D("12.5")).count() == 25
+    kept = TitleScore.objects.get(candidate=first[0], item=items["A1"])
+    assert (kept.score, kept.evidence) == (D("4"), "原有依据")
+    assert client_as(other_principal).get(url).status_code == 403

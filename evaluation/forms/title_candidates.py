@@ -79,6 +79,33 @@ class ScoresForm(forms.Form):
                 for item in self.items}
 
 
+class GridForm(forms.Form):
+    """A page of a unit's candidates of one level, every item's score and the lesson
+    score in one grid (the evidence is kept as it is; it is entered per candidate)."""
+
+    def __init__(self, *args, candidates, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates, self.items = candidates, items
+        for c in candidates:
+            for item in items:
+                self.fields[f"s_{c.pk}_{item.pk}"] = forms.DecimalField(
+                    label=f"{c.staff.name} {item.code}", required=False, min_value=0,
+                    max_value=item.item_cap, decimal_places=2, max_digits=7)
+            self.fields[f"l_{c.pk}"] = forms.DecimalField(
+                label=f"{c.staff.name} L", required=False, min_value=0, max_value=100,
+                decimal_places=2, max_digits=5)
+
+    def rows(self):
+        return [(c, [self[f"s_{c.pk}_{item.pk}"] for item in self.items], self[f"l_{c.pk}"])
+                for c in self.candidates]
+
+    def values(self) -> dict[int, tuple]:
+        """candidate id → ({item id: score or None}, lesson or None)."""
+        return {c.pk: ({item.pk: self.cleaned_data.get(f"s_{c.pk}_{item.pk}")
+                        for item in self.items}, self.cleaned_data.get(f"l_{c.pk}"))
+                for c in self.candidates}
+
+
 class TieForm(forms.Form):
     decision = forms.ChoiceField(label=_("The committee's settlement"), widget=forms.RadioSelect,
                                  choices=[("recommend", _("recommend")),

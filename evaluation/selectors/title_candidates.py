@@ -192,6 +192,13 @@ def candidate_items(candidate: TitleCandidate, table: TitleTable | None
     return [(item, scores.get(item.pk)) for item in title_selectors.items_of(table)]
 
 
+def score_values(candidates) -> dict[tuple[int, int], Decimal]:
+    """(candidate id, item id) → score, of these candidates (one query)."""
+    return {(c, i): v for c, i, v in TitleScore.objects.filter(
+        candidate_id__in=[c.pk for c in candidates]).values_list("candidate_id", "item_id",
+                                                                 "score")}
+
+
 # ---- rankings -------------------------------------------------------------------------------
 
 

@@ -215,6 +215,24 @@ def unit_scores_save(*, by, candidate: TitleCandidate, items: dict[int, tuple],
     return changed
 
 
+@transaction.atomic
+def grid_save(*, by, candidates: list[TitleCandidate], values: dict[int, tuple]) -> int:
+    """A grid of the unit's scores (a page of candidates): each candidate's changed values
+    through ``unit_scores_save``, the evidence already noted kept; all or nothing.
+    Returns how many values changed."""
+    evidence = {(s.candidate_id, s.item_id): s.evidence for s in TitleScore.objects.filter(
+        candidate_id__in=[c.pk for c in candidates])}
+    changed = 0
+    for candidate in candidates:
+        scores, lesson = values[candidate.pk]
+        changed += unit_scores_save(
+            by=by, candidate=candidate,
+            items={item_id: (value, evidence.get((candidate.pk, item_id), ""))
+                   for item_id, value in scores.items()},
+            lesson=lesson)
+    return changed
+
+
 # ---- ties at the quota's edge ---------------------------------------------------------------
 
 

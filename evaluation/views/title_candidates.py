@@ -273,6 +273,49 @@ def candidate_page(request, pk):
         "history": history_of(candidate)})
 
 
+GRID_PER_PAGE = 25
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid(request, year_pk, school_pk):
+    """The unit scores many candidates at once: a page of one level's eligible
+    candidates, every item and the lesson score."""
+    year = access.title_year_visible(request.user, year_pk)
+    school = access.title_unit_acting(request.user, year, school_pk)
+    level = request.GET.get("level", "")
+    level = level if level in TitleLevel.values else TitleLevel.SENIOR
+    page = Paginator(selectors.unit_candidates(year, school, state=CandidateState.ELIGIBLE,
+                                               level=level), GRID_PER_PAGE).get_page(
+        request.GET.get("page"))
+    candidates = list(page.object_list)
+    items = title_selectors.items_of(title_selectors.current_table(year))
+    initial = {}
+    for (candidate_id, item_id), score in selectors.score_values(candidates).items():
+        initial[f"s_{candidate_id}_{item_id}"] = score
+    for c in candidates:
+        initial[f"l_{c.pk}"] = c.lesson_score
+    form = forms.GridForm(request.POST or None, candidates=candidates, items=items,
+                          initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.grid_save(by=request.user, candidates=candidates,
+                                             values=form.values())
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, ngettext("The scores are saved: %(n)d value changed.",
+                                                   "The scores are saved: %(n)d values changed.",
+                                                   changed) % {"n": changed})
+                return redirect(request.get_full_path())
+        else:
+            messages.error(request, _("Nothing was saved; correct the cells marked."))
+    return render(request, "evaluation/title_candidates/grid.html", {
+        "year": year, "school": school, "level": level, "levels": TitleLevel.values,
+        "page": page, "form": form, "items": items, "open": year.is_open})
+
+
 # ---- rankings ---------------------------------------------------------------------------------
 
 
@@ -462,6 +505,7 @@ urlpatterns: list = [
     path("titles/<int:year_pk>/units/", units, name="title_units"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/", unit, name="title_unit"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/accept/", accept, name="title_accept"),
+    path("titles/<int:year_pk>/unit/<int:school_pk>/grid/", grid, name="title_grid"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/ranking/", unit_ranking,
          name="title_unit_ranking"),
     path("titles/candidate/<int:pk>/", candidate_page, name="title_candidate"),
