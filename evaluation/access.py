@@ -21,6 +21,7 @@ from evaluation.models import (
     ResearchApplication,
     ResearchRound,
     TitleCandidate,
+    TitleScoreImport,
     TitleYear,
 )
 from schools import access as school_access
@@ -454,3 +455,47 @@ def own_title_candidate(user, candidate_pk) -> TitleCandidate:
     if staff_id is None or candidate.staff_id != staff_id:
         raise PermissionDenied
     return candidate
+
+
+# ---- title_candidates: declarations, the unit's check and scores, rankings -------------
+# A teacher declares and withdraws their own; the unit (the school's principal) checks,
+# scores and settles ties for its own candidates; the county office imports the year's
+# scores and sets the eligibility settings; a township office reads its units.
+
+
+def title_candidate_of_unit(user, candidate_pk) -> TitleCandidate:
+    """A candidacy whose unit this login acts for (its principal): 404 for no such
+    candidacy, 403 for another unit's (even one the login may read)."""
+    candidate = get_object_or_404(
+        TitleCandidate.objects.select_related("year__county", "staff", "school__township"),
+        pk=parse_id(candidate_pk))
+    if not is_title_unit(user, candidate.school_id):
+        raise PermissionDenied
+    return candidate
+
+
+def title_unit_acting(user, year: TitleYear, school_pk) -> School:
+    """A unit of the year this login acts for (checks, scores): 404 outside the county."""
+    school = get_object_or_404(School.objects.select_related("township"),
+                               pk=parse_id(school_pk), township__county_id=year.county_id)
+    if not is_title_unit(user, school.pk):
+        raise PermissionDenied
+    return school
+
+
+def title_score_import_of_county(user, import_pk):
+    record = get_object_or_404(
+        TitleScoreImport.objects.select_related("year__county", "uploaded_by", "committed_by"),
+        pk=parse_id(import_pk))
+    if not is_county_office_of(user, record.year.county_id):
+        raise PermissionDenied
+    return record
+
+
+def is_own_title_candidacy(user, candidate: TitleCandidate) -> bool:
+    staff_id = school_access.scope_of(user).staff_id
+    return staff_id is not None and candidate.staff_id == staff_id
+
+
+def is_own_staff_id(user, staff_id: int) -> bool:
+    return staff_id is not None and school_access.scope_of(user).staff_id == staff_id

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluation.models.letters import LetterState, OutcomeResult
+from evaluation.models.titles import CandidateState
 
 # ---- exams (shared/spec/exam-scores.md) ----------------------------------------------
 
@@ -500,4 +501,163 @@ def title_year_closed_refusal(is_open: bool) -> str | None:
     """The county committee's final decision closed the year: nothing of it changes."""
     if not is_open:
         return _("The county committee has closed this year's title evaluation")
+    return None
+
+
+# ---- title_candidates: declaring, eligibility, the unit's scores, ties ------------------
+
+# The titles a declaration may name as held, lowest first (the spec's 申报级别 are the top
+# three; 未定级 is a staff member with no title yet).
+HELD_TITLES = ("未定级", "三级教师", "二级教师", "一级教师", "高级教师", "正高级教师")
+TITLE_TEXT_MAX = 500
+
+# The scores workbook (shared/spec/title-scoring.md, import_title_scores), exactly.
+TITLE_SCORES_SHEET = "评分"
+TITLE_SCORES_COLUMNS = {"resident_id": "身份证号", "level": "申报级别", "code": "项目编号",
+                        "score": "得分", "evidence": "依据"}
+TITLE_SCORES_REQUIRED = ("resident_id", "level", "code", "score")
+TITLE_LESSON_SHEET = "说课"
+TITLE_LESSON_COLUMNS = {"resident_id": "身份证号", "lesson": "说课得分"}
+TITLE_LESSON_REQUIRED = ("resident_id", "lesson")
+TITLE_TEXT_HEADERS = frozenset({"身份证号", "项目编号"})
+LESSON_MAX = Decimal("100")
+# The ranking export (title_ranking YEAR --export), its sheet and columns in order.
+TITLE_RANKING_SHEET = "排名"
+TITLE_RANKING_COLUMNS = ("单位", "申报级别", "排名", "身份证号", "姓名", "量化得分", "说课得分",
+                         "总分", "推荐", "有效")
+
+
+def years_held(since: date | None, on: date) -> int:
+    """Whole years from ``since`` to ``on`` (0 before the first anniversary; a title
+    obtained on 1 September 2022 is held 5 years on 1 September 2027)."""
+    if since is None or since > on:
+        return 0
+    years = on.year - since.year
+    if (on.month, on.day) < (since.month, since.day):
+        years -= 1
+    return years
+
+
+def title_declare_refusal(*, year_open: bool, has_table: bool, declared: bool,
+                          level: str, current_title: str, title_since: date | None,
+                          today: date, exceptional: bool, reason: str) -> str | None:
+    """Why a staff member may not declare as asked (None: they may)."""
+    if not year_open:
+        return _("This year's title evaluation is closed.")
+    if not has_table:
+        return _("The county office has not published this year's scoring table yet.")
+    if declared:
+        return _("You have already declared for this year.")
+    if current_title not in HELD_TITLES:
+        return _("Choose the title you hold now.")
+    if current_title == level or (current_title in HELD_TITLES and level in HELD_TITLES
+                                  and HELD_TITLES.index(current_title)
+                                  >= HELD_TITLES.index(level)):
+        return _("You already hold this title or a higher one.")
+    if current_title != "未定级" and title_since is None:
+        return _("Give the date you obtained your current title.")
+    if title_since is not None and title_since > today:
+        return _("The date your title was obtained cannot be in the future.")
+    if exceptional and not reason.strip():
+        return _("Say why you declare as an exceptional candidate (破格).")
+    return None
+
+
+def title_withdraw_refusal(state: str) -> str | None:
+    if state != CandidateState.DECLARED:
+        return _("The unit has already checked this declaration; it can no longer be "
+                 "withdrawn.")
+    return None
+
+
+def title_eligibility_refusal(*, required_title: str, years_required: int,
+                              current_title: str, title_since: date | None, on: date,
+                              exceptional: bool, award_refusal: str | None) -> str | None:
+    """Why a declaration is not eligible (None: it is): the previous title the level
+    requires, held for the year's number of years at the reference date (an exceptional
+    candidate is not held to the years: the county's exceptional review weighs them), and
+    the R9 excellence award where the year requires it (``award_refusal``, as
+    ``award_threshold_refusal`` says it)."""
+    reasons = []
+    if required_title and current_title != required_title:
+        reasons.append(_("Requires the title %(required)s; holds %(held)s")
+                       % {"required": required_title, "held": current_title or "—"})
+    elif not exceptional and years_held(title_since, on) < years_required:
+        reasons.append(_("%(title)s held %(held)d years at %(on)s; %(years)d required")
+                       % {"title": current_title, "held": years_held(title_since, on),
+                          "on": on.isoformat(), "years": years_required})
+    if award_refusal:
+        reasons.append(award_refusal)
+    return join_refusals(*reasons)
+
+
+def title_check_refusal(*, year_open: bool, state: str, has_scores: bool) -> str | None:
+    """Why the unit may not (re)check a declaration: the year closed, withdrawn, or
+    already scored (its scores would stand without a candidacy)."""
+    if not year_open:
+        return _("This year's title evaluation is closed.")
+    if state == CandidateState.WITHDRAWN:
+        return _("The candidate withdrew the declaration.")
+    if has_scores:
+        return _("The candidate has been scored; the eligibility can no longer change.")
+    return None
+
+
+def title_refusal_reason_refusal(reason: str) -> str | None:
+    if not reason.strip():
+        return _("Say why the declaration is not eligible.")
+    if len(reason) > TITLE_TEXT_MAX:
+        return _("At most %(n)d characters.") % {"n": TITLE_TEXT_MAX}
+    return None
+
+
+def title_places_ok(value: Decimal) -> bool:
+    return value.is_finite() and value == value.quantize(Decimal("0.01"))
+
+
+def title_item_score_refusal(value: Decimal | None, cap: Decimal) -> str | None:
+    """An item's score: a number from 0 to its 单项上限, two decimals at most."""
+    if value is None:
+        return None
+    if not title_places_ok(value):
+        return _("at most two decimals")
+    if value < 0 or value > cap:
+        return _("must be from 0 to %(max)s") % {"max": cap}
+    return None
+
+
+def title_lesson_score_refusal(value: Decimal | None) -> str | None:
+    """The lesson presentation's score (说课得分): 0 to 100, two decimals at most."""
+    if value is None:
+        return None
+    if not title_places_ok(value):
+        return _("at most two decimals")
+    if value < 0 or value > LESSON_MAX:
+        return _("must be from 0 to %(max)s") % {"max": LESSON_MAX}
+    return None
+
+
+def title_score_refusal(*, year_open: bool, state: str) -> str | None:
+    """Only an eligible candidate of an open year is scored."""
+    if not year_open:
+        return _("This year's title evaluation is closed.")
+    if state != CandidateState.ELIGIBLE:
+        return _("Only a candidate found eligible is scored.")
+    return None
+
+
+def title_tie_refusal(*, undecided: bool, recommend: bool, reason: str, seats_left: int
+                      ) -> str | None:
+    """The unit committee settles a 待定 candidate (a group of equals at the quota's
+    edge), with a reason; it never recommends more than the quota's remaining seats."""
+    if not undecided:
+        return _("Only a candidate tied at the edge of the quota (待定) is settled by the "
+                 "committee.")
+    if not reason.strip():
+        return _("Give the committee's reason.")
+    if len(reason) > TITLE_TEXT_MAX:
+        return _("At most %(n)d characters.") % {"n": TITLE_TEXT_MAX}
+    if recommend and seats_left <= 0:
+        return _("The quota has no seat left: another tied candidate must be not "
+                 "recommended first.")
     return None

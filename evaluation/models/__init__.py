@@ -53,6 +53,7 @@ from .recommendations import (
     RequiredAward,
 )
 from .researchers import ResearchApplication, ResearchRound
+from .title_candidates import TitleScoreImport
 from .titles import (
     CandidateState,
     TieDecision,
@@ -110,6 +111,7 @@ __all__ = [
     "TitleLevel",
     "TitleQuota",
     "TitleScore",
+    "TitleScoreImport",
     "TitleTable",
     "TitleYear",
     "YearState",

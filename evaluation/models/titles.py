@@ -60,6 +60,26 @@ class TitleYear(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # -- title_candidates: the year's eligibility settings (the county office's page) --
+    reference_date = models.DateField(
+        _("reference date"), null=True, blank=True,
+        help_text=_("Years held and awards are counted at this date; empty: 31 December "
+                    "of the year."))
+    first_requires = models.CharField(_("title required for 一级教师"), max_length=30,
+                                      default="二级教师")
+    first_years = models.PositiveSmallIntegerField(_("years held for 一级教师"), default=4)
+    senior_requires = models.CharField(_("title required for 高级教师"), max_length=30,
+                                       default="一级教师")
+    senior_years = models.PositiveSmallIntegerField(_("years held for 高级教师"), default=5)
+    full_senior_requires = models.CharField(_("title required for 正高级教师"), max_length=30,
+                                            default="高级教师")
+    full_senior_years = models.PositiveSmallIntegerField(_("years held for 正高级教师"),
+                                                         default=5)
+    award_required = models.BooleanField(
+        _("the teaching excellence award is required (R9)"), default=False)
+    award_window_years = models.PositiveSmallIntegerField(
+        _("award window (school years)"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)])
     history = HistoricalRecords()
 
     class Meta:
@@ -191,6 +211,8 @@ class TitleCandidate(models.Model):
     current_title = models.CharField(_("current title"), max_length=30, blank=True)
     title_since = models.DateField(_("current title held since"), null=True, blank=True)
     exceptional = models.BooleanField(_("exceptional promotion (破格)"), default=False)
+    exceptional_reason = models.CharField(_("why exceptional"), max_length=500,
+                                          blank=True)  # title_candidates
     state = models.CharField(_("state"), max_length=10, choices=CandidateState.choices,
                              default=CandidateState.DECLARED)
     refusal = models.CharField(_("why not eligible"), max_length=500, blank=True)
