@@ -501,3 +501,51 @@ def title_year_closed_refusal(is_open: bool) -> str | None:
     if not is_open:
         return _("The county committee has closed this year's title evaluation")
     return None
+
+
+# ---- teacher-qualification certification (教师资格认定, R13) ----------------------------
+
+# The three checks in their order, and where a pass at each leads.
+QUALIFICATION_STEPS = ("certificates", "physical", "decision")
+QUALIFICATION_AFTER_PASS = {"certificates": "physical", "physical": "decision",
+                            "decision": "certified"}
+QUALIFICATION_ENDED = ("certified", "failed")
+
+
+def qualification_check_refusal(state: str, step: str) -> str | None:
+    """Why check ``step`` may not be recorded on an application in ``state`` (R13): the
+    checks go in order, each once; an ended application takes none."""
+    if step not in QUALIFICATION_STEPS:
+        return _("There is no such check.")
+    if state == "failed":
+        return _("The application has ended: a check failed.")
+    if state == "certified":
+        return _("The application is certified: every check is recorded.")
+    order = QUALIFICATION_STEPS.index
+    if order(step) < order(state):
+        return _("This check is already recorded.")
+    if order(step) > order(state):
+        return _("The earlier checks must pass first.")
+    return None
+
+
+def qualification_outcome_refusal(passed: bool, note: str) -> str | None:
+    """A failed check ends the application: its reason is required."""
+    if not passed and not note.strip():
+        return _("Give the reason the check failed.")
+    return None
+
+
+def qualification_state_after(step: str, passed: bool) -> str:
+    return QUALIFICATION_AFTER_PASS[step] if passed else "failed"
+
+
+def id_search_kind(number: str) -> str | None:
+    """How a search reads a normalised ``number`` as a resident ID (issue 8's rule):
+    ``"tail"`` for exactly the last four characters, ``"full"`` for the whole number,
+    None for anything else (no condition on the ID: never a longer or shorter tail)."""
+    if re.fullmatch(r"[0-9]{3}[0-9X]", number):
+        return "tail"
+    if re.fullmatch(r"[0-9]{17}[0-9X]", number):
+        return "full"
+    return None
