@@ -19,6 +19,7 @@ from evaluation.models import (
     Letter,
     OtherGround,
     QualificationApplication,
+    QualificationImport,
     RecommendationList,
     ResearchApplication,
     ResearchRound,
@@ -502,3 +503,11 @@ def applicant_id_q(user, county_id: int, query: str) -> Q:
     if kind == "full" and may_see_applicant_ids(user, county_id):
         return Q(resident_id=number)
     return Q()
+
+
+def qualification_import_of(user, import_pk) -> QualificationImport:
+    record = get_object_or_404(QualificationImport.objects.select_related(
+        "county", "uploaded_by", "committed_by"), pk=parse_id(import_pk))
+    if not is_county_office_of(user, record.county_id):
+        raise PermissionDenied
+    return record

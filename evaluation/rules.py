@@ -549,3 +549,18 @@ def id_search_kind(number: str) -> str | None:
     if re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return "full"
     return None
+
+
+# The applications workbook (docs/decisions.md, "Teacher-qualification certification"):
+# one sheet, these headers exactly, every column required.
+QUALIFICATION_SHEET = "申请"
+QUALIFICATION_COLUMNS = {"name": "姓名", "resident_id": "身份证号", "phone": "联系电话",
+                         "kind": "资格种类", "subject": "任教学科", "applied_on": "申请日期"}
+QUALIFICATION_TEXT_HEADERS = frozenset({"身份证号", "联系电话"})
+QUALIFICATION_ERROR_HEADER = "错误"
+QUALIFICATION_NAME_MAX = 50
+# A phone number as offices write it: digits, perhaps spaces or hyphens, a leading +.
+QUALIFICATION_PHONE = re.compile(r"\+?[0-9][0-9\- ]{5,18}[0-9]")
+QUALIFICATION_SUBJECT_MAX = 30
+# Rows of one import: a county's applications of a season fit many times over.
+QUALIFICATION_MAX_ROWS = 5000

@@ -3,17 +3,15 @@ check's outcome, a bulk choice, the list's search."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluation import rules
 from evaluation.models import CertificateKind, QualificationStep
 from schools import resident_id
 from staffing.ids import optional_id
 
-PHONE = re.compile(r"\+?[0-9][0-9\- ]{5,18}[0-9]")
 OUTCOMES = [("pass", _("pass")), ("fail", _("fail"))]
 
 
@@ -39,7 +37,7 @@ class ApplicationForm(forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if not PHONE.fullmatch(phone):
+        if not rules.QUALIFICATION_PHONE.fullmatch(phone):
             raise forms.ValidationError(_("Enter a phone number of digits."))
         return phone
 

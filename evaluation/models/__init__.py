@@ -52,6 +52,7 @@ from .qualifications import (
     QualificationApplication,
     QualificationCheck,
     QualificationIdView,
+    QualificationImport,
     QualificationState,
     QualificationStep,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "QualificationApplication",
     "QualificationCheck",
     "QualificationIdView",
+    "QualificationImport",
     "QualificationState",
     "QualificationStep",
 ]

@@ -165,3 +165,38 @@ class QualificationIdView(models.Model):
     def __str__(self):
         what = self.export if self.kind == self.Kind.EXPORT else self.application
         return f"{self.viewer} · {what} · {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class QualificationImport(models.Model):
+    """One uploaded workbook of applications: previewed, then imported all at once (or
+    not), as the exams' and the roster's uploads are."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed, not yet imported")
+        REJECTED = "rejected", _("has errors, nothing imported")
+        COMMITTED = "committed", _("imported")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("county"))
+    file = models.FileField(_("workbook"), upload_to="imports/qualifications/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    summary = models.JSONField(_("summary"), default=dict)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    errors_file = models.FileField(_("rows with their errors"),
+                                   upload_to="imports/qualifications/%Y/%m/", blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("imported by"))
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("applications import")
+        verbose_name_plural = _("applications imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"

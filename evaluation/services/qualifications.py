@@ -5,11 +5,13 @@ one or for many at once, and looks at applicants' full IDs (each look recorded).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +19,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from evaluation import access, rules
 from evaluation.models import (
+    CertificateKind,
     QualificationApplication,
     QualificationCheck,
     QualificationIdView,
+    QualificationImport,
     QualificationState,
 )
 from evaluation.selectors import qualifications as selectors
 from schools import resident_id
 from schools.models import County
-from staffing import changes
+from staffing import changes, uploads
+from staffing import workbook as wb
 
 log = logging.getLogger(__name__)
 
@@ -193,3 +198,172 @@ def full_id_export_record(*, by, county: County, export: str, rows: int
     return QualificationIdView.objects.create(kind=QualificationIdView.Kind.EXPORT,
                                               county=county, export=export[:200], rows=rows,
                                               viewer=by)
+
+
+# ---- the import: template, upload with a kept preview, confirm ----------------------------
+
+
+@dataclass
+class ImportPlan:
+    sheet: wb.SheetRows
+    rows: list[ApplicationData] = field(default_factory=list)
+    errors: list[wb.RowError] = field(default_factory=list)
+    cap: wb.ErrorCap = field(default_factory=wb.ErrorCap)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict:
+        return {"rows": len(self.sheet.rows), "errors": len(self.errors),
+                "wrong_rows": len({e.row for e in self.errors}), "stopped": self.cap.notice(),
+                "sample": [[r.name, resident_id.mask(r.resident_id), r.kind, r.subject,
+                            r.applied_on.isoformat()] for r in self.rows[:20]]}
+
+
+def _read_row(values: dict, today: date) -> tuple[ApplicationData | None, list]:
+    """One row's cells; every problem named by its key."""
+    problems: list = []
+
+    def text(key, maximum):
+        value = wb.clean_text(values.get(key))
+        if not value:
+            problems.append((key, _("required")))
+        elif len(value) > maximum:
+            problems.append((key, _("at most %(n)d characters") % {"n": maximum}))
+        return value
+
+    name = text("name", rules.QUALIFICATION_NAME_MAX)
+    number = ""
+    raw = wb.clean_text(values.get("resident_id"))
+    if not raw:
+        problems.append(("resident_id", _("required")))
+    else:
+        try:
+            number = resident_id.parse(raw).number
+        except resident_id.ResidentIdError as exc:
+            problems.append(("resident_id", str(exc)))
+    phone = text("phone", 20)
+    if phone and not rules.QUALIFICATION_PHONE.fullmatch(phone):
+        problems.append(("phone", _("write a phone number of digits")))
+    kind = text("kind", 20)
+    if kind and kind not in CertificateKind.values:
+        problems.append(("kind", _("“%(value)s” is not a certificate kind; write one of "
+                                   "%(words)s") % {"value": wb.quoted(kind),
+                                                   "words": "、".join(CertificateKind.values)}))
+    subject = text("subject", rules.QUALIFICATION_SUBJECT_MAX)
+    day = None
+    try:
+        day = wb.parse_date(values.get("applied_on"))
+        if day is None:
+            problems.append(("applied_on", _("required")))
+        elif day > today:
+            problems.append(("applied_on", _("the date applied is not in the future")))
+    except wb.ValueProblem as exc:
+        problems.append(("applied_on", str(exc)))
+    if problems:
+        return None, problems
+    return ApplicationData(name, number, phone, kind, subject, day), problems
+
+
+def import_plan(*, county: County, workbook) -> ImportPlan:
+    """Read and check every row (a bounded number of queries: one for the standing
+    applications of the file's people); a person and kind twice in the file, or already
+    standing, is a row error."""
+    columns = rules.QUALIFICATION_COLUMNS
+    sheet = wb.read_sheet(workbook, rules.QUALIFICATION_SHEET, columns, list(columns),
+                          max_rows=rules.QUALIFICATION_MAX_ROWS)
+    plan = ImportPlan(sheet=sheet, errors=sheet.errors)  # one list: the error workbook's
+    if sheet.errors:
+        return plan
+    today = timezone.localdate()
+    read = []
+    for number, values in sheet.rows:
+        if plan.cap.full(sheet.name, number):
+            break
+        data, problems = _read_row(values, today)
+        plan.cap.count(problems)
+        plan.errors += [wb.RowError(sheet.name, number, columns[key], reason)
+                        for key, reason in problems]
+        if data is not None:
+            read.append((number, data))
+    standing = set(QualificationApplication.objects.filter(
+        county=county, resident_id__in={d.resident_id for _n, d in read})
+        .exclude(state=QualificationState.FAILED).values_list("resident_id", "kind"))
+    seen: dict = {}
+    for number, data in read:
+        key = (data.resident_id, data.kind)
+        if key in standing:
+            reason = _("already has a standing application for this kind")
+        elif key in seen:
+            reason = _("the same person and kind as row %(row)d") % {"row": seen[key]}
+        else:
+            seen[key] = number
+            plan.rows.append(data)
+            continue
+        plan.errors.append(wb.RowError(sheet.name, number, columns["resident_id"], reason))
+    return plan
+
+
+@dataclass
+class ImportResult:
+    plan: ImportPlan
+    written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.plan.ok
+
+
+def applications_import_file(*, by, county: County, data: bytes, dry_run: bool = False
+                             ) -> ImportResult:
+    """Import a workbook of applications: all or nothing (``WorkbookError`` when the file
+    as a whole cannot be read)."""
+    _require_office(by, county.pk)
+    workbook = wb.open_workbook(data, kind=_("applications workbook"))
+    try:
+        plan = import_plan(county=county, workbook=workbook)
+    finally:
+        workbook.close()
+    result = ImportResult(plan=plan)
+    if plan.ok and not dry_run and plan.rows:
+        result.written = len(applications_import(by=by, county=county, rows=plan.rows))
+        log.info("qualification_applications_imported county=%s rows=%d", county.pk,
+                 result.written)
+    return result
+
+
+def _keep_preview(record: QualificationImport, plan: ImportPlan) -> None:
+    record.summary = plan.summary()
+    record.preview = wb.errors_kept(plan.errors)
+    if not plan.ok:
+        record.errors_file.save("qualification-errors.xlsx", ContentFile(wb.error_workbook(
+            [plan.sheet], error_header=rules.QUALIFICATION_ERROR_HEADER,
+            text_headers=rules.QUALIFICATION_TEXT_HEADERS)), save=False)
+
+
+def import_upload(*, by, county: County, uploaded) -> tuple[QualificationImport, ImportResult]:
+    """Keep an uploaded workbook with its preview (a dry run) and its error workbook."""
+    _require_office(by, county.pk)
+    data = wb.read_upload(uploaded)
+    result = applications_import_file(by=by, county=county, data=data, dry_run=True)
+    record = QualificationImport(
+        county=county, original_name=os.path.basename(uploaded.name)[:255], uploaded_by=by,
+        status=(QualificationImport.Status.PREVIEWED if result.ok and result.plan.rows
+                else QualificationImport.Status.REJECTED))
+    _keep_preview(record, result.plan)
+    record.file.save("qualifications.xlsx", ContentFile(data), save=False)
+    record.save()
+    return record, result
+
+
+def import_commit(*, by, record: QualificationImport) -> ImportResult:
+    """Import a previewed upload once confirmed: under a row lock (a double submit
+    imports once), checked again (an application may have been entered since)."""
+    result = uploads.kept_upload_commit(
+        QualificationImport, record.pk, by=by,
+        allowed=lambda kept: access.is_county_office_of(by, kept.county_id),
+        run=lambda kept, data: applications_import_file(by=by, county=kept.county, data=data),
+        keep=_keep_preview)
+    record.refresh_from_db()
+    return result

@@ -13,9 +13,12 @@ Every lookup goes through ``access``; every change through ``services``."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,7 +29,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from evaluation import access, rules
 from evaluation.forms import qualifications as forms
-from evaluation.models import QualificationState, QualificationStep
+from evaluation.models import (
+    CertificateKind,
+    QualificationImport,
+    QualificationState,
+    QualificationStep,
+)
 from evaluation.selectors import qualifications as selectors
 from evaluation.services import qualifications as services
 from schools.resident_id import mask
@@ -241,6 +249,109 @@ def export_full(request, county_pk):
     return _export(request, county, request.POST, full_ids=True)
 
 
+# ---- the import --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request, county_pk):
+    county = access.qualification_county(request.user, county_pk)
+    too_large = request.method == "POST" and wb.request_too_large(request)
+    if too_large:  # the body is never read: the form comes back with the reason
+        form = wb.refuse_upload(forms.UploadForm(), too_large)
+    else:
+        form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not too_large and form.is_valid():
+            try:
+                record, result = services.import_upload(by=request.user, county=county,
+                                                        uploaded=form.cleaned_data["workbook"])
+            except wb.WorkbookError as exc:
+                form.add_error("workbook", str(exc))
+            else:
+                summary = result.plan.summary()
+                if result.ok and summary["rows"]:
+                    messages.success(request, ngettext(
+                        "“%(name)s” has been checked: %(rows)s application. Review it below, "
+                        "then confirm.",
+                        "“%(name)s” has been checked: %(rows)s applications. Review them "
+                        "below, then confirm.", summary["rows"])
+                        % {"name": record.original_name, "rows": f"{summary['rows']:,}"})
+                elif result.ok:
+                    messages.warning(request, _("“%(name)s” has no application in it.") % {
+                        "name": record.original_name})
+                else:
+                    messages.warning(request, ngettext(
+                        "“%(name)s” has %(n)d wrong row; nothing will be imported. Download "
+                        "it with its error, correct it and upload the file again.",
+                        "“%(name)s” has %(n)d wrong rows; nothing will be imported. Download "
+                        "them with their errors, correct them and upload the file again.",
+                        summary["wrong_rows"])
+                        % {"name": record.original_name, "n": summary["wrong_rows"]})
+                return redirect("evaluation:qualification_import_preview", pk=record.pk)
+        messages.error(request, _("The file was not uploaded; see the reason below."))
+    return render(request, "evaluation/qualifications/import.html", {
+        "county": county, "form": form, "columns": list(rules.QUALIFICATION_COLUMNS.values()),
+        "kinds": CertificateKind.values})
+
+
+@login_required
+@require_GET
+def import_template(request, county_pk):
+    access.qualification_county(request.user, county_pk)
+    columns = list(rules.QUALIFICATION_COLUMNS.values())
+    data = wb.workbook_bytes([wb.SheetSpec(
+        rules.QUALIFICATION_SHEET, columns, [], required=frozenset(columns),
+        text_columns=rules.QUALIFICATION_TEXT_HEADERS)])
+    return wb.xlsx_response(data, "教师资格认定申请模板.xlsx",
+                            fallback="qualification-template.xlsx")
+
+
+@login_required
+@require_GET
+def import_preview(request, pk):
+    record = access.qualification_import_of(request.user, pk)
+    committed = record.status == QualificationImport.Status.COMMITTED
+    errors, errors_more = wb.errors_shown({} if committed else record.preview)
+    return render(request, "evaluation/qualifications/import_preview.html", {
+        "record": record, "county": record.county, "summary": record.summary,
+        "committed": committed, "errors": errors, "errors_more": errors_more,
+        "may_confirm": record.status == QualificationImport.Status.PREVIEWED})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    record = access.qualification_import_of(request.user, pk)
+    try:
+        result = services.import_commit(by=request.user, record=record)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("evaluation:qualification_import_preview", pk=record.pk)
+    if not result.ok:
+        messages.error(request, _("The data changed since the preview and the workbook now "
+                                  "has errors; nothing was imported."))
+        return redirect("evaluation:qualification_import_preview", pk=record.pk)
+    messages.success(request, ngettext(
+        "%(n)d application imported; it waits for the certificates review.",
+        "%(n)d applications imported; they wait for the certificates review.",
+        result.written) % {"n": result.written})
+    return redirect(_list_url(record.county, QualificationState.CERTIFICATES))
+
+
+@login_required
+@require_GET
+def import_errors(request, pk):
+    record = access.qualification_import_of(request.user, pk)
+    if record.status == QualificationImport.Status.COMMITTED or not record.errors_file:
+        raise Http404
+    with record.errors_file.open("rb") as handle:
+        data = handle.read()
+    stem = PurePath(record.original_name).stem or rules.QUALIFICATION_SHEET
+    return wb.xlsx_response(data, f"{stem}-{rules.QUALIFICATION_ERROR_HEADER}.xlsx",
+                            fallback="qualification-errors.xlsx")
+
+
 @login_required
 @require_GET
 def id_views(request, county_pk):
@@ -263,6 +374,16 @@ urlpatterns: list = [
          name="qualification_export_full"),
     path("qualifications/county/<str:county_pk>/id-views/", id_views,
          name="qualification_id_views"),
+    path("qualifications/county/<str:county_pk>/import/", import_page,
+         name="qualification_import"),
+    path("qualifications/county/<str:county_pk>/import/template/", import_template,
+         name="qualification_import_template"),
+    path("qualifications/imports/<str:pk>/", import_preview,
+         name="qualification_import_preview"),
+    path("qualifications/imports/<str:pk>/confirm/", import_confirm,
+         name="qualification_import_confirm"),
+    path("qualifications/imports/<str:pk>/errors/", import_errors,
+         name="qualification_import_errors"),
     path("qualifications/<str:pk>/", application_page, name="qualification"),
     path("qualifications/<str:pk>/full-id/", application_full_id,
          name="qualification_full_id"),
