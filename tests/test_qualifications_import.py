@@ -17,7 +17,7 @@ from . import titles_world
 from .helpers import messages_of, text
 from .qualifications_world import applicant_id, application
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "english_pages", "media_root")
 county, county_user = titles_world.county, titles_world.county_user
 HEADERS = list(rules.QUALIFICATION_COLUMNS.values())
 

@@ -24,7 +24,7 @@ from .helpers import messages_of, text
 from .qualifications_world import applicant_id, application
 from .titles_world import county_office
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "english_pages")
 # The worlds' fixtures, used here by name.
 county, county_user = titles_world.county, titles_world.county_user
 applications = qualifications_world.applications

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluation import rules
 from evaluation.models import CertificateKind, QualificationStep
@@ -16,13 +17,14 @@ OUTCOMES = [("pass", _("pass")), ("fail", _("fail"))]
 
 
 class ApplicationForm(forms.Form):
-    name = forms.CharField(label=_("Applicant"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("qualification", "Applicant"), max_length=50)
     resident_id = forms.CharField(label=_("Resident ID"), max_length=30)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     kind = forms.ChoiceField(label=_("Certificate kind"), choices=CertificateKind.choices)
     subject = forms.CharField(label=_("Subject"), max_length=30)
     applied_on = forms.DateField(label=_("Applied on"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"},
+                                                         format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +51,7 @@ class ApplicationForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES,
+    outcome = forms.ChoiceField(label=pgettext_lazy("qualification", "Outcome"), choices=OUTCOMES,
                                 widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note (the reason, when it fails)"), max_length=300,
                            required=False)
@@ -90,7 +92,7 @@ class BulkForm(forms.Form):
     it again with ``confirm``)."""
 
     step = forms.ChoiceField(choices=QualificationStep.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES,
+    outcome = forms.ChoiceField(label=pgettext_lazy("qualification", "Outcome"), choices=OUTCOMES,
                                 widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note (the reason, when it fails)"), max_length=300,
                            required=False)

@@ -81,8 +81,8 @@ def application_list(request, county_pk):
         "county": county, "state": state, "query": query, "page": page, "rows": rows,
         "search": forms.SearchForm(request.GET), "total": sum(counts.values()),
         "tabs": [(s, QualificationState(s).label, counts[s]) for s in selectors.TABS],
-        "bulk": forms.BulkForm(initial={"step": state}) if state in rules.QUALIFICATION_STEPS
-        else None})
+        "bulk": forms.BulkForm(initial={"step": state})
+        if state in rules.QUALIFICATION_STEPS and rows else None})
 
 
 @login_required
