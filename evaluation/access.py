@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from evaluation import rules
 from evaluation.models import (
     Assessee,
     BallotInvitation,
@@ -17,6 +18,8 @@ from evaluation.models import (
     ExamImport,
     Letter,
     OtherGround,
+    QualificationApplication,
+    QualificationImport,
     RecommendationList,
     ResearchApplication,
     ResearchRound,
@@ -25,6 +28,7 @@ from evaluation.models import (
     TitleYear,
 )
 from schools import access as school_access
+from schools import resident_id
 from schools.models import County, School, Staff, Township
 from staffing.ids import parse_id
 from staffing.models import Objection
@@ -499,3 +503,54 @@ def is_own_title_candidacy(user, candidate: TitleCandidate) -> bool:
 
 def is_own_staff_id(user, staff_id: int) -> bool:
     return staff_id is not None and school_access.scope_of(user).staff_id == staff_id
+# ---- teacher-qualification certification (教师资格认定, R13) ----------------------------
+# The county office of the application's county alone: it enters applications, records
+# their checks and sees full IDs (each look recorded). Township offices, principals and
+# teachers have no part in it.
+
+
+def qualification_county(user, county_pk) -> County:
+    """A county whose certification this login runs: 404 for no such county, 403 for
+    another's (and for every role but its county office)."""
+    county = get_object_or_404(County, pk=parse_id(county_pk))
+    if not is_county_office_of(user, county.pk):
+        raise PermissionDenied
+    return county
+
+
+def qualification_of(user, application_pk) -> QualificationApplication:
+    """An application of a county this login runs: 404 for no such application, 403 for
+    another county's."""
+    application = get_object_or_404(
+        QualificationApplication.objects.select_related("county", "staff__school",
+                                                        "entered_by"),
+        pk=parse_id(application_pk))
+    if not is_county_office_of(user, application.county_id):
+        raise PermissionDenied
+    return application
+
+
+def may_see_applicant_ids(user, county_id: int) -> bool:
+    """Full applicant IDs are the county office's, which certifies them."""
+    return is_county_office_of(user, county_id)
+
+
+def applicant_id_q(user, county_id: int, query: str) -> Q:
+    """The condition a search ``query`` puts on applicants' IDs: exactly the last four
+    characters, or the whole number for a login that may see it; otherwise none (an
+    empty ``Q()`` to OR with the name)."""
+    number = resident_id.normalize(query)
+    kind = rules.id_search_kind(number)
+    if kind == "tail":
+        return Q(resident_id__endswith=number)
+    if kind == "full" and may_see_applicant_ids(user, county_id):
+        return Q(resident_id=number)
+    return Q()
+
+
+def qualification_import_of(user, import_pk) -> QualificationImport:
+    record = get_object_or_404(QualificationImport.objects.select_related(
+        "county", "uploaded_by", "committed_by"), pk=parse_id(import_pk))
+    if not is_county_office_of(user, record.county_id):
+        raise PermissionDenied
+    return record

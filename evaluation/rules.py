@@ -661,3 +661,64 @@ def title_tie_refusal(*, undecided: bool, recommend: bool, reason: str, seats_le
         return _("The quota has no seat left: another tied candidate must be not "
                  "recommended first.")
     return None
+# ---- teacher-qualification certification (教师资格认定, R13) ----------------------------
+
+# The three checks in their order, and where a pass at each leads.
+QUALIFICATION_STEPS = ("certificates", "physical", "decision")
+QUALIFICATION_AFTER_PASS = {"certificates": "physical", "physical": "decision",
+                            "decision": "certified"}
+QUALIFICATION_ENDED = ("certified", "failed")
+
+
+def qualification_check_refusal(state: str, step: str) -> str | None:
+    """Why check ``step`` may not be recorded on an application in ``state`` (R13): the
+    checks go in order, each once; an ended application takes none."""
+    if step not in QUALIFICATION_STEPS:
+        return _("There is no such check.")
+    if state == "failed":
+        return _("The application has ended: a check failed.")
+    if state == "certified":
+        return _("The application is certified: every check is recorded.")
+    order = QUALIFICATION_STEPS.index
+    if order(step) < order(state):
+        return _("This check is already recorded.")
+    if order(step) > order(state):
+        return _("The earlier checks must pass first.")
+    return None
+
+
+def qualification_outcome_refusal(passed: bool, note: str) -> str | None:
+    """A failed check ends the application: its reason is required."""
+    if not passed and not note.strip():
+        return _("Give the reason the check failed.")
+    return None
+
+
+def qualification_state_after(step: str, passed: bool) -> str:
+    return QUALIFICATION_AFTER_PASS[step] if passed else "failed"
+
+
+def id_search_kind(number: str) -> str | None:
+    """How a search reads a normalised ``number`` as a resident ID (issue 8's rule):
+    ``"tail"`` for exactly the last four characters, ``"full"`` for the whole number,
+    None for anything else (no condition on the ID: never a longer or shorter tail)."""
+    if re.fullmatch(r"[0-9]{3}[0-9X]", number):
+        return "tail"
+    if re.fullmatch(r"[0-9]{17}[0-9X]", number):
+        return "full"
+    return None
+
+
+# The applications workbook (docs/decisions.md, "Teacher-qualification certification"):
+# one sheet, these headers exactly, every column required.
+QUALIFICATION_SHEET = "申请"
+QUALIFICATION_COLUMNS = {"name": "姓名", "resident_id": "身份证号", "phone": "联系电话",
+                         "kind": "资格种类", "subject": "任教学科", "applied_on": "申请日期"}
+QUALIFICATION_TEXT_HEADERS = frozenset({"身份证号", "联系电话"})
+QUALIFICATION_ERROR_HEADER = "错误"
+QUALIFICATION_NAME_MAX = 50
+# A phone number as offices write it: digits, perhaps spaces or hyphens, a leading +.
+QUALIFICATION_PHONE = re.compile(r"\+?[0-9][0-9\- ]{5,18}[0-9]")
+QUALIFICATION_SUBJECT_MAX = 30
+# Rows of one import: a county's applications of a season fit many times over.
+QUALIFICATION_MAX_ROWS = 5000

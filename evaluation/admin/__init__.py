@@ -1,4 +1,12 @@
 """evaluation in the admin, one module per part: read-mostly views with their history.
 The ballots' choices are not in the admin (the ballot is secret)."""
 
-from . import ballots, exams, letters, recommendations, researchers, title_candidates  # noqa: F401
+from . import (  # noqa: F401
+    ballots,
+    exams,
+    letters,
+    qualifications,
+    recommendations,
+    researchers,
+    title_candidates,
+)

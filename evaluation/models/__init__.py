@@ -8,6 +8,8 @@
 - ``researchers``: part-time researchers (R11).
 - ``titles``: the county's title evaluation (R12): year, table, quotas, candidates, scores,
   acknowledgements, shared by the title parts; each title part adds its own module.
+- ``qualifications``: teacher-qualification certification (R13): applications and their
+  three checks.
 
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
@@ -44,6 +46,15 @@ from .letters import (
     Resignation,
     Tier,
     VetoTriggered,
+)
+from .qualifications import (
+    CertificateKind,
+    QualificationApplication,
+    QualificationCheck,
+    QualificationIdView,
+    QualificationImport,
+    QualificationState,
+    QualificationStep,
 )
 from .recommendations import (
     Candidate,
@@ -115,4 +126,11 @@ __all__ = [
     "TitleTable",
     "TitleYear",
     "YearState",
+    "CertificateKind",
+    "QualificationApplication",
+    "QualificationCheck",
+    "QualificationIdView",
+    "QualificationImport",
+    "QualificationState",
+    "QualificationStep",
 ]
