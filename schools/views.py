@@ -148,6 +148,7 @@ def id_reveals(request):
 # --- roster import, export and template ------------------------------------------------
 
 
+@wb.upload_view
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_import(request):

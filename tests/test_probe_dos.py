@@ -15,7 +15,8 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.http import multipartparser
-from django.urls import reverse
+from django.test import Client
+from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from recruitment.models import Post
@@ -384,6 +385,88 @@ def test_a_posts_sheet_over_the_limit_is_refused_before_it_is_read(
         small.text)
     assert "The file is larger than 1 KiB, the largest accepted." in large.text
     assert list(media_root.rglob("*")) == []
+
+
+@pytest.fixture
+def csrf_client(settings):
+    """``csrf_client(user, page)``: a client that checks CSRF as a browser meets it (the
+    test client does not), logged in as ``user``, holding the token ``page`` set; its
+    pages in English."""
+
+    def start(user, page):
+        client = Client(enforce_csrf_checks=True)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(user)
+        client.get(page)
+        return client, client.cookies["csrftoken"].value
+
+    return start
+
+
+@pytest.fixture
+def body_never_parsed(monkeypatch):
+    def refuse(self):
+        raise AssertionError("the request's body was parsed")
+
+    monkeypatch.setattr(multipartparser.MultiPartParser, "parse", refuse)
+
+
+def test_with_csrf_checked_a_roster_far_over_the_limit_is_refused_before_its_body_is_read(
+    csrf_client, office_user, township, settings, media_root, body_never_parsed
+):
+    """CsrfViewMiddleware reads the POST before any view: the upload view checks the
+    size before its own CSRF check."""
+    settings.WORKBOOK_MAX_UPLOAD_BYTES = 1024
+    page = reverse("schools:roster_import")
+    client, token = csrf_client(office_user, page)
+
+    response = client.post(page, {"csrfmiddlewaretoken": token, "township": township.pk,
+                                  "workbook": ContentFile(os.urandom(200 * 1024), name="a.xlsx")})
+
+    assert response.status_code == 200
+    assert "The file is larger than 1 KiB, the largest accepted." in response.text
+    assert not RosterImport.objects.exists()
+
+
+def test_with_csrf_checked_a_posts_sheet_far_over_the_limit_is_refused_before_it_is_read(
+    csrf_client, principal_user, cycle, school, settings, media_root, body_never_parsed
+):
+    settings.WORKBOOK_MAX_UPLOAD_BYTES = 1024
+    client, token = csrf_client(principal_user, url("school_posts", cycle, school.pk))
+
+    response = client.post(url("posts_upload", cycle, school.pk), {
+        "csrfmiddlewaretoken": token,
+        "workbook": ContentFile(os.urandom(200 * 1024), name="a.xlsx")})
+
+    assert response.status_code == 200
+    assert "The file is larger than 1 KiB, the largest accepted." in response.text
+
+
+def test_an_upload_within_the_limit_still_needs_its_csrf_token(csrf_client, office_user,
+                                                                 township):
+    page = reverse("schools:roster_import")
+    client, token = csrf_client(office_user, page)
+    upload = {"township": township.pk}
+
+    refused = client.post(page, {**upload, "workbook": ContentFile(roster(), name="a.xlsx")})
+    accepted = client.post(page, {**upload, "csrfmiddlewaretoken": token,
+                                  "workbook": ContentFile(roster(), name="a.xlsx")})
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 302
+    assert RosterImport.objects.count() == 1
+
+
+@pytest.mark.parametrize("name, args", [
+    ("schools:roster_import", []), ("recruitment:posts_upload", [1, 1]),
+    ("recruitment:scores_upload", [1]), ("attendance:import", []),
+    ("evaluation:exams_import", [1]),
+])
+def test_every_workbook_upload_checks_the_size_before_csrf(name, args):
+    view = resolve(reverse(name, args=args)).func
+
+    assert view.csrf_exempt
+    assert view.__code__ is wb.upload_view(lambda request: None).__code__
 
 
 @pytest.mark.parametrize("size, text", [(10 * 2**20, "10 MiB"), (10 * 2**20 + 1, "10.1 MiB"),

@@ -195,6 +195,7 @@ def _targets(user) -> dict[str, tuple]:
     return found
 
 
+@wb.upload_view
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):

@@ -101,6 +101,7 @@ def office_export(request, township_pk):
 # ---- the import -------------------------------------------------------------------------
 
 
+@wb.upload_view
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, township_pk):

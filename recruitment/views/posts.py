@@ -238,6 +238,7 @@ def posts_template(request, pk):
                             fallback="posts-template.xlsx")
 
 
+@wb.upload_view
 @login_required
 @require_POST
 def posts_upload(request, pk, school_pk):

@@ -222,6 +222,7 @@ def scores_template(request, pk):
     return wb.xlsx_response(data, name, fallback="training-scores.xlsx")
 
 
+@wb.upload_view
 @login_required
 @require_POST
 def scores_upload(request, pk):
