@@ -8,6 +8,8 @@
 - ``researchers``: part-time researchers (R11).
 - ``titles``: the county's title evaluation (R12): year, table, quotas, candidates, scores,
   acknowledgements, shared by the title parts; each title part adds its own module.
+- ``title_review``: the public scoring's objections and the changes their answers made;
+  the exceptional (破格) candidates' review by the county committee.
 
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
@@ -53,6 +55,14 @@ from .recommendations import (
     RequiredAward,
 )
 from .researchers import ResearchApplication, ResearchRound
+from .title_review import (
+    ExceptionalReview,
+    ObjectionState,
+    ReviewOutcome,
+    ReviewStep,
+    TitleObjection,
+    TitleScoreChange,
+)
 from .titles import (
     CandidateState,
     TieDecision,
@@ -113,4 +123,10 @@ __all__ = [
     "TitleTable",
     "TitleYear",
     "YearState",
+    "ExceptionalReview",
+    "ObjectionState",
+    "ReviewOutcome",
+    "ReviewStep",
+    "TitleObjection",
+    "TitleScoreChange",
 ]
