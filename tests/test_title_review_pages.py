@@ -2,7 +2,9 @@
 unit, a township office and the county office see and may do; messages, confirmations,
 exports, forbidden roles, double submits and bounded queries."""
 
+import html
 import io
+import re
 from decimal import Decimal as D
 
 import openpyxl
@@ -26,7 +28,6 @@ from schools.models import Role
 from . import titles_world
 from .factories import CountyFactory, SchoolFactory, TownshipFactory, UserFactory, membership
 from .helpers import messages_of
-from .page_text import visible_text
 from .titles_world import (
     acknowledge,
     candidate_login,
@@ -41,7 +42,7 @@ county = titles_world.county
 county_user = titles_world.county_user
 year = titles_world.year
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english_pages", "english")
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def world(year, school, other_school):
 
 
 def text_of(response) -> str:
-    """What the page shows, its words joined by single spaces."""
-    return " ".join(visible_text(response.content.decode()).split())
+    """The page's text without its tags, its words joined by single spaces."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def scoring_url(candidate):
@@ -84,6 +85,13 @@ def test_a_candidate_sees_the_unit_and_levels_scores_by_name_only(world, login):
     assert world["second"].staff.resident_id not in response.content.decode()
     assert "A1 10.00 · B1 12.00 · B2 0.00" in page
     assert "Not valid yet" in page
+
+
+def test_the_candidates_page_speaks_chinese(world, login, settings):
+    client = login(world["first"].staff.user)
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    page = text_of(client.get(scoring_url(world["first"])))
+    assert "公开评分" in page and "我已知晓竞争对手的分数" in page and "尚未有效" in page
 
 
 def test_a_candidate_acknowledges_once_however_often_they_submit(world, login):
@@ -194,7 +202,7 @@ def test_the_unit_sees_who_has_not_acknowledged_and_when_the_ranking_is_valid(
     url = reverse("evaluation:title_acknowledgement_group", args=[group.year_id, group.pk])
     page = text_of(login(principal_user).get(url))
     assert "Not valid yet: 1 candidate has not acknowledged" in page
-    assert "not yet" in page
+    assert "not acknowledged yet" in page
     acknowledge([second], group)
     for user in (principal_user, office_user, county_user):
         assert "Valid: every candidate has acknowledged" in text_of(login(user).get(url))

@@ -81,7 +81,7 @@ class PresentationForm(forms.Form):
 class FinalForm(forms.Form):
     final_score = forms.DecimalField(label=_("Experts' final score"), **SCORE_FIELD,
                                      max_value=Decimal("1000"))
-    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect, choices=[
-        ("passed", _("passed")), ("failed", _("not passed"))])
+    outcome = forms.ChoiceField(label=_("Outcome of the review"), widget=forms.RadioSelect,
+                                choices=[("passed", _("passed")), ("failed", _("not passed"))])
     note = forms.CharField(label=_("Experts' note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
