@@ -30,6 +30,9 @@ def test_a_candidate_acknowledges_the_scores_on_a_phone(page, year, school, teac
     expect(page.locator("#own-line")).to_contain_text("53.85")  # 0.7 × 39 + 0.3 × 88.5
     expect(page.locator("#validity")).to_contain_text("Not valid yet")
     assert_fits_the_phone(page)
+    right = page.locator("#own-line .item-scores").evaluate(
+        "e => e.getBoundingClientRect().right")
+    assert right <= PHONE["width"], "the item scores run off the card"
     page.get_by_role("button", name="I have seen my competitors' scores").click()
     expect(page.locator(".messages")).to_contain_text(
         "You acknowledged the scores of your competitors.")
