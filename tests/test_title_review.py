@@ -32,6 +32,8 @@ county = titles_world.county
 county_user = titles_world.county_user
 year = titles_world.year
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def world(year, school, principal_user):
