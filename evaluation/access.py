@@ -24,6 +24,8 @@ from evaluation.models import (
     ResearchApplication,
     ResearchRound,
     TitleCandidate,
+    TitleObjection,
+    TitleQuota,
     TitleScoreImport,
     TitleYear,
 )
@@ -554,3 +556,70 @@ def qualification_import_of(user, import_pk) -> QualificationImport:
     if not is_county_office_of(user, record.county_id):
         raise PermissionDenied
     return record
+
+
+# ---- title_review: public scoring and the exceptional review (R12) ----------------------
+# A candidate reads their own unit and level's scores (own_title_candidate); the unit's
+# principal answers its candidates' objections; the county office, the township office
+# (its units) and the unit read the objections and the acknowledgements; the county
+# committee (the county office) runs the exceptional review, the unit recording its own
+# evaluation (step 1) as well.
+
+
+def title_objection_of(user, objection_pk):
+    """An objection this login may read: its own candidate's, or one of a unit it sees
+    (404 for no such objection, 403 otherwise)."""
+    objection = get_object_or_404(
+        TitleObjection.objects.select_related(
+            "candidate__year__county", "candidate__staff", "candidate__school__township",
+            "item", "raised_by__staff_profile", "answered_by__staff_profile"),
+        pk=parse_id(objection_pk))
+    candidate = objection.candidate
+    if candidate.staff_id == school_access.scope_of(user).staff_id:
+        return objection
+    if not title_schools(user, candidate.year).filter(pk=candidate.school_id).exists():
+        raise PermissionDenied
+    return objection
+
+
+def may_answer_title_objection(user, objection) -> bool:
+    """The unit answers its candidates' objections: its principal alone (not the
+    candidate, even a principal objecting about their own scores)."""
+    candidate = objection.candidate
+    return (is_title_unit(user, candidate.school_id)
+            and candidate.staff_id != school_access.scope_of(user).staff_id)
+
+
+def title_quota_of(user, year, quota_pk):
+    """A ranking group (unit and level) of the year whose acknowledgements this login
+    reads: the unit, its township office, the county office."""
+    quota = get_object_or_404(TitleQuota.objects.select_related("school__township", "year"),
+                              pk=parse_id(quota_pk), year=year)
+    if not title_schools(user, year).filter(pk=quota.school_id).exists():
+        raise PermissionDenied
+    return quota
+
+
+def title_exceptional_of(user, candidate_pk) -> TitleCandidate:
+    """An exceptional candidate whose review this login reads: the county office, the
+    township office of its unit, its unit (404 for a candidate who is not exceptional)."""
+    candidate = get_object_or_404(
+        TitleCandidate.objects.select_related("year__county", "staff", "school__township"),
+        pk=parse_id(candidate_pk), exceptional=True)
+    if not title_schools(user, candidate.year).filter(pk=candidate.school_id).exists():
+        raise PermissionDenied
+    return candidate
+
+
+def may_record_unit_evaluation(user, candidate) -> bool:
+    """Step 1 of an exceptional review: the unit itself, or the county office from the
+    unit's paper; never the candidate."""
+    if candidate.staff_id == school_access.scope_of(user).staff_id:
+        return False
+    return (is_county_office_of(user, candidate.year.county_id)
+            or is_title_unit(user, candidate.school_id))
+
+
+def may_run_title_committee(user, year) -> bool:
+    """Steps 2 and 3 of an exceptional review: the county committee (county office)."""
+    return is_county_office_of(user, year.county_id)

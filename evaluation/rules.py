@@ -722,3 +722,76 @@ QUALIFICATION_PHONE = re.compile(r"\+?[0-9][0-9\- ]{5,18}[0-9]")
 QUALIFICATION_SUBJECT_MAX = 30
 # Rows of one import: a county's applications of a season fit many times over.
 QUALIFICATION_MAX_ROWS = 5000
+
+
+# ---- title_review: public scoring and the exceptional review (R12) ----------------------
+
+
+def title_acknowledge_refusal(*, eligible: bool, year_open: bool, scored: bool,
+                              seen_revision: int, current_revision: int,
+                              open_objection: bool) -> str | None:
+    """Whether a candidate may acknowledge the scores they saw (公开评分). ``seen_revision``
+    is the revision the page showed: scores changed since are not the ones they saw."""
+    if not year_open:
+        return title_year_closed_refusal(year_open)
+    if not eligible:
+        return _("Only an eligible candidate acknowledges the scores.")
+    if not scored:
+        return _("Your unit has not entered the scores yet.")
+    if seen_revision != current_revision:
+        return _("The scores changed since you opened the page: read them again.")
+    if open_objection:
+        return _("Your objection waits for the unit's answer: acknowledge once it is "
+                 "answered.")
+    return None
+
+
+def title_objection_refusal(*, eligible: bool, year_open: bool, reason: str) -> str | None:
+    if not year_open:
+        return title_year_closed_refusal(year_open)
+    if not eligible:
+        return _("Only an eligible candidate objects to the scores.")
+    if not reason.strip():
+        return _("Say why you object.")
+    return None
+
+
+def title_answer_refusal(*, is_open: bool, year_open: bool, answer: str) -> str | None:
+    if not year_open:
+        return title_year_closed_refusal(year_open)
+    if not is_open:
+        return _("This objection is answered already.")
+    if not answer.strip():
+        return _("Write the answer.")
+    return None
+
+
+def title_score_value_refusal(value: Decimal, cap: Decimal) -> str | None:
+    """A score given in answer to an objection: 0 to the item's cap (说课: 100), two
+    decimals at most."""
+    if not value.is_finite() or value < 0 or value > cap:
+        return _("A score is from 0 to %(cap)s.") % {"cap": cap}
+    if value.as_tuple().exponent < -2:
+        return _("A score has two decimals at most.")
+    return None
+
+
+# The three steps of an exceptional review, in order (1 unit, 2 presentation, 3 final).
+REVIEW_UNIT, REVIEW_PRESENTATION, REVIEW_FINAL = 1, 2, 3
+
+
+def exceptional_step_refusal(step: int, done: int, *, year_open: bool = True) -> str | None:
+    """Whether step ``step`` may be recorded when ``done`` is the last step recorded: the
+    steps go strictly in order, a step may be recorded again until the next one is (to
+    correct it), and the experts' final score is final."""
+    if not year_open:
+        return title_year_closed_refusal(year_open)
+    if done >= REVIEW_FINAL:
+        return _("The experts' final score is fixed: the review is closed.")
+    if step > done + 1:
+        if step == REVIEW_PRESENTATION:
+            return _("The unit's evaluation comes first.")
+        return _("The candidate's presentation comes before the experts' final score.")
+    if step < done:
+        return _("A later step is recorded already: this step can no longer change.")
+    return None

@@ -8,6 +8,7 @@ import pytest
 
 from evaluation.models import (
     CandidateState,
+    TitleAcknowledgement,
     TitleCandidate,
     TitleItem,
     TitleLevel,
@@ -85,3 +86,22 @@ def county_user(county):
 @pytest.fixture
 def year(county, county_user):
     return title_year(county, county_user)
+
+
+# ---- title_review: candidates with logins, acknowledgements -----------------------------
+
+
+def candidate_login(year, school, username, *, name=None, level=TitleLevel.SENIOR,
+                    lesson="80", **extra):
+    """A candidate whose staff record has a login (``username``), to use their pages."""
+    staff = StaffFactory(school=school, name=name or username,
+                         user=UserFactory(username=username))
+    return candidate(year, staff, level=level, lesson=lesson, **extra)
+
+
+def acknowledge(candidates, group, by=None):
+    """Every one of ``candidates`` acknowledged ``group``'s current revision."""
+    group.refresh_from_db()
+    TitleAcknowledgement.objects.bulk_create(
+        TitleAcknowledgement(candidate=c, revision=group.revision,
+                             acknowledged_by=by or c.staff.user) for c in candidates)

@@ -9,4 +9,5 @@ from . import (  # noqa: F401
     recommendations,
     researchers,
     title_candidates,
+    title_review,
 )

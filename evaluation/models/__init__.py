@@ -10,6 +10,8 @@
   acknowledgements, shared by the title parts; each title part adds its own module.
 - ``qualifications``: teacher-qualification certification (R13): applications and their
   three checks.
+- ``title_review``: the public scoring's objections and the changes their answers made;
+  the exceptional (破格) candidates' review by the county committee.
 
 Each part adds its module here; other code imports from ``evaluation.models``.
 """
@@ -65,6 +67,14 @@ from .recommendations import (
 )
 from .researchers import ResearchApplication, ResearchRound
 from .title_candidates import TitleScoreImport
+from .title_review import (
+    ExceptionalReview,
+    ObjectionState,
+    ReviewOutcome,
+    ReviewStep,
+    TitleObjection,
+    TitleScoreChange,
+)
 from .titles import (
     CandidateState,
     TieDecision,
@@ -133,4 +143,10 @@ __all__ = [
     "QualificationImport",
     "QualificationState",
     "QualificationStep",
+    "ExceptionalReview",
+    "ObjectionState",
+    "ReviewOutcome",
+    "ReviewStep",
+    "TitleObjection",
+    "TitleScoreChange",
 ]
