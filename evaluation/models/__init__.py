@@ -53,6 +53,17 @@ from .recommendations import (
     RequiredAward,
 )
 from .researchers import ResearchApplication, ResearchRound
+from .title_years import (
+    TitleDocument,
+    TitleExtraAllocation,
+    TitleExtraQuota,
+    TitleFinalDecision,
+    TitlePublication,
+    TitlePublicObjection,
+    TitleRatio,
+    TitleSummary,
+    TitleTableImport,
+)
 from .titles import (
     CandidateState,
     TieDecision,
@@ -113,4 +124,13 @@ __all__ = [
     "TitleTable",
     "TitleYear",
     "YearState",
+    "TitleDocument",
+    "TitleExtraAllocation",
+    "TitleExtraQuota",
+    "TitleFinalDecision",
+    "TitlePublication",
+    "TitlePublicObjection",
+    "TitleRatio",
+    "TitleSummary",
+    "TitleTableImport",
 ]
