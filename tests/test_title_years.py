@@ -29,7 +29,7 @@ county = titles_world.county
 county_user = titles_world.county_user
 year = titles_world.year
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def staff(school, n, title):
@@ -316,3 +316,50 @@ def test_bounded_queries_on_the_quota_list_with_hundreds_of_units(
     with django_assert_max_num_queries(20):
         assert client.get(reverse("evaluation:titles_quotas_export", args=[year.pk])
                           ).status_code == 200
+
+
+def test_the_extra_quota_pages_record_allocate_and_show_history(
+        county_user, year, school, login, english_pages):
+    the_quota = quota(year, school, recommended=1)
+    client = login(county_user)
+    page = client.post(reverse("evaluation:titles_extras", args=[year.pk]), {
+        "level": TitleLevel.SENIOR, "count": 1, "document_number": "市职改〔2027〕9号",
+        "date": "2027-04-08", "note": ""}, follow=True)
+    assert "recorded" in page.content.decode()
+    extra = year.extra_quotas.get()
+    url = reverse("evaluation:titles_extra", args=[year.pk, extra.pk])
+    page = client.post(url, {f"q{the_quota.pk}": 2}, follow=True)
+    assert "grants only 1" in page.content.decode()
+    page = client.post(url, {f"q{the_quota.pk}": 1}, follow=True)
+    body = page.content.decode()
+    assert "Allocation saved" in body and f"Allocation to {school.name}" in body
+    the_quota.refresh_from_db()
+    assert the_quota.recommended == 2
+    history = client.get(reverse("evaluation:titles_extra_history", args=[year.pk, extra.pk]))
+    assert "市职改〔2027〕9号" in history.content.decode()
+
+
+def test_documents_materials_and_publication_pages_keep_history(
+        county_user, year, school, login, english_pages):
+    person = candidate(year, school=school)
+    client = login(county_user)
+    page = client.post(reverse("evaluation:titles_documents", args=[year.pk]), {
+        "title": "实施方案", "number": "县职改〔2027〕3号", "date": "2027-03-05",
+        "text": "正文", "published": "on"}, follow=True)
+    assert "saved" in page.content.decode()
+    document = year.documents.get()
+    client.post(reverse("evaluation:titles_document", args=[year.pk, document.pk]), {
+        "title": "实施方案（修订）", "number": "县职改〔2027〕3号", "date": "2027-03-05",
+        "text": "正文", "published": ""})
+    document.refresh_from_db()
+    assert (document.title, document.published) == ("实施方案（修订）", False)
+    assert document.history.count() == 2
+    page = client.get(reverse("evaluation:titles_summary", args=[year.pk, person.pk]))
+    assert person.staff.name in page.content.decode()
+    assert person.staff.resident_id not in page.context["form"]["text"].value()
+    client.post(reverse("evaluation:titles_summary", args=[year.pk, person.pk]),
+                {"text": "主要业绩", "published": "on"})
+    assert person.public_summary.published
+    client.post(reverse("evaluation:titles_publication", args=[year.pk]),
+                {"quotas": "on", "method": "", "results": ""})
+    assert year.publication.quotas and not year.publication.results

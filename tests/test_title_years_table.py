@@ -22,7 +22,7 @@ county = titles_world.county
 county_user = titles_world.county_user
 year = titles_world.year
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ITEM_HEADERS = ["项目编号", "类别", "项目", "单项上限", "类别上限"]
 QUOTA_HEADERS = ["单位", "申报级别", "推荐职数"]

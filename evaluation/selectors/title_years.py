@@ -285,15 +285,22 @@ class PublicSummary:
 
 @dataclass
 class PublicResult:
-    school: str
-    level: str
     rank: int
     name: str
     q: Decimal
     lesson: Decimal
     total: Decimal
     recommended: str
+
+
+@dataclass
+class PublicRanking:
+    """One unit and level's published ranking."""
+
+    school: str
+    level: str
     valid: bool
+    rows: list[PublicResult]
 
 
 @dataclass
@@ -305,7 +312,7 @@ class PublicYear:
     groups: list
     table: TitleTable | None
     summaries: list[PublicSummary]
-    results: list[PublicResult]
+    results: list[PublicRanking]
     objections: list
     decision: object | None
 
@@ -327,11 +334,11 @@ def public_year(year: TitleYear) -> PublicYear:
     results = []
     if publication.results:
         for ranking in title_selectors.rankings(year):
-            for row in ranking.rows:
-                results.append(PublicResult(
-                    ranking.quota.school.name, ranking.quota.level, row.rank,
-                    row.candidate.staff.name, row.q, row.lesson, row.total, row.recommended,
-                    ranking.valid))
+            if ranking.rows:
+                results.append(PublicRanking(
+                    ranking.quota.school.name, ranking.quota.level, ranking.valid,
+                    [PublicResult(row.rank, row.candidate.staff.name, row.q, row.lesson,
+                                  row.total, row.recommended) for row in ranking.rows]))
     objections = list(TitlePublicObjection.objects.filter(year=year, published=True)
                       .exclude(answer="").order_by("-submitted_at")[:100])
     decision = getattr(year, "final_decision", None) if year.state == YearState.CLOSED \

@@ -435,6 +435,8 @@ def extra_page(request, pk, extra_pk):
     return render(request, T + "extra.html", {
         "year": year, "extra": extra, "form": form,
         "allocated": sum(places for _q, places in lines), "history": history_of(extra),
+        "allocation_history": [(a.quota.school.name, history_of(a, limit=10))
+                               for a in extra.allocations.select_related("quota__school")],
         "closed": _closed(year)})
 
 
