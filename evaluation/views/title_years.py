@@ -34,6 +34,7 @@ from evaluation.selectors import title_years as selectors
 from evaluation.services import title_years as services
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.login_throttle import client_address
 
 T = "evaluation/title_years/"
 
@@ -667,7 +668,7 @@ def public_objection(request, pk):
         services.objection_submit(year=year, text=form.cleaned_data["text"],
                                   name=form.cleaned_data["name"],
                                   contact=form.cleaned_data["contact"],
-                                  address=request.META.get("REMOTE_ADDR", ""))
+                                  address=client_address(request) or "")
     except ValidationError as exc:
         _error(request, exc)
         return _public(request, year, form, status=429 if not _closed(year) else 400)
