@@ -39,7 +39,9 @@ class YearForm(SharesForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     field_order = ["county", "year", "quantitative_share", "lesson_share"]
 
-    def __init__(self, *args, counties, **kwargs):
+    def __init__(self, *args, counties, this_year: int, **kwargs):
+        kwargs.setdefault("initial", {"year": this_year, "quantitative_share": Decimal("0.70"),
+                                      "lesson_share": Decimal("0.30")})
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
         if counties.count() == 1:
@@ -112,7 +114,7 @@ class SummaryForm(forms.Form):
     text = forms.CharField(label=_("Main materials"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("What the public page shows: never the resident ID."))
-    published = forms.BooleanField(label=_("Published"), required=False)
+    published = forms.BooleanField(label=_("On the public page"), required=False)
 
 
 class PublicationForm(forms.Form):

@@ -140,7 +140,7 @@ class TitleDocument(models.Model):
     number = models.CharField(_("document number"), max_length=100, blank=True)
     date = models.DateField(_("date of the document"))
     text = models.TextField(_("text"), max_length=20000, blank=True)
-    published = models.BooleanField(_("published"), default=False)
+    published = models.BooleanField(_("on the public page"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -160,7 +160,7 @@ class TitleSummary(models.Model):
                                      related_name="public_summary",
                                      verbose_name=_("title candidate"))
     text = models.TextField(_("main materials"), max_length=5000)
-    published = models.BooleanField(_("published"), default=False)
+    published = models.BooleanField(_("on the public page"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -208,7 +208,7 @@ class TitlePublicObjection(models.Model):
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    published = models.BooleanField(_("published"), default=False)
+    published = models.BooleanField(_("on the public page"), default=False)
     history = HistoricalRecords(excluded_fields=["client_key"])
 
     class Meta:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -70,7 +71,8 @@ def years(request):
     counties = access.title_counties_list(request.user)
     if not counties.exists():
         raise PermissionDenied
-    form = forms.YearForm(request.POST or None, counties=counties)
+    form = forms.YearForm(request.POST or None, counties=counties,
+                          this_year=timezone.localdate().year)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -477,7 +479,7 @@ def documents_export(request, pk):
     rows = [[d.title, d.number, d.date, _("yes") if d.published else _("no"), d.text]
             for d in selectors.documents_of(year)]
     return _xlsx(_("Policy documents"), [_("Title"), _("Document number"), _("Date"),
-                                         _("Published"), _("Text")], rows,
+                                         _("On the public page"), _("Text")], rows,
                  f"{year.year}职评政策.xlsx", "title-documents.xlsx")
 
 
@@ -506,7 +508,7 @@ def summaries_export(request, pk):
                      candidate.current_title, summary.text if summary else "",
                      _("yes") if summary and summary.published else _("no")])
     return _xlsx(_("Main materials"), ["单位", "申报级别", "姓名", _("Current title"),
-                                       _("Main materials"), _("Published")], rows,
+                                       _("Main materials"), _("On the public page")], rows,
                  f"{year.year}主要评审材料.xlsx", "title-materials.xlsx")
 
 
@@ -585,7 +587,7 @@ def objections_export(request, pk):
             for o in selectors.objections_of(year, page=1).paginator.object_list]
     return _xlsx(_("Objections"), [_("Submitted at"), _("Name"), _("Contact"), _("Objection"),
                                    _("Answer"), _("Answered by"), _("Answered at"),
-                                   _("Published")], rows,
+                                   _("On the public page")], rows,
                  f"{year.year}职评异议.xlsx", "title-objections.xlsx")
 
 
