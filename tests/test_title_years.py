@@ -158,9 +158,14 @@ def test_the_quota_pages_edit_and_export(county_user, year, school, login, engli
 
 def test_ratios_and_compute_from_the_page(county_user, year, school, login, english_pages):
     staff(school, 10, "二级教师")
-    page = login(county_user).post(reverse("evaluation:titles_quotas_ratios", args=[year.pk]),
-                                   {"ratio_0": "0.3", "ratio_1": "0.1", "compute": "1"},
-                                   follow=True)
+    client = login(county_user)
+    url = reverse("evaluation:titles_quotas_ratios", args=[year.pk])
+    page = client.post(url, {"ratio_0": "0.3", "ratio_1": "0.1", "compute": "1"})
+    body = page.content.decode()
+    assert "Computing will create or change 2 quotas" in body  # asked first
+    assert 'name="confirmed"' in body and not TitleQuota.objects.exists()
+    page = client.post(url, {"ratio_0": "0.3", "ratio_1": "0.1", "compute": "1",
+                             "confirmed": "1"}, follow=True)
     assert "Quotas computed" in page.content.decode()
     assert TitleQuota.objects.get(year=year, school=school, level=TitleLevel.FIRST).posts == 3
 

@@ -510,12 +510,12 @@ def extra_allocated(year: TitleYear) -> dict[int, int]:
 
 
 @transaction.atomic
-def quotas_compute(*, by, year: TitleYear) -> int:
+def quotas_compute(*, by, year: TitleYear, dry_run: bool = False) -> int:
     """Every unit of the county, at every level with a ratio: the post quota is
     floor(staff × ratio), the recommendation quota 1:1 (one place per vacant post: posts
     minus the staff holding the level, never below 0) plus the extra places allocated to
-    it. Quotas edited by hand are computed again (the page says so). Returns the quotas
-    created or changed."""
+    it. Quotas edited by hand are computed again (the page asks to confirm first, with
+    the count a ``dry_run`` gives). Returns the quotas created or changed."""
     locked = _locked_year(by, year)
     ratios = {r.level: r.ratio for r in TitleRatio.objects.filter(year=locked,
                                                                   ratio__isnull=False)}
@@ -541,6 +541,8 @@ def quotas_compute(*, by, year: TitleYear) -> int:
             elif (quota.posts, quota.recommended) != (posts, recommended):
                 quota.posts, quota.recommended = posts, recommended
                 changed.append(quota)
+    if dry_run:
+        return len(new) + len(changed)
     now = timezone.now()
     if new:
         bulk_create_with_history(new, TitleQuota, batch_size=500, default_user=by,

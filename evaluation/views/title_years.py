@@ -320,6 +320,11 @@ def quotas_ratios(request, pk):
         return redirect("evaluation:titles_quotas", pk=year.pk)
     try:
         n = services.ratios_set(by=request.user, year=year, ratios=form.ratios())
+        if "compute" in request.POST and "confirmed" not in request.POST:
+            pending = services.quotas_compute(by=request.user, year=year, dry_run=True)
+            return render(request, T + "quotas_compute.html", {
+                "year": year, "form": form, "pending": pending,
+                "quotas": selectors.quotas_of(year).count()})
         if "compute" in request.POST:
             computed = services.quotas_compute(by=request.user, year=year)
             messages.success(request, ngettext(
