@@ -368,3 +368,8 @@ def test_documents_materials_and_publication_pages_keep_history(
     client.post(reverse("evaluation:titles_publication", args=[year.pk]),
                 {"quotas": "on", "method": "", "results": ""})
     assert year.publication.quotas and not year.publication.results
+
+
+def test_the_home_card_is_the_county_offices_only(year, office_user, teacher_user, login):
+    for user in (office_user, teacher_user):
+        assert 'id="title-years-home"' not in login(user).get("/").content.decode()

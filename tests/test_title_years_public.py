@@ -139,3 +139,15 @@ def test_bounded_queries_on_the_public_page_with_hundreds_of_candidates(
     with django_assert_max_num_queries(20):
         page = public(client, year)
     assert page.status_code == 200
+
+
+def test_after_the_final_decision_the_public_page_shows_it_and_takes_no_objection(
+        client, county_user, year, world):
+    services.year_close(by=county_user, year=year, document_number="县职评〔2027〕1号",
+                        reason="同意各单位推荐结果")
+    body = public(client, year).content.decode()
+    assert "县职评〔2027〕1号" in body and 'id="objection-form"' not in body
+    page = client.post(reverse("evaluation:titles_public_objection", args=[year.pk]),
+                       {"text": "迟到的异议"})
+    assert page.status_code == 400
+    assert not TitlePublicObjection.objects.exists()

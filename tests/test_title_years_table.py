@@ -210,3 +210,10 @@ def test_the_table_page_shows_groups_caps_and_old_versions(
     assert "教学质量奖" in old.content.decode() and "at most 30.00 points" in old.content.decode()
     assert client.get(reverse("evaluation:titles_table", args=[year.pk]) + "?version=9"
                       ).status_code == 404
+
+
+def test_a_closed_year_takes_no_table(tmp_path, county_user, year):
+    services.year_close(by=county_user, year=year, document_number="x", reason="")
+    code, _out, err = run(tmp_path, year.year, workbook())
+    assert code == 1 and "closed this year" in err
+    assert not TitleTable.objects.exists()
