@@ -64,7 +64,12 @@ def test_a_year_twice_is_refused(county, county_user, year):
 
 def test_the_default_shares_are_seventy_thirty(county, county_user, login):
     page = login(county_user).get(reverse("evaluation:titles"))
-    assert 'value="0.70"' in page.content.decode() or page.context["form"]["quantitative_share"]
+    form = page.context["form"]
+    assert (form["quantitative_share"].value(), form["lesson_share"].value()) == (
+        D("0.70"), D("0.30"))
+    created = services.year_create(by=county_user, county=county, year=2031,
+                                   quantitative_share=D("0.70"), lesson_share=D("0.30"))
+    assert created.is_open
 
 
 # ---- quotas -------------------------------------------------------------------------------
