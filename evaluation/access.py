@@ -623,3 +623,35 @@ def may_record_unit_evaluation(user, candidate) -> bool:
 def may_run_title_committee(user, year) -> bool:
     """Steps 2 and 3 of an exceptional review: the county committee (county office)."""
     return is_county_office_of(user, year.county_id)
+
+
+# ---- title_years: the county office's year, table, quotas, public page ----------------
+# The county office edits; the table is read by everyone taking part in the year (and by
+# anyone once the county publishes it); the public page needs no login.
+
+
+def title_counties_list(user) -> QuerySet[County]:
+    """The counties this login runs the title evaluation of, by name."""
+    return County.objects.filter(pk__in=title_counties(user)).order_by("name")
+
+
+def title_year_public(year_pk) -> TitleYear:
+    """Any year by id, for its public page (which shows only what is published)."""
+    return _title_year(year_pk)
+
+
+def title_quota_of_county(user, year: TitleYear, quota_pk):
+    """A quota of a year this login runs (the year already checked): 404 elsewhere."""
+    if not is_county_office_of(user, year.county_id):
+        raise PermissionDenied
+    return get_object_or_404(TitleQuota.objects.select_related("school", "year"),
+                             pk=parse_id(quota_pk), year=year)
+
+
+def title_part_of_year(user, year: TitleYear, model, pk, *, related=(), year_path="year"):
+    """A record of a year this login runs (an extra quota, a document, an objection, an
+    import, a candidate's published materials): 404 for another year's."""
+    if not is_county_office_of(user, year.county_id):
+        raise PermissionDenied
+    return get_object_or_404(model.objects.select_related(*related), pk=parse_id(pk),
+                             **{year_path: year})

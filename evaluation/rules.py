@@ -795,3 +795,75 @@ def exceptional_step_refusal(step: int, done: int, *, year_open: bool = True) ->
     if step < done:
         return _("A later step is recorded already: this step can no longer change.")
     return None
+
+
+# ---- title_years: the year, its table, quotas, public page, final decision ---------------
+
+TITLE_ITEMS_SHEET = "评分细则"
+TITLE_QUOTAS_SHEET = "职数"
+TITLE_ITEM_COLUMNS = {"code": "项目编号", "group": "类别", "text": "项目", "item_cap": "单项上限",
+                      "group_cap": "类别上限"}
+TITLE_ITEM_REQUIRED = ("code", "group", "text", "item_cap")
+TITLE_QUOTA_COLUMNS = {"school": "单位", "level": "申报级别", "recommended": "推荐职数"}
+TITLE_ITEM_MAX_ROWS = 500  # a city table has tens of items
+TITLE_QUOTA_MAX_ROWS = 3000  # a county's units × three levels
+TITLE_CAP_MAX = Decimal("99999.99")  # the model's seven digits, two decimals
+TITLE_QUOTA_MAX = 10000
+TITLE_ERROR_HEADER = "错误"
+# The public objection form's abuse limit: this many objections an hour from one sender
+# (a salted hash of the client address), and this many a day for the whole year.
+TITLE_OBJECTIONS_PER_HOUR = 3
+TITLE_OBJECTIONS_PER_DAY = 200
+TITLE_OBJECTION_MAX = 2000
+
+
+def title_shares_refusal(quantitative, lesson) -> str | None:
+    """A year's two shares: each from 0 to 1, adding up to exactly 1."""
+    if quantitative is None or lesson is None:
+        return _("Give both shares.")
+    if not (0 <= quantitative <= 1 and 0 <= lesson <= 1) or quantitative + lesson != 1:
+        return _("The two shares must each be from 0 to 1 and add up to 1.")
+    return None
+
+
+def title_table_replace_refusal(scores_exist: bool) -> str | None:
+    """A year's table is replaced (a new version) only while no score is entered."""
+    if scores_exist:
+        return _("Scores have been entered for this year: its scoring table can no longer be "
+                 "replaced.")
+    return None
+
+
+def title_extra_allocation_refusal(granted: int, allocated: int) -> str | None:
+    """The places allocated from an extra quota never add up to more than it granted."""
+    if allocated > granted:
+        return _("%(allocated)d places allocated, but the extra quota grants only "
+                 "%(granted)d.") % {"allocated": allocated, "granted": granted}
+    return None
+
+
+def title_recommended_after_extra_refusal(recommended: int, extra: int) -> str | None:
+    """A unit's recommendation quota holds at least the extra places allocated to it."""
+    if recommended < extra:
+        return _("This unit holds %(extra)d places of extra quotas: its recommendation quota "
+                 "cannot be less.") % {"extra": extra}
+    return None
+
+
+def title_posts(staff_count: int, ratio) -> int:
+    """A unit's post quota at a level: floor(staff count × the level's ratio)."""
+    return int((Decimal(staff_count) * ratio).to_integral_value(rounding="ROUND_FLOOR"))
+
+
+def title_one_to_one(posts: int, held: int) -> int:
+    """The differential recommendation quota allocated 1:1: one place per vacant post."""
+    return max(posts - held, 0)
+
+
+def title_objection_limit_refusal(from_sender_last_hour: int, year_last_day: int
+                                  ) -> str | None:
+    if (from_sender_last_hour >= TITLE_OBJECTIONS_PER_HOUR
+            or year_last_day >= TITLE_OBJECTIONS_PER_DAY):
+        return _("Too many objections have been sent just now; please try again later or "
+                 "write to the county office.")
+    return None

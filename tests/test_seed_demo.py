@@ -24,6 +24,7 @@ USERNAMES = [
     "liaison",
     *(f"principal{i:02d}" for i in range(1, 12)),
     *(f"teacher{i:02d}" for i in range(1, 6)),
+    "county",  # the county office (the title evaluation, R12)
 ]
 
 

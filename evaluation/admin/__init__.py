@@ -10,4 +10,5 @@ from . import (  # noqa: F401
     researchers,
     title_candidates,
     title_review,
+    title_years,
 )

@@ -10,6 +10,8 @@
   acknowledgements, shared by the title parts; each title part adds its own module.
 - ``qualifications``: teacher-qualification certification (R13): applications and their
   three checks.
+- ``title_years``: the county office's year around the table: ratios, extra quotas, policy
+  documents, published materials and results, public objections, the final decision.
 - ``title_review``: the public scoring's objections and the changes their answers made;
   the exceptional (破格) candidates' review by the county committee.
 
@@ -74,6 +76,17 @@ from .title_review import (
     ReviewStep,
     TitleObjection,
     TitleScoreChange,
+)
+from .title_years import (
+    TitleDocument,
+    TitleExtraAllocation,
+    TitleExtraQuota,
+    TitleFinalDecision,
+    TitlePublication,
+    TitlePublicObjection,
+    TitleRatio,
+    TitleSummary,
+    TitleTableImport,
 )
 from .titles import (
     CandidateState,
@@ -149,4 +162,13 @@ __all__ = [
     "ReviewStep",
     "TitleObjection",
     "TitleScoreChange",
+    "TitleDocument",
+    "TitleExtraAllocation",
+    "TitleExtraQuota",
+    "TitleFinalDecision",
+    "TitlePublication",
+    "TitlePublicObjection",
+    "TitleRatio",
+    "TitleSummary",
+    "TitleTableImport",
 ]

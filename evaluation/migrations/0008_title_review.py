@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0008_title_candidates'),
+        ('evaluation', '0007_title_candidates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

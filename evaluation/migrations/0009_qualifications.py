@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0009_title_review'),
+        ('evaluation', '0008_title_review'),
         ('schools', '0005_assignments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
