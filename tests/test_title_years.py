@@ -378,3 +378,19 @@ def test_documents_materials_and_publication_pages_keep_history(
 def test_the_home_card_is_the_county_offices_only(year, office_user, teacher_user, login):
     for user in (office_user, teacher_user):
         assert 'id="title-years-home"' not in login(user).get("/").content.decode()
+
+
+def test_the_year_dashboard_leads_to_every_part_of_the_year(
+        county_user, year, school, login, english_pages):
+    """The county office finds the candidates', scoring and review pages from the year."""
+    table(year)
+    quota(year, school)
+    client = login(county_user)
+    page = client.get(reverse("evaluation:titles_year", args=[year.pk]))
+    text = page.content.decode()
+    names = ["title_eligibility", "title_units", "title_import", "title_rankings",
+             "title_acknowledgements", "title_objections", "title_exceptional_home"]
+    for name in names:
+        url = reverse(f"evaluation:{name}", args=[year.pk])
+        assert f'href="{url}"' in text, name
+        assert client.get(url, follow=True).status_code == 200, name
