@@ -860,3 +860,21 @@ def test_plan_revise_keeps_the_settings_it_is_not_given(office_user, drafted):
 
     assert (third.max_applications, third.teaching_load_threshold,
             third.training_pass_mark) == (5, 10, 70)
+
+
+def test_the_office_finds_step_3s_pages_from_the_dashboard(login, office_user, cycle):
+    """Phases 8–10 link to the pages issues 11 and 12 built (they said "pages to come")."""
+    text = login(office_user).get(url("dashboard", cycle)).text
+    township = cycle.township_id
+    for number, targets in {
+            8: [reverse("attendance:contracts", args=[cycle.pk])],
+            9: [reverse("attendance:month_now", args=[township]),
+                reverse("attendance:leave_authority", args=[township])],
+            10: [reverse("evaluation:exams_office", args=[township]),
+                 reverse("evaluation:letters_home", args=[township]),
+                 reverse("evaluation:ballots_office", args=[township]),
+                 reverse("evaluation:rec_lists", args=[township])]}.items():
+        row = re.search(rf'<tr id="phase-{number}">.*?</tr>', text, re.S).group(0)
+        for target in targets:
+            assert f'href="{target}"' in row, (number, target)
+    assert "Pages to come" not in text

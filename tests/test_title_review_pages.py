@@ -87,6 +87,16 @@ def test_a_candidate_sees_the_unit_and_levels_scores_by_name_only(world, login):
     assert "Not valid yet" in page
 
 
+def test_a_candidate_sees_the_exact_total_never_rounded(world, login):
+    """T = 0.7 × Q + 0.3 × L may have three decimals or more: shown as it is, so two
+    candidates ranked apart never look equal (spec: never rounded before comparing)."""
+    first = world["first"]
+    title_services.lesson_set(by=first.staff.user, candidate=first, score=D("90.25"))
+    page = text_of(login(first.staff.user).get(scoring_url(first)))
+    assert str(D("0.7") * 22 + D("0.3") * D("90.25")) == "42.475"
+    assert "42.475" in page and "42.48" not in page
+
+
 def test_the_candidates_page_speaks_chinese(world, login, settings):
     client = login(world["first"].staff.user)
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)

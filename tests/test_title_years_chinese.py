@@ -12,8 +12,8 @@ from evaluation.services import title_years as services
 
 from . import titles_world
 from .page_text import english_words
-from .test_title_years_table import workbook
 from .titles_world import candidate, quota, scores, table
+from .titles_world import table_workbook as workbook
 
 county = titles_world.county
 county_user = titles_world.county_user

@@ -16,27 +16,14 @@ from staffing import workbook as wb
 
 from . import titles_world
 from .factories import CountyFactory, TownshipFactory
-from .titles_world import candidate, scores
+from .titles_world import QUOTA_HEADERS, candidate, scores
+from .titles_world import table_workbook as workbook
 
 county = titles_world.county
 county_user = titles_world.county_user
 year = titles_world.year
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-ITEM_HEADERS = ["项目编号", "类别", "项目", "单项上限", "类别上限"]
-QUOTA_HEADERS = ["单位", "申报级别", "推荐职数"]
-GOOD_ITEMS = [["A1", "师德", "师德考核优秀", 10, None],
-              ["B1", "教学业绩", "教学质量奖", 20, 30],
-              ["B2", "教学业绩", "公开课", "12.5", "30"]]
-
-
-def workbook(items=GOOD_ITEMS, quotas=(), *, sheets=None):
-    specs = [wb.SheetSpec("评分细则", ITEM_HEADERS, items),
-             wb.SheetSpec("职数", QUOTA_HEADERS, list(quotas))]
-    if sheets is not None:
-        specs = [s for s in specs if s.name in sheets]
-    return wb.workbook_bytes(specs)
 
 
 def run(tmp_path, year_number, data, *args):

@@ -18,6 +18,7 @@ from evaluation.models import (
     TitleYear,
 )
 from schools.models import Role
+from staffing import workbook as wb
 
 from .factories import StaffFactory, UserFactory, membership
 
@@ -105,3 +106,19 @@ def acknowledge(candidates, group, by=None):
     TitleAcknowledgement.objects.bulk_create(
         TitleAcknowledgement(candidate=c, revision=group.revision,
                              acknowledged_by=by or c.staff.user) for c in candidates)
+
+
+# The scoring-table workbook of import_title_table (sheets 评分细则 and 职数).
+ITEM_HEADERS = ["项目编号", "类别", "项目", "单项上限", "类别上限"]
+QUOTA_HEADERS = ["单位", "申报级别", "推荐职数"]
+GOOD_ITEMS = [["A1", "师德", "师德考核优秀", 10, None],
+              ["B1", "教学业绩", "教学质量奖", 20, 30],
+              ["B2", "教学业绩", "公开课", "12.5", "30"]]
+
+
+def table_workbook(items=GOOD_ITEMS, quotas=(), *, sheets=None):
+    specs = [wb.SheetSpec("评分细则", ITEM_HEADERS, items),
+             wb.SheetSpec("职数", QUOTA_HEADERS, list(quotas))]
+    if sheets is not None:
+        specs = [s for s in specs if s.name in sheets]
+    return wb.workbook_bytes(specs)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from evaluation import rules
 from evaluation.models import TitleLevel, TitleQuota, TitleYear
 from evaluation.services import title_years as services
+from schools.management.commands.seed_demo import DemoLogin, demo_password_hash
 from schools.models import Role, Township
 from schools.services import login_ensure, membership_grant
 from staffing import workbook as wb
@@ -61,8 +62,6 @@ def _table_workbook(quotas: list[TitleQuota]) -> bytes:
 
 
 def seed(township: Township) -> list:
-    from schools.management.commands.seed_demo import DemoLogin, demo_password_hash
-
     user = login_ensure(username=USERNAME, password=demo_password_hash())
     membership_grant(user=user, role=Role.COUNTY_OFFICE, county=township.county)
     logins = [DemoLogin(USERNAME, Role.COUNTY_OFFICE.label, township.county.name)]
