@@ -35,11 +35,13 @@ def test_every_role_sees_each_phase_under_its_step(request, login, cycle, who):
     assert 'id="phase-10"' in page
 
 
-def test_the_office_sees_step_3_with_its_pages_to_come(login, office_user, cycle):
+def test_the_office_sees_step_3_with_the_links_to_its_pages(login, office_user, cycle):
     page = text(login(office_user).get(url("dashboard", cycle)))
 
     row = page.split('id="phase-8"')[1].split("</tr>")[0]
-    assert 'data-label="步骤">3</td>' in row and "页面待开放" in row
+    assert 'data-label="步骤">3</td>' in row
+    assert f'href="/attendance/cycle/{cycle.pk}/contracts/"' in row
+    assert "页面待开放" not in page
     assert 'data-label="步骤">2</td>' in page.split('id="phase-6"')[1].split("</tr>")[0]
 
 
