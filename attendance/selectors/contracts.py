@@ -18,6 +18,7 @@ from recruitment.phases import CONTRACTS, UNHIRED
 from recruitment.selectors import common as recruitment_common
 from schools.models import School, Township
 from staffing import pdf
+from staffing.history import display_name
 from staffing.workbook import SheetSpec
 
 PER_PAGE = 50
@@ -204,18 +205,12 @@ def contracts_sheet(contracts: QuerySet[Contract], today: date) -> SheetSpec:
                  contract.term_start, contract.term_end, contract.filing_deadline]
         office_filed = False
         for copy in copies_in_order(contract):
-            cells += [_moment(copy.signed_at), _user_name(copy.signed_by),
-                      _moment(copy.filed_at), _user_name(copy.filed_by)]
+            cells += [_moment(copy.signed_at), display_name(copy.signed_by),
+                      _moment(copy.filed_at), display_name(copy.filed_by)]
             office_filed |= copy.kind == CopyKind.OFFICE and copy.filed_at is not None
         cells.append("是" if not office_filed and contract.filing_deadline < today else "")
         rows.append(cells)
     return SheetSpec(SHEET, COLUMNS, rows)
-
-
-def _user_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # ---- the PDF -------------------------------------------------------------------------------------

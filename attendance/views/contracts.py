@@ -25,15 +25,12 @@ from staffing import pdf
 from staffing import workbook as wb
 from staffing.history import history_of
 from staffing.ids import optional_id, parse_id
+from staffing.refusals import refused
 
 
 def _cycle(request, pk):
     cycle = recruitment_access.cycle_get(request.user, pk)
     return cycle, access.is_contracts_office(request.user, cycle)
-
-
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 @login_required
@@ -109,7 +106,7 @@ def draw_up(request, pk):
         made = contract_services.contracts_draw_up(by=request.user, cycle=cycle,
                                                    schools=schools)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc, capitalised=False)
     else:
         if made:
             messages.success(request, ngettext("%(n)d contract drawn up.",
@@ -159,7 +156,7 @@ def school_mark(request, pk, school_pk):
             by=request.user, contracts=contracts, kinds=form.cleaned_data["kinds"],
             action=form.cleaned_data["action"], office=office)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc, capitalised=False)
         return redirect(back)
     if form.cleaned_data["action"] == contract_services.SIGN:
         text = ngettext("%(n)d copy recorded as signed.", "%(n)d copies recorded as signed.",

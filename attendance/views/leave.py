@@ -18,10 +18,7 @@ from attendance.forms import leave as leave_forms
 from attendance.models import Approver, LeaveAuthority
 from attendance.selectors import leave as leave_selectors
 from attendance.services import leave as leave_services
-
-
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
+from staffing.refusals import refused
 
 
 def _mine(request, staff, form, status=200):
@@ -72,7 +69,7 @@ def leave_cancel(request, pk):
         try:
             leave_services.leave_cancel(by=request.user, leave=leave)
         except ValidationError as exc:
-            _refused(request, exc)
+            refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your leave from %(start)s to %(end)s is cancelled.")
                              % {"start": leave.start_date, "end": leave.end_date})

@@ -26,6 +26,7 @@ from staffing import pdf
 from staffing import workbook as wb
 from staffing.history import history_of
 from staffing.ids import optional_id
+from staffing.refusals import refused
 
 YEARS = range(2000, 2101)
 
@@ -34,10 +35,6 @@ def _year(year: int) -> int:
     if year not in YEARS:
         raise Http404("Not a school year.")
     return year
-
-
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _office_letter(request, letter_pk) -> Letter:
@@ -252,7 +249,7 @@ def _office_action(request, letter_pk, service, done: str):
     try:
         service(by=request.user, letter=letter)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc, capitalised=False)
     else:
         messages.success(request, done)
     return redirect("evaluation:letter", letter.pk)
@@ -308,7 +305,7 @@ def sign(request, letter_pk):
         try:
             letter_services.letter_sign(by=request.user, letter=letter)
         except ValidationError as exc:
-            _refused(request, exc)
+            refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("You signed the letter."))
         return redirect("evaluation:letter", letter.pk)
@@ -330,7 +327,7 @@ def refuse(request, letter_pk):
                 letter_services.letter_refuse(by=request.user, letter=letter,
                                               reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _refused(request, exc)
+                refused(request, exc, capitalised=False)
                 return redirect("evaluation:letter", letter.pk)
             messages.warning(request, _("You refused to sign the letter. This is recorded as "
                                         "your resignation and reported to the office."))

@@ -31,14 +31,11 @@ from evaluation.services import title_review as services
 from schools import access as school_access
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.refusals import refused
 
 LEVEL_SLUGS = {"first": TitleLevel.FIRST, "senior": TitleLevel.SENIOR,
                "full": TitleLevel.FULL_SENIOR}
 SLUG_OF = {level: slug for slug, level in LEVEL_SLUGS.items()}
-
-
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _unit_year(request, year_pk) -> tuple[TitleYear, list[int]]:
@@ -90,7 +87,7 @@ def acknowledge(request, candidate_pk):
         _ack, created = services.acknowledgement_give(
             by=request.user, candidate=candidate, seen_revision=form.cleaned_data["revision"])
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc, capitalised=False)
     else:
         messages.success(request, _("You acknowledged the scores of your competitors.")
                          if created else _("You had acknowledged these scores already."))
@@ -181,7 +178,7 @@ def objection_page(request, objection_pk):
                             for choice, value in form.changed_scores()])
         except ValidationError as exc:
             if not objection.is_open:
-                _refused(request, exc)
+                refused(request, exc, capitalised=False)
                 return redirect("evaluation:title_objection", objection.pk)
             form.add_error(None, exc)
         else:
@@ -394,7 +391,7 @@ def review_final(request, candidate_pk):
                        passed=form.cleaned_data["outcome"] == "passed",
                        note=form.cleaned_data["note"])
     if error is not None:
-        _refused(request, error)
+        refused(request, error, capitalised=False)
     return redirect("evaluation:title_review", candidate.pk)
 
 

@@ -27,6 +27,7 @@ from recruitment.services import allocation as allocation_services
 from recruitment.views import common as common_views
 from staffing.history import history_of
 from staffing.ids import optional_id
+from staffing.refusals import refused
 
 
 @login_required
@@ -43,7 +44,7 @@ def allocation(request, pk):
             run = allocation_services.allocation_preview(
                 by=user, cycle=cycle, own_staff_first=form.cleaned_data["own_staff_first"])
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
             return redirect("recruitment:allocation", pk=cycle.pk)
         placed = sum(1 for post in run.result["assignment"].values() if post)
         messages.success(request, _(
@@ -103,7 +104,7 @@ def allocation_send(request, pk, run_pk):
     try:
         sent = allocation_services.allocation_send(by=request.user, run=run)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, ngettext(
             "%(n)d proposal sent to %(schools)d school(s); each confirms or declines.",
@@ -180,7 +181,7 @@ def proposal_decide(request, pk, proposal_pk):
             allocation_services.proposal_decide(by=user, proposal=item, confirm=form.confirmed,
                                       reason=form.cleaned_data["reason"].strip())
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             values = {"name": item.staff.name, "n": item.post.number,
                       "school": item.post.school.name}
@@ -228,7 +229,7 @@ def dispatch_pair(request, pk):
     try:
         allocation_services.dispatch_propose(by=request.user, cycle=cycle, staff=staff, post=post)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("%(name)s is proposed for post %(n)d at %(school)s; the "
                                     "school confirms or declines.")

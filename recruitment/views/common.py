@@ -4,10 +4,8 @@ the Step-2 pages' navigation context."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.text import capfirst
 
 from recruitment import access
 from recruitment.forms import unhired as unhired_forms
@@ -37,13 +35,6 @@ def back_to(name: str, cycle, request, anchor: str = "") -> str:
     page = request.POST.get("page", "")
     query = f"?page={page}" if page.isdigit() else ""
     return f"{url}{query}{anchor}"
-
-
-def refused(request, exc: ValidationError, *, capitalised: bool = True) -> None:
-    """A service's refusal as one message; workflow's reasons start in lower case ("phase 3
-    … has not opened yet."), so each is capitalised, except on the cycle's own pages
-    (``capitalised=False``), which have always shown them as they are."""
-    messages.error(request, " ".join(capfirst(m) if capitalised else m for m in exc.messages))
 
 
 def form_refused(request, form, fallback: str | None = None) -> None:

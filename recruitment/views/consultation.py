@@ -26,6 +26,7 @@ from recruitment.services import consultation as consultation_services
 from recruitment.views import common as common_views
 from schools.models import School
 from staffing.ids import optional_id, parse_id
+from staffing.refusals import refused
 
 from .. import workflow
 from ..models import Ballot, Vote
@@ -64,7 +65,7 @@ def opinions(request, pk):
                     by=user, cycle=cycle, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
-                common_views.refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(
                     request,
@@ -145,7 +146,7 @@ def opinions_report(request, pk):
     try:
         report = consultation_services.opinions_report(by=request.user, cycle=cycle, school=school)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(
             request,
@@ -175,7 +176,7 @@ def opinion_decide(request, pk, opinion_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             message = (_("Opinion of %(name)s adopted.") if form.adopted
                        else _("Opinion of %(name)s declined."))
@@ -232,7 +233,7 @@ def representative_add(request, pk):
     try:
         consultation_services.representative_add(by=request.user, cycle=cycle, staff=staff)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("%(name)s (%(school)s) is now a representative.")
                          % {"name": staff.name, "school": staff.school.name})
@@ -256,7 +257,7 @@ def representative_remove(request, pk, representative_pk):
                 by=request.user, representative=representative
             )
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("%(name)s is no longer a representative.")
                              % {"name": representative.staff.name})
@@ -330,7 +331,7 @@ def vote_cast(request, pk):
         ballot = consultation_services.vote_cast(by=request.user, cycle=cycle,
                                     choice=form.cleaned_data["choice"])
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Your vote has been cast at %(when)s.")
                          % {"when": common_views.when(ballot.cast_at)})
@@ -347,7 +348,7 @@ def vote_close(request, pk):
         try:
             closed = consultation_services.vote_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             if closed.result == Vote.Result.ADOPTED:
                 messages.success(request, _("The vote is closed: revision %(n)d is adopted.")

@@ -32,6 +32,7 @@ from recruitment.views import common as common_views
 from schools import access as school_access
 from staffing import workbook as wb
 from staffing.ids import optional_id
+from staffing.refusals import refused
 
 from .. import workflow
 from ..models import PhaseState
@@ -71,7 +72,7 @@ def cycle_list(request):
                     school_year=form.cleaned_data["school_year"],
                 )
             except ValidationError as exc:
-                common_views.refused(request, exc, capitalised=False)
+                refused(request, exc, capitalised=False)
             else:
                 messages.success(
                     request,
@@ -145,7 +146,7 @@ def _phase_change(request, pk, number, service, success):
     try:
         service(by=request.user, phase=phase)
     except ValidationError as exc:
-        common_views.refused(request, exc, capitalised=False)
+        refused(request, exc, capitalised=False)
     else:
         messages.success(request, success % {"phase": _phase_name(number)})
         if ending:
@@ -179,7 +180,7 @@ def phase_dates(request, pk, number):
         try:
             cycle_services.phase_dates_set(by=request.user, phase=phase, **form.cleaned_data)
         except ValidationError as exc:
-            common_views.refused(request, exc, capitalised=False)
+            refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("The dates of %(phase)s have been changed.")
                              % {"phase": _phase_name(number)})
@@ -203,7 +204,7 @@ def phase_reopen(request, pk, number):
             cycle_services.phase_reopen(by=request.user, phase=phase,
                                         reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            common_views.refused(request, exc, capitalised=False)
+            refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("%(phase)s is open again; the reason is kept in the "
                                         "phase history.") % {"phase": _phase_name(number)})
@@ -291,7 +292,7 @@ def plan_edit(request, pk):
                     # first read above (two clicks racing).
                     latest = plan_selectors.latest_revision_with_schools(cycle)
                 if exc.code != plan_services.PLAN_CHANGED:
-                    common_views.refused(request, exc, capitalised=False)
+                    refused(request, exc, capitalised=False)
                 elif (latest is not None and latest.created_by_id == user.pk
                       and plan_selectors.revision_matches(latest, **values)):
                     # The same form sent twice: the first click saved it.
@@ -299,7 +300,7 @@ def plan_edit(request, pk):
                                   % {"n": latest.number})
                     return redirect("recruitment:plan", pk=cycle.pk)
                 else:
-                    common_views.refused(request, exc, capitalised=False)
+                    refused(request, exc, capitalised=False)
                     messages.warning(request, _(
                         "Your text is kept below. Compare it with revision %(n)d before "
                         "saving again: saving now makes it the next revision."
@@ -413,7 +414,7 @@ def review_comment(request, pk):
             plan_services.review_comment_add(by=user, revision=revision, section=section,
                                         body=form.cleaned_data["body"])
         except ValidationError as exc:
-            common_views.refused(request, exc, capitalised=False)
+            refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your comment has been saved. The office answers it "
                                         "on this page."))
@@ -435,7 +436,7 @@ def review_answer(request, pk, comment_pk):
             plan_services.review_comment_answer(by=user, comment=comment, adopted=form.adopted,
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            common_views.refused(request, exc, capitalised=False)
+            refused(request, exc, capitalised=False)
         else:
             messages.success(request, _("Your answer to the comment on “%(section)s” has been "
                                         "saved.") % {"section": comment.section_title})

@@ -31,6 +31,7 @@ from schools import access as school_access
 from schools import services as school_services
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.refusals import refused
 
 from ..models import PostKind
 
@@ -110,7 +111,7 @@ def post_detail(request, pk, post_pk):
                 posts_services.post_save(by=user, cycle=cycle, school=post.school,
                                     fields=form.fields_value(), post=post)
             except ValidationError as exc:
-                common_views.refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, _("Post %(n)d of %(school)s has been saved.")
                                  % {"n": form.cleaned_data["number"],
@@ -145,7 +146,7 @@ def post_delete(request, pk, post_pk):
     try:
         posts_services.post_delete(by=user, cycle=cycle, post=post)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
         return redirect("recruitment:post_detail", pk=cycle.pk, post_pk=post.pk)
     messages.success(request, _("Post %(n)d of %(school)s has been removed.")
                      % {"n": post.number, "school": post.school.name})
@@ -183,7 +184,7 @@ def school_posts(request, pk, school_pk):
                 post = posts_services.post_save(by=user, cycle=cycle, school=school,
                                            fields=form.fields_value())
             except ValidationError as exc:
-                common_views.refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, _("Post %(n)d of %(school)s has been added.")
                                  % {"n": post.number, "school": school.name})
@@ -259,7 +260,7 @@ def posts_upload(request, pk, school_pk):
         except wb.WorkbookError as exc:
             form.add_error("workbook", str(exc))
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
             return redirect("recruitment:school_posts", pk=cycle.pk, school_pk=school.pk)
         else:
             token = posts_services.posts_upload_keep(cycle=cycle, school=school, data=data,
@@ -318,7 +319,7 @@ def posts_import_confirm(request, pk, school_pk, token):
     try:
         result = posts_services.posts_import(by=user, cycle=cycle, school=school, data=data)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
         return back
     except IntegrityError:
         # A post of the same number was saved at the same moment: nothing was written.
@@ -363,7 +364,7 @@ def posts_publish(request, pk, school_pk):
         try:
             count = posts_services.posts_publish(by=user, cycle=cycle, school=school)
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, ngettext(
                 "%(count)d post of %(school)s published: every staff member of the township "

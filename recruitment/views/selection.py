@@ -39,6 +39,7 @@ from schools import services as school_services
 from schools.models import School
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.refusals import refused
 
 from ..models import CommitteeRole, Decision
 from ..phases import SELECTION
@@ -102,7 +103,7 @@ def first_layer_close(request, pk):
         try:
             selection_services.first_layer_close(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("The centres' layer is closed: the other schools may "
                                         "now confirm their hires."))
@@ -132,7 +133,7 @@ def cadre_decide(request, pk, proposal_pk):
     try:
         selection_services.cadre_decide(by=request.user, proposal=proposal, approve=form.approved)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         if form.approved:
             messages.success(request, _("%(name)s is approved as %(title)s at %(school)s: the "
@@ -154,7 +155,7 @@ def positions_end(request, pk):
         try:
             ended = selection_services.positions_end(by=request.user, cycle=cycle)
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, ngettext(
                 "%(n)d leadership position ended: its holder is not hired at their own unit "
@@ -214,7 +215,7 @@ def committee_add(request, pk, school_pk):
             selection_services.committee_member_add(by=user, cycle=cycle, school=school,
                                            user=member_user, role=role)
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("%(name)s is on the committee as %(role)s.") % {
                 "name": selection_selectors.member_name(member_user),
@@ -237,7 +238,7 @@ def committee_remove(request, pk, school_pk, member_pk):
         try:
             selection_services.committee_member_remove(by=user, member=member)
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("%(name)s is no longer on the committee.")
                              % {"name": name})
@@ -269,7 +270,7 @@ def ranking_record(request, pk, school_pk, post_pk):
                 by=request.user, post=post, staff=staff, rank=form.cleaned_data["rank"],
                 decision=form.cleaned_data["decision"])
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             values = {"name": staff.name, "n": post.number,
                       "decision": ranking.get_decision_display()}
@@ -401,7 +402,7 @@ def hire_confirm(request, pk, school_pk, post_pk):
     try:
         hire = selection_services.hire_confirm(by=request.user, post=post, staff=staff)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         outcome = selection_selectors.hire_outcome(hire)
         values = {"name": staff.name, "n": post.number, "duties": _duty_list(outcome.duties),
@@ -436,7 +437,7 @@ def hire_withdraw(request, pk, school_pk, hire_pk):
                 selection_services.hire_withdraw(by=request.user, hire=hire,
                                                  reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                common_views.refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, _("The hire of %(name)s to post %(n)d is withdrawn: "
                                             "the seat is free and %(name)s is unhired again.")
@@ -510,7 +511,7 @@ def cadre_propose(request, pk, school_pk):
             proposal = selection_services.cadre_propose(by=request.user, cycle=cycle, staff=staff,
                                                title=form.cleaned_data["title"])
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("%(name)s is proposed as %(title)s; the office "
                                         "approves or rejects the proposal.")
@@ -565,7 +566,7 @@ def vice_keep(request, pk, school_pk, position_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("%(name)s passed the assessment and stays one more "
                                         "year as %(title)s.")
@@ -592,7 +593,7 @@ def vice_remove(request, pk, school_pk, position_pk):
                     by=request.user, cycle=cycle, position=position, keep=False,
                     reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                common_views.refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, _(
                     "%(name)s is removed as %(title)s. Post %(n)d, the vacancy, is open to "

@@ -27,6 +27,7 @@ from recruitment.views import common as common_views
 from schools import services as school_services
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.refusals import refused
 
 
 @login_required
@@ -65,7 +66,7 @@ def _staff_action(request, pk, form_class, action, success):
     try:
         action(request.user, cycle, staff, form)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, success % {"name": staff.name})
     return redirect(common_views.back_to("unhired", cycle, request, f"#staff-{staff.pk}"))
@@ -108,7 +109,7 @@ def training_score(request, pk, enrolment_pk):
             unhired_services.training_score(by=request.user, enrolment=enrolment,
                                      score=form.cleaned_data["score"])
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("The test score of %(name)s is recorded: %(score)d.")
                              % {"name": enrolment.staff.name,
@@ -132,7 +133,7 @@ def trainee_assign(request, pk, enrolment_pk):
     try:
         unhired_services.trainee_assign(by=request.user, enrolment=enrolment, post=post)
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
         return redirect(
             common_views.back_to("unhired", cycle, request, f"#staff-{enrolment.staff_id}")
         )
@@ -242,7 +243,7 @@ def scores_upload(request, pk):
         except wb.WorkbookError as exc:
             form.add_error("workbook", str(exc))
         except ValidationError as exc:
-            common_views.refused(request, exc)
+            refused(request, exc)
             return redirect(common_views.back_to("unhired", cycle, request, "#scores"))
         else:
             shown = sorted(result.errors)[:wb.ERRORS_SHOWN]
@@ -264,7 +265,7 @@ def scores_confirm(request, pk):
         changed = unhired_services.scores_confirm(by=request.user, cycle=cycle,
                                                   checked=request.POST.get("checked", ""))
     except ValidationError as exc:
-        common_views.refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, ngettext("%(n)d test score recorded from the sheet.",
                                            "%(n)d test scores recorded from the sheet.",
