@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from evaluation.models import (
     CandidateState,
@@ -278,6 +278,72 @@ def test_the_county_sees_every_unit_and_exports(client_as, county_user, year, th
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def sheet_rows(response, name) -> list[tuple]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(response.content))[name].iter_rows(values_only=True))
+
+
+def test_the_unit_exports_its_declarations_as_filtered(client_as, principal_user, school, year,
+                                                       the_table):
+    good = candidate(year, school=school, state=CandidateState.DECLARED,
+                     title_since=date(2015, 1, 1))
+    short = candidate(year, school=school, state=CandidateState.DECLARED,
+                      title_since=date(2025, 3, 1))
+    client = client_as(principal_user)
+    client.post(reverse("evaluation:title_refuse", args=[short.pk]),
+                {"reason": "任一级教师不满5年"})
+    short.refresh_from_db()
+    url = reverse("evaluation:title_unit_export", args=[year.pk, school.pk])
+    page = page_text(client.get(reverse("evaluation:title_unit", args=[year.pk, school.pk]),
+                                {"state": "refused"}))
+    assert f'href="{url}?state=refused"' in page
+
+    header, *rows = sheet_rows(client.get(url), "职称申报")
+    assert header[:3] == ("单位", "姓名", "申报级别")
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    assert set(by_name) == {good.staff.name, short.staff.name}
+    assert by_name[short.staff.name]["不合格理由"] == "任一级教师不满5年"
+    assert by_name[short.staff.name]["状态"] == short.get_state_display()
+    assert by_name[short.staff.name]["审核人"]  # who refused it
+    assert by_name[good.staff.name]["按规则"] == "合格"
+
+    _header, *refused = sheet_rows(client.get(url, {"state": "refused", "q": "x" * 500}),
+                                   "职称申报")
+    assert refused == []  # the name filter applies too (and is cut to 50 characters)
+    _header, *refused = sheet_rows(client.get(url, {"state": "refused"}), "职称申报")
+    assert [row[1] for row in refused] == [short.staff.name]
+
+
+def test_the_declarations_export_is_the_units_own(client_as, other_principal, teacher_user,
+                                                  school, year, the_table):
+    candidate(year, school=school)
+    url = reverse("evaluation:title_unit_export", args=[year.pk, school.pk])
+    assert client_as(other_principal).get(url).status_code == 403
+    assert client_as(teacher_user).get(url).status_code == 403
+    assert client_as(teacher_user).get(
+        reverse("evaluation:title_units_export", args=[year.pk])).status_code == 403
+
+
+def test_the_units_export_has_every_unit_the_login_sees(client_as, county_user, office_user,
+                                                        school, other_school, year, the_table):
+    candidate(year, school=school, state=CandidateState.DECLARED)
+    candidate(year, school=school, lesson="80")
+    candidate(year, school=other_school, state=CandidateState.WITHDRAWN)
+    neighbour = SchoolFactory(township=TownshipFactory(county=year.county, name="邻镇"))
+    candidate(year, school=neighbour)
+    url = reverse("evaluation:title_units_export", args=[year.pk])
+    assert f'href="{url}"' in page_text(client_as(county_user).get(
+        reverse("evaluation:title_units", args=[year.pk])))
+
+    header, *rows = sheet_rows(client_as(county_user).get(url), "申报单位")
+    lines = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    assert {school.name, other_school.name, neighbour.name} <= set(lines)
+    assert (lines[school.name]["待审核"], lines[school.name]["合格"]) == (1, 1)
+    assert lines[other_school.name]["撤回"] == 1
+    _header, *own = sheet_rows(client_as(office_user).get(url), "申报单位")
+    assert neighbour.name not in {row[1] for row in own}  # a township office: its own units
+
+
 def test_only_the_county_office_imports(client_as, principal_user, year, the_table):
     client = client_as(principal_user)
     assert client.get(reverse("evaluation:title_import", args=[year.pk])).status_code == 403
@@ -334,6 +400,12 @@ def test_the_unit_and_ranking_pages_stay_bounded_with_hundreds(client_as, princi
     with django_assert_max_num_queries(20):
         assert county.get(reverse("evaluation:title_rankings_export", args=[year.pk])
                           ).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert county.get(reverse("evaluation:title_units_export", args=[year.pk])
+                          ).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert principal.get(reverse("evaluation:title_unit_export", args=[year.pk, school.pk])
+                             ).status_code == 200
 
 
 # ---- the home card -------------------------------------------------------------------------------

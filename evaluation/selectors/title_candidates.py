@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from evaluation import access, rules, scoring
 from evaluation.models import (
@@ -28,6 +29,7 @@ from evaluation.selectors import titles as title_selectors
 from schools import access as school_access
 from schools.models import School, Staff
 from staffing import workbook as wb
+from staffing.history import display_name
 
 # ---- the year's settings ----------------------------------------------------------------
 
@@ -183,6 +185,44 @@ def units_of(user, year: TitleYear, *, school_ids=None) -> list[UnitLine]:
                             c.get(CandidateState.ELIGIBLE, 0), c.get(CandidateState.REFUSED, 0),
                             c.get(CandidateState.WITHDRAWN, 0), c.get("missing", 0)))
     return out
+
+
+DECLARATIONS_SHEET = "职称申报"
+DECLARATIONS_COLUMNS = ("单位", "姓名", "申报级别", "破格", "现职称", "任现职时间", "任职年限",
+                        "要求年限", "按规则", "状态", "不合格理由", "审核人", "审核时间",
+                        "说课讲课分", "申报时间")
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def declarations_workbook(year: TitleYear, school: School, *, state: str | None = None,
+                          level: str | None = None, search: str = "") -> bytes:
+    """Sheet 职称申报: the unit's declarations as its page lists them (the same filters),
+    every row, with the facts of the check and who checked when; a bounded number of
+    queries whatever the count."""
+    rows = []
+    for row in check_rows(year, list(unit_candidates(year, school, state=state, level=level,
+                                                     search=search))):
+        c = row.candidate
+        rows.append([c.school.name, c.staff.name, c.level, "是" if c.exceptional else "",
+                     c.current_title, c.title_since, row.years_held, row.years_required,
+                     row.refusal or "合格", c.get_state_display(), c.refusal,
+                     display_name(c.checked_by), _moment(c.checked_at),
+                     c.lesson_score, _moment(c.declared_at)])
+    return wb.workbook_bytes([wb.SheetSpec(DECLARATIONS_SHEET, DECLARATIONS_COLUMNS, rows)])
+
+
+UNITS_SHEET = "申报单位"
+UNITS_COLUMNS = ("乡镇", "单位", "待审核", "合格", "不合格", "撤回", "未评说课讲课")
+
+
+def units_workbook(user, year: TitleYear) -> bytes:
+    """Sheet 申报单位: every unit this login sees (not a page of them) with its counts."""
+    rows = [[line.school.township.name, line.school.name, line.declared, line.eligible,
+             line.refused, line.withdrawn, line.unscored] for line in units_of(user, year)]
+    return wb.workbook_bytes([wb.SheetSpec(UNITS_SHEET, UNITS_COLUMNS, rows)])
 
 
 def candidate_items(candidate: TitleCandidate, table: TitleTable | None

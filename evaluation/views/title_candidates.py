@@ -154,16 +154,31 @@ def units(request, year_pk):
 
 @login_required
 @require_GET
+def units_export(request, year_pk):
+    year = access.title_year_visible(request.user, year_pk)
+    _sees_units(request.user, year)
+    return wb.xlsx_response(selectors.units_workbook(request.user, year),
+                            f"{selectors.UNITS_SHEET}-{year.year}.xlsx",
+                            fallback=f"title-units-{year.year}.xlsx")
+
+
+def _unit_filters(request) -> tuple[str, str, str]:
+    """The unit page's filters from the query (anything else: no filter)."""
+    state = request.GET.get("state", "")
+    level = request.GET.get("level", "")
+    return (state if state in CandidateState.values else "",
+            level if level in TitleLevel.values else "",
+            request.GET.get("q", "").strip()[:50])
+
+
+@login_required
+@require_GET
 def unit(request, year_pk, school_pk):
     """The unit's declarations with the facts of the check; the principal accepts or
     refuses, the offices read."""
     year = access.title_year_visible(request.user, year_pk)
     school = access.title_unit_of(request.user, year, school_pk)
-    state = request.GET.get("state", "")
-    state = state if state in CandidateState.values else ""
-    level = request.GET.get("level", "")
-    level = level if level in TitleLevel.values else ""
-    search = request.GET.get("q", "").strip()[:50]
+    state, level, search = _unit_filters(request)
     page = Paginator(selectors.unit_candidates(year, school, state=state, level=level,
                                                search=search), PER_PAGE).get_page(
         request.GET.get("page"))
@@ -175,6 +190,19 @@ def unit(request, year_pk, school_pk):
         "acts": access.is_title_unit(request.user, school.pk) and year.is_open,
         "state": state, "level": level, "q": search, "states": CandidateState.choices,
         "levels": TitleLevel.values, "reference_date": selectors.reference_date(year)})
+
+
+@login_required
+@require_GET
+def unit_export(request, year_pk, school_pk):
+    """The unit's declarations as a workbook, with the page's filters."""
+    year = access.title_year_visible(request.user, year_pk)
+    school = access.title_unit_of(request.user, year, school_pk)
+    state, level, search = _unit_filters(request)
+    return wb.xlsx_response(
+        selectors.declarations_workbook(year, school, state=state, level=level, search=search),
+        f"{selectors.DECLARATIONS_SHEET}-{school.name}-{year.year}.xlsx",
+        fallback=f"title-declarations-{year.year}.xlsx")
 
 
 @login_required
@@ -503,7 +531,10 @@ urlpatterns: list = [
     path("titles/candidacy/<int:pk>/withdraw/", withdraw, name="title_withdraw"),
     path("titles/<int:year_pk>/eligibility/", year_settings, name="title_eligibility"),
     path("titles/<int:year_pk>/units/", units, name="title_units"),
+    path("titles/<int:year_pk>/units/export/", units_export, name="title_units_export"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/", unit, name="title_unit"),
+    path("titles/<int:year_pk>/unit/<int:school_pk>/export/", unit_export,
+         name="title_unit_export"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/accept/", accept, name="title_accept"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/grid/", grid, name="title_grid"),
     path("titles/<int:year_pk>/unit/<int:school_pk>/ranking/", unit_ranking,
