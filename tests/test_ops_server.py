@@ -16,8 +16,10 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db import connection
+from django.utils.module_loading import import_string
 from gunicorn.config import Config
 
 from staffing.management.commands.migrate_locked import MIGRATE_LOCK
@@ -184,3 +186,9 @@ def test_migrate_locked_waits_for_another_app_servers_migrate():
     output, _ = migrate.communicate(timeout=60)
     assert migrate.returncode == 0, output
     assert "No migrations to apply." in output
+
+
+def test_app_servers_share_their_state_through_the_database():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert issubclass(import_string(settings.AXES_HANDLER), AxesDatabaseHandler)
+    assert settings.MESSAGE_STORAGE.endswith(("FallbackStorage", "CookieStorage"))
