@@ -121,6 +121,8 @@ def _sqlite_restore(db: Target, source_path: Path) -> None:
             # pages=-1 (the default): the whole copy in one step, under the destination's
             # write lock, so other connections see the old database or the new, never half.
             source.backup(destination)
+        except sqlite3.Error as exc:
+            raise BackupError(f"restoring {source_path} failed: {exc}") from exc
         finally:
             destination.close()
     finally:
