@@ -226,10 +226,18 @@ DEMO_SEED_STAGES = ["plan", "vote", "intentions", "selection", "outcome", "term"
 DEMO_SEED_DEFAULT = 5
 DEMO_SEED_ERROR = "recruitment.demo.DemoStageError"
 
+# Django's default, said aloud: a cache in each process's memory, which nothing uses to
+# keep state. Sessions, login failures (django-axes' database handler) and every abuse
+# limit live in the database, shared by every app server; a cache that has to be shared
+# must not be this one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer checks each app server directly, over plain HTTP (staffing/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

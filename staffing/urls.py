@@ -1,10 +1,11 @@
-"""The project's URLs: home, login, language, the admin, and each app's pages."""
+"""The project's URLs: home, login, language, the admin, each app's pages, and the
+health check of the load balancer."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

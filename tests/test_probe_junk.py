@@ -40,7 +40,8 @@ from .helpers import TEXT, close_phase, open_phase
 HUGE, NUL = "9" * 25, "\x00"
 JUNK = ["abc", "1.5", NUL, HUGE, "-1", "１２"]  # letters, decimals, NUL, huge, sign, full-width
 ROOT = Path(settings.BASE_DIR)
-VIEW_SOURCES = [ROOT / "staffing" / "views.py", ROOT / "schools" / "views.py",
+VIEW_SOURCES = [ROOT / "staffing" / "views.py", ROOT / "staffing" / "health.py",
+                ROOT / "schools" / "views.py",
                 *sorted((ROOT / "recruitment" / "views").glob("*.py")),
                 *sorted((ROOT / "attendance" / "views").glob("*.py")),
                 *sorted((ROOT / "evaluation" / "views").glob("*.py"))]
