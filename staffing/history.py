@@ -56,7 +56,7 @@ def history_of(
     if not records:
         return []
     fields = [f for f in records[0].tracked_fields if f.editable and not f.primary_key]
-    related = _related_objects(records, fields)
+    related = related_objects(records, fields)
 
     def show(f, value) -> str:
         fmt = formatters.get(f.name)
@@ -75,7 +75,7 @@ def history_of(
             HistoryEntry(
                 when=record.history_date,
                 who=display_name(record.history_user),
-                action=str(_ACTIONS[record.history_type]),
+                action=str(ACTIONS[record.history_type]),
                 # Reasons are stored as untranslated msgids (gettext_noop) by services.
                 reason=_(record.history_change_reason) if record.history_change_reason else "",
                 changes=changes,
@@ -84,7 +84,7 @@ def history_of(
     return entries
 
 
-_ACTIONS = {
+ACTIONS = {
     "+": gettext_lazy("created"),
     "~": gettext_lazy("changed"),
     "-": gettext_lazy("deleted"),
@@ -126,7 +126,7 @@ def _staff_name(user) -> str:
     return name
 
 
-def _related_objects(records, fields) -> dict:
+def related_objects(records, fields) -> dict:
     """(field name, pk) → the related object's text, one query per foreign key."""
     found = {}
     for f in fields:
@@ -144,7 +144,7 @@ def _related_objects(records, fields) -> dict:
 
 
 def show_value(f, value, related: dict) -> str:
-    """A field's value as a history shows it; ``related`` from ``_related_objects``."""
+    """A field's value as a history shows it; ``related`` from ``related_objects``."""
     if value is None or value == "":
         return EMPTY
     if isinstance(f, models.ForeignKey):

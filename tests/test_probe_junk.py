@@ -41,6 +41,7 @@ HUGE, NUL = "9" * 25, "\x00"
 JUNK = ["abc", "1.5", NUL, HUGE, "-1", "１２"]  # letters, decimals, NUL, huge, sign, full-width
 ROOT = Path(settings.BASE_DIR)
 VIEW_SOURCES = [ROOT / "staffing" / "views.py", ROOT / "staffing" / "health.py",
+                ROOT / "staffing" / "audit.py",
                 ROOT / "schools" / "views.py",
                 *sorted((ROOT / "recruitment" / "views").glob("*.py")),
                 *sorted((ROOT / "attendance" / "views").glob("*.py")),
@@ -248,11 +249,22 @@ def route_url(route: str, kwargs: dict) -> str:
     return "/" + re.sub(r"<\w+:(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
 
 
-def direct_reads() -> set[str]:
+def direct_reads(source: Path | None = None) -> set[str]:
     """The names views read themselves (``request.GET.get("school")``): read one after
-    the other, so an early 404 could hide a later read; forms check all their fields."""
-    return {name for source in VIEW_SOURCES for name in READ.findall(source.read_text())
+    the other, so an early 404 could hide a later read; forms check all their fields.
+    Of one view module (``source``) and the shared helpers every page calls, or of all."""
+    sources = VIEW_SOURCES if source is None else [source, *SHARED_VIEW_SOURCES]
+    return {name for path in sources for name in READ.findall(path.read_text())
             if "{" not in name}
+
+
+# Helpers the views of every app call with the request (the page to go back to).
+SHARED_VIEW_SOURCES = [path for path in VIEW_SOURCES if path.stem == "common"]
+
+
+def view_source(url: str) -> Path:
+    module = inspect.getmodule(inspect.unwrap(get_resolver().resolve(url.split("?")[0]).func))
+    return Path(module.__file__)
 
 
 def assert_no_500(client, url, data, method, failures):
@@ -289,8 +301,9 @@ def test_junk_in_every_parameter_of_every_url_is_never_a_500(request, world, cli
                 assert_no_500(client, url, junk, "post", failures)
             if user == teacher_user:
                 continue
-            # Each name a view reads itself junk alone, the others valid.
-            for index, key in enumerate(sorted(direct_reads())):
+            # Each name its view's module (or a shared helper) reads itself junk alone,
+            # the others valid.
+            for index, key in enumerate(sorted(direct_reads(view_source(real[0])))):
                 url = f"{real[index % len(real)]}?{urlencode({key: NUL})}"
                 assert_no_500(client, url, {**world["valid"], key: HUGE}, "post", failures)
             if user == office_user:
