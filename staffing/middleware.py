@@ -90,6 +90,12 @@ def now() -> int:
     return int(time.time())
 
 
+def idle_clock_start(sender, request, user, **kwargs):
+    """On login (``user_logged_in``): the last activity is now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY] = now()
+
+
 class IdleLogoutMiddleware:
     """Logs out a session that made no request for ``IDLE_LOGOUT_MINUTES``, on its next
     request, and tells the login page why (issue 14).
