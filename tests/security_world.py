@@ -10,6 +10,8 @@ parameter's record by ``ids``."""
 from dataclasses import dataclass, field
 from io import StringIO
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -156,6 +158,11 @@ def build() -> World:
             county=county, file="imports/none.xlsx", original_name="认定.xlsx",
             status="previewed", uploaded_by=admin),
     }
+    # A demo login locked by django-axes, for the unlock page.
+    ids["locked_login"] = AccessAttempt.objects.create(
+        username="teacher01", ip_address="10.0.0.1", user_agent="", http_accept="",
+        path_info="/accounts/login/", get_data="", post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT).username
     missing = sorted(key for key, record in ids.items() if record is None)
     assert not missing, f"the demo has none of: {missing}"
     letter = ids["letter"]

@@ -88,7 +88,7 @@ PARAMETERS = [
         "representative_pk": "representative", "contract_pk": "contract",
         "quota_pk": "title_quota", "extra_pk": "title_extra", "doc_pk": "title_document",
         "number": "number", "month": "month", "day": "day", "year": "year",
-        "level": "level", "step": "step", "token": "token",
+        "level": "level", "step": "step", "token": "token", "username": "locked_login",
     }.items()),
 ]
 
@@ -224,6 +224,7 @@ def test_every_parameter_of_every_url_names_a_record(world, db):
     urls, unnamed = walk_urls(world.ids)
     assert unnamed == []
     assert len(urls) > 250
+    assert {name for name, _url, _keys in urls} >= PUBLIC  # no stale public entry
 
 
 def test_nobody_outside_the_township_sees_its_records_on_any_url(world, db, quiet):
