@@ -76,6 +76,7 @@ ROLES = ("teacher", "principal", "liaison", "township_office", "county_office",
 class World:
     ids: dict  # a name of ours → the demo township's record (or value) a URL is filled with
     users: dict  # a role → the outsider's login
+    neighbours: dict  # a role → a login of another school of the demo township
     names: list[str] = field(default_factory=list)  # the demo staff's names
     resident_ids: list[str] = field(default_factory=list)  # full and masked
 
@@ -173,7 +174,7 @@ def build() -> World:
         "day": ids["record"].date.isoformat(), "year": letter.school_year,
         "level": ids["title_candidate"].level, "step": "certificates", "token": "x" * 32,
     })
-    return World(ids=ids, users=outsiders(),
+    return World(ids=ids, users=outsiders(), neighbours=neighbours(school),
                  names=list(staff.values_list("name", flat=True)),
                  resident_ids=[i for s in staff for i in (s.resident_id, s.masked_id)])
 
@@ -199,6 +200,19 @@ def outsiders() -> dict:
     for role in ("township_office", "county_office", "township_office_same_county"):
         users[role].is_staff = True
         users[role].save(update_fields=["is_staff"])
+    return users
+
+
+def neighbours(school) -> dict:
+    """A teacher, a principal and a liaison of other schools of ``school``'s township."""
+    others = list(school.township.schools.exclude(pk=school.pk).order_by("pk")[:2])
+    users = {role: UserFactory(username=f"neighbour-{role}")
+             for role in ("teacher", "principal", "liaison")}
+    StaffFactory(school=others[0], name="邻甲", user=users["teacher"])
+    StaffFactory(school=others[1], name="邻乙", user=users["principal"])
+    grant(users["principal"], Role.PRINCIPAL, others[1])
+    for other in others:
+        grant(users["liaison"], Role.LIAISON, other)
     return users
 
 

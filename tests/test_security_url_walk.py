@@ -17,6 +17,9 @@ skips CSRF checks), and each answer must be:
   carry them either, and a PDF of theirs is never served;
 - and no request of the walk changes a record.
 
+Inside the demo township, a teacher, a principal and a liaison of other schools are
+refused every URL that carries one school's own records (``SCHOOL_RECORDS``).
+
 A leaky view registered in a test URLconf shows the walk catches one
 (``test_the_walk_catches_a_leaky_view``).
 """
@@ -241,6 +244,29 @@ def test_nobody_outside_the_township_sees_its_records_on_any_url(world, db, quie
                if before[model] != after[model] and not model.startswith(("axes.", "sessions."))}
     assert changed == {}
     assert elapsed < 300  # about 3,600 requests; the README gives the measured time
+
+
+# A school's own records: its pages, its staff's, their leave, attendance and contracts.
+SCHOOL_RECORDS = {"school", "staff", "leave", "record", "contract"}
+
+
+def test_another_school_of_the_township_is_refused_the_schools_own_pages(world, db, quiet):
+    """Inside the demo township a teacher, a principal and a liaison of other schools
+    share its cycle, posts and publications, but every URL that carries one school's own
+    records (``SCHOOL_RECORDS``) is refused them outright."""
+    urls, _unnamed = walk_urls(world.ids)
+    walked = [(name, url) for name, url, keys in urls if keys & SCHOOL_RECORDS]
+    answers = []
+    for role, user in world.neighbours.items():
+        client = Client(raise_request_exception=False)
+        for name, url in walked:
+            for method in ("get", "post"):
+                client.force_login(user)
+                status = getattr(client, method)(url).status_code
+                if status not in REFUSED:
+                    answers.append(f"{role}: {method.upper()} {url} ({name}) → {status}")
+    assert len(walked) > 40
+    assert answers == []
 
 
 def test_the_personal_data_patterns_find_the_township_staff(world, db):
