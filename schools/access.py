@@ -12,6 +12,7 @@ functions live here rather than in ``staffing/``: every other app may use ``scho
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -153,6 +154,26 @@ def id_search_q(user, query: str, *, prefix: str = "") -> Q:
     if scope.is_office:
         seen |= Q(**{f"{prefix}school__township__in": townships_managed(user).values("pk")})
     return exact & seen if seen else Q()
+
+
+def logins_administered(user) -> QuerySet:
+    """Logins whose lockout this login may lift (issue 14): every one for a superuser;
+    for an office, those of its townships' staff and of the memberships over its
+    townships and their schools (and, for a county office, over its county). Logins
+    tied to none of these (a bureau guest voter) are the superuser's."""
+    model = get_user_model()
+    scope = scope_of(user)
+    if scope.superuser:
+        return model.objects.all()
+    if not scope.is_office:
+        return model.objects.none()
+    townships = townships_managed(user).values("pk")
+    return model.objects.filter(
+        Q(staff_profile__school__township__in=townships)
+        | Q(memberships__township__in=townships)
+        | Q(memberships__school__township__in=townships)
+        | Q(memberships__county__in=scope.county_ids)
+    ).distinct()
 
 
 def require_office(user) -> Scope:

@@ -449,3 +449,25 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class LoginUnlock(models.Model):
+    """An office admin lifted a login's lockout (django-axes' failed attempts deleted):
+    who, whose, when, and how many failures were forgiven (issue 14)."""
+
+    username = models.CharField(_("login name"), max_length=255)
+    failures = models.PositiveIntegerField(_("failed attempts"))
+    last_failure_at = models.DateTimeField(_("last failure"), null=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("unlocked by"),
+    )
+    unlocked_at = models.DateTimeField(_("unlocked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("login unlock")
+        verbose_name_plural = _("login unlocks")
+        ordering = ["-unlocked_at"]
+
+    def __str__(self):
+        return self.username

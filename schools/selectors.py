@@ -1,12 +1,19 @@
 """Reads for the schools pages and exports: scoped through ``access``, prefetched,
 paginated, with a query count that does not grow with the rows."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -17,12 +24,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from . import access
 from .models import (
     Assignment,
     FullIdView,
+    LoginUnlock,
     Position,
     RosterImport,
     School,
@@ -230,3 +240,61 @@ def staff_subjects(user) -> list[str]:
     """The subjects of the staff this login reviews, for the search's filter."""
     return sorted(set(access.staff_visible(user).exclude(subject="")
                       .values_list("subject", flat=True)))
+
+
+# --- locked logins (issue 14) ------------------------------------------------------------
+
+LOCKOUTS_SHOWN = 200
+UNLOCKS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    name: str  # the staff member's, or the login's own name
+    failures: int
+    addresses: int
+    last_failure_at: datetime
+
+
+def locked_attempts():
+    """django-axes' records of logins past ``AXES_FAILURE_LIMIT`` within the cool-off."""
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts
+
+
+def lockouts(user) -> list[Lockout]:
+    """The locked logins this login may unlock (``access.logins_administered``), the
+    latest failure first: a superuser also sees names that are no login."""
+    attempts = locked_attempts()
+    if not access.scope_of(user).superuser:
+        attempts = attempts.filter(
+            username__in=access.logins_administered(user).values("username"))
+    rows = list(attempts.values("username").annotate(
+        failures=Sum("failures_since_start"), addresses=Count("ip_address", distinct=True),
+        last=Max("attempt_time")).order_by("-last")[:LOCKOUTS_SHOWN])
+    names = dict(Staff.objects.filter(user__username__in=[r["username"] for r in rows])
+                 .values_list("user__username", "name"))
+    return [Lockout(row["username"], names.get(row["username"], ""), row["failures"],
+                    row["addresses"], row["last"]) for row in rows]
+
+
+def lockout_of(user, username: str) -> Lockout:
+    """One locked login of ``lockouts``, or 404."""
+    found = [row for row in lockouts(user) if row.username == username]
+    if not found:
+        raise Http404("No such locked login.")
+    return found[0]
+
+
+def unlocks(user) -> QuerySet[LoginUnlock]:
+    """The latest unlocks of the logins this login administers, with who unlocked."""
+    records = LoginUnlock.objects.select_related("unlocked_by")
+    if not access.scope_of(user).superuser:
+        records = records.filter(
+            username__in=access.logins_administered(user).values("username"))
+    return records[:UNLOCKS_SHOWN]

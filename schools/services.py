@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,7 @@ from .models import (
     AssignmentKind,
     County,
     FullIdView,
+    LoginUnlock,
     Membership,
     NewAssignment,
     Position,
@@ -434,3 +437,25 @@ def membership_grant(*, user, role: str, county=None, township=None, school=None
         user.is_staff = True  # the admin is for office staff
         user.save(update_fields=["is_staff"])
     return membership
+
+
+@transaction.atomic
+def login_unlock(*, by, username: str) -> LoginUnlock | None:
+    """Lift a login's lockout (issue 14): django-axes' failed attempts of ``username`` are
+    deleted (``axes.utils.reset``) and the unlock recorded, who and when. Only for an
+    office over the login (``access.logins_administered``) or a superuser. None when
+    there was nothing to unlock (a second click, the cool-off already over)."""
+    if not (access.scope_of(by).superuser
+            or access.logins_administered(by).filter(username=username).exists()):
+        raise PermissionDenied
+    # Locked, so that two clicks at once unlock (and record) once.
+    attempts = list(AccessAttempt.objects.select_for_update().filter(username=username)
+                    .values_list("failures_since_start", "attempt_time"))
+    if not attempts:
+        return None
+    axes_reset(username=username)
+    record = LoginUnlock.objects.create(
+        username=username, failures=sum(failures for failures, _at in attempts),
+        last_failure_at=max(at for _failures, at in attempts), unlocked_by=by)
+    log.info("login_unlocked user=%s by=%s failures=%d", username, by.pk, record.failures)
+    return record

@@ -145,6 +145,39 @@ def id_reveals(request):
     )
 
 
+# --- locked logins (issue 14) ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def lockouts(request):
+    """The office's locked logins (django-axes), each with an unlock button, and the
+    latest unlocks."""
+    access.require_office(request.user)
+    return render(request, "schools/lockouts.html", {
+        "lockouts": selectors.lockouts(request.user),
+        "unlocks": selectors.unlocks(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lockout_unlock(request, username):
+    """GET asks to confirm; POST unlocks and goes back to the list with a message. A
+    second POST (a double click) finds nothing left to unlock and says so."""
+    access.require_office(request.user)
+    if request.method == "POST":
+        if services.login_unlock(by=request.user, username=username) is None:
+            messages.info(request, _("%(username)s was not locked (any more): nothing to "
+                                     "unlock.") % {"username": username})
+        else:
+            messages.success(request, _("%(username)s is unlocked and may log in again.")
+                             % {"username": username})
+        return redirect("schools:lockouts")
+    lockout = selectors.lockout_of(request.user, username)
+    return render(request, "schools/lockout_unlock.html", {"lockout": lockout})
+
+
 # --- roster import, export and template ------------------------------------------------
 
 

@@ -8,3 +8,12 @@ class StaffingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "staffing"
     verbose_name = _("publications")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import idle_clock_start
+
+        # Logging in writes the session anyway: the idle clock starts in that write, so
+        # the next pages need none (IdleLogoutMiddleware).
+        user_logged_in.connect(idle_clock_start, dispatch_uid="idle_clock_start")

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Pages and downloads with personal data are not cached (issue 8).
     "staffing.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session unused for IDLE_LOGOUT_MINUTES is logged out on its next request (issue 14).
+    "staffing.middleware.IdleLogoutMiddleware",
     # The product's 404 page in DEBUG too (the demo), unless TECHNICAL_404 (issue 10).
     "staffing.middleware.ProductNotFoundMiddleware",
     # A login named on a page is looked up once per request (issue 10).
@@ -129,9 +131,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Every password a person sets (the password change page, the admin's user pages) and
+# every one the product generates (a guest voter's) passes these; Django's messages for
+# them are in its own zh-hans catalogue. Not like the login name (or the name on it), at
+# least PASSWORD_MIN_LENGTH characters, not among the 20,000 most common, not all digits
+# (a birthday or a phone number).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -242,6 +250,11 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Idle logout (staffing.middleware.IdleLogoutMiddleware): a session with no request for
+# this many minutes is logged out on its next one; 0 turns it off. The last activity is
+# written to the session at most once per IDLE_TOUCH_SECONDS, not on every request.
+IDLE_LOGOUT_MINUTES = env.int("IDLE_LOGOUT_MINUTES", default=30)
+IDLE_TOUCH_SECONDS = 60
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChange.as_view(), name="password_change"),
     path("audit/", audit.audit, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("schools/", include("schools.urls")),

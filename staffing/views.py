@@ -1,7 +1,12 @@
-"""The home page: one URL, a section for each role the login holds."""
+"""The home page: one URL, a section for each role the login holds; and the page where a
+login changes its own password."""
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from evaluation.selectors import home as evaluation_home
@@ -35,3 +40,16 @@ def home(request):
         if staff is not None:
             context["own"] = recruitment_selectors_outcome.own_result(cycle, staff)
     return render(request, "home.html", context)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change (the old password, the new one twice, every validator of
+    ``AUTH_PASSWORD_VALIDATORS`` with its message), back home with a message."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response

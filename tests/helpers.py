@@ -5,13 +5,14 @@ Not a test module and not a conftest: the fixtures live in conftest.py, the fact
 factories.py; this holds functions a test calls with its own arguments."""
 
 import html
+import re
 import threading
 from datetime import date
 
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import connection, connections
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from recruitment import rules
@@ -36,6 +37,26 @@ def url(name, cycle, *args):
 def school_url(cycle, school, name="school_selection", *args):
     """A school's page in a cycle (by default its selection page)."""
     return reverse(f"recruitment:{name}", args=[cycle.pk, school.pk, *args])
+
+
+def url_patterns(resolver=None, prefix=""):
+    """(route, pattern name with namespace) of every named pattern of the URL resolver,
+    the admin left out (tests/test_probe_junk.py, tests/test_security_url_walk.py)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            yield from ((route, namespace + name) for route, name in
+                        url_patterns(entry, prefix + str(entry.pattern)))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + str(entry.pattern), entry.name
+
+
+def route_kwargs(route: str) -> list[tuple[str, str]]:
+    """(converter, name) of each parameter of a route."""
+    return re.findall(r"<(\w+):(\w+)>", route)
 
 
 def messages_of(response) -> list[str]:

@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from recruitment import rules
 from recruitment.models import CommitteeRole, Proposal
@@ -35,7 +35,7 @@ from schools.models import Position
 from staffing.ids import optional_id, parse_id
 
 from .factories import StaffFactory, UserFactory, adopted_cycle
-from .helpers import TEXT, close_phase, open_phase
+from .helpers import TEXT, close_phase, open_phase, route_kwargs, url_patterns
 
 HUGE, NUL = "9" * 25, "\x00"
 JUNK = ["abc", "1.5", NUL, HUGE, "-1", "１２"]  # letters, decimals, NUL, huge, sign, full-width
@@ -98,20 +98,6 @@ def test_the_scan_finds_what_the_views_read():
             "choice-1-auxiliary", "based_on", "vote", "a", "b", "user"} <= names
 
 
-def url_patterns(resolver=None, prefix=""):
-    """(route, pattern name with namespace) of every pattern, admin left out."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            namespace = f"{entry.namespace}:" if entry.namespace else ""
-            yield from ((route, namespace + name) for route, name in
-                        url_patterns(entry, prefix + str(entry.pattern)))
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield prefix + str(entry.pattern), entry.name
-
-
 def test_every_view_module_is_scanned():
     for _route, name in url_patterns():
         callback = get_resolver().resolve(reverse_with_ones(name)).func
@@ -119,10 +105,6 @@ def test_every_view_module_is_scanned():
         if module.__name__.startswith(("django.", "axes.")):
             continue
         assert Path(module.__file__) in VIEW_SOURCES, name
-
-
-def route_kwargs(route: str) -> list[tuple[str, str]]:
-    return re.findall(r"<(\w+):(\w+)>", route)
 
 
 def reverse_with_ones(name: str) -> str:

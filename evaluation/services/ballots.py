@@ -16,6 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -171,9 +172,11 @@ def guest_create(*, by, ballot_round: BallotRound, username: str,
     model = get_user_model()
     if not username or model.objects.filter(username=username).exists():
         raise ValidationError(_("That login name is taken; choose another."))
+    user = model(username=username[:150], first_name=name.strip()[:150])
     password = secrets.token_urlsafe(9)
-    user = model.objects.create_user(username=username[:150], password=password,
-                                     first_name=name.strip()[:150])
+    validate_password(password, user)  # the rules a person's own password passes
+    user.set_password(password)
+    user.save()
     invitation = BallotInvitation(round=ballot_round, user=user, guest=True)
     changes.save(invitation, by)
     return invitation, password
