@@ -79,6 +79,22 @@ def test_wrong_rows_are_each_named_exit_1_and_nothing_is_written(tmp_path, year,
     assert not TitleQuota.objects.exists()
 
 
+def test_a_quota_below_the_units_extra_places_is_a_row_error(tmp_path, county_user, year,
+                                                              school):
+    held = TitleQuota.objects.create(year=year, school=school, level=TitleLevel.SENIOR,
+                                     recommended=1)
+    extra = services.extra_create(by=county_user, year=year, level=TitleLevel.SENIOR, count=2,
+                                  document_number="市职改〔2027〕12号", date=year.created_at.date())
+    services.extra_allocate(by=county_user, extra=extra, counts={held.pk: 2})
+
+    code, _out, err = run(tmp_path, year.year, workbook(quotas=[[school.name, "高级教师", 1]]))
+    assert code == 1
+    assert "职数 row 2, 推荐职数" in err and "holds 2 places of extra quotas" in err
+    held.refresh_from_db()
+    assert held.recommended == 3  # as the extra places left it: nothing written
+    assert run(tmp_path, year.year, workbook(quotas=[[school.name, "高级教师", 2]]))[0] == 0
+
+
 def test_a_missing_sheet_or_column_is_an_error(tmp_path, year):
     code, _out, err = run(tmp_path, year.year, workbook(sheets={"评分细则"}))
     assert code == 1 and "职数" in err

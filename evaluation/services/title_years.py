@@ -280,6 +280,13 @@ def _schools_by_name(county_id: int) -> dict[str, list[School]]:
 def _read_quotas(plan: TablePlan) -> None:
     sheet, columns = plan.quotas_sheet, rules.TITLE_QUOTA_COLUMNS
     schools = _schools_by_name(plan.year.county_id)
+    # The extra places a unit and level already hold: its quota may not go below them,
+    # as on the quota's own page (rules.title_recommended_after_extra_refusal).
+    extras = {
+        (school_id, level): n for school_id, level, n in
+        TitleExtraAllocation.objects.filter(extra__year=plan.year)
+        .values("quota__school_id", "quota__level").annotate(n=Sum("count"))
+        .values_list("quota__school_id", "quota__level", "n")}
     seen: dict[tuple, int] = {}
     for number, values in sheet.rows:
         if plan.cap.full(sheet.name, number):
@@ -312,6 +319,10 @@ def _read_quotas(plan: TablePlan) -> None:
                 values.get("recommended")) else _("required")))
         if school is not None and level in LEVELS:
             key = (school.pk, level)
+            refusal = recommended is not None and rules.title_recommended_after_extra_refusal(
+                recommended, extras.get(key, 0))
+            if refusal:
+                problems.append(("recommended", refusal))
             if key in seen:
                 problems.append(("school", _("this unit and level are already on row %(row)d")
                                  % {"row": seen[key]}))
