@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
+
+from .middleware import idle_clock_start
 
 
 class StaffingConfig(AppConfig):
@@ -10,10 +13,6 @@ class StaffingConfig(AppConfig):
     verbose_name = _("publications")
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
-        from .middleware import idle_clock_start
-
         # Logging in writes the session anyway: the idle clock starts in that write, so
         # the next pages need none (IdleLogoutMiddleware).
         user_logged_in.connect(idle_clock_start, dispatch_uid="idle_clock_start")

@@ -52,7 +52,7 @@ class Source:
 
     key: str  # "schools.staff", the value of the kind filter
     model: type[models.Model]
-    name: str  # what a clerk calls it
+    name: object  # what a clerk calls it: the model's lazy plural, read in the page's language
     township: str | None  # lookup from a row to its township's id
     county: str | None
     when: str = "history_date"
@@ -122,14 +122,14 @@ def sources() -> tuple[Source, ...]:
         base = model.instance_type
         found.append(Source(
             key=base._meta.label_lower, model=model,
-            name=str(base._meta.verbose_name_plural),
+            name=base._meta.verbose_name_plural,
             township=_id_lookup(_path(base, Township)),
             county=_id_lookup(_path(base, County))))
     qualification_views = apps.get_model("evaluation", "QualificationIdView")
     for model in (FullIdView, qualification_views):
         found.append(Source(
             key=model._meta.label_lower, model=model,
-            name=str(model._meta.verbose_name_plural),
+            name=model._meta.verbose_name_plural,
             township=_id_lookup(_path(model, Township)), county=_id_lookup(_path(model, County)),
             when="viewed_at", who="viewer", order="pk", reveal=True))
     return tuple(sorted(found, key=lambda s: s.key))
@@ -300,7 +300,7 @@ def audit(request):
     """The offices' audit page: search every recorded change and full-ID showing."""
     if not access.scope_of(request.user).is_office:
         raise PermissionDenied
-    kinds = sorted(visible_sources(request.user), key=lambda s: s.name)
+    kinds = sorted(visible_sources(request.user), key=lambda s: str(s.name))
     search = Search.from_query(request.GET, {s.key for s in kinds})
     rows, more = search_rows(request.user, search)
     older = request.GET.copy()

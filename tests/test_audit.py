@@ -193,11 +193,15 @@ def test_every_history_of_the_project_is_searched_and_belongs_somewhere():
     assert [s.key for s in audit.sources() if not (s.township or s.county)] == []
 
 
-def test_the_page_is_in_chinese(client, office_user, school):
+def test_the_page_is_in_chinese(client, english_pages, office_user, school):
+    english_pages.force_login(office_user)
+    english_pages.get(URL)  # the kinds' names read once in English first
+    client.cookies.clear()
     changed(StaffFactory(school=school), office_user, title="高级教师")
     client.force_login(office_user)
     page = body(client.get(URL))
     for words in ("审计：变更记录与完整身份证号查看记录", "记录类别", "变更前 → 变更后", "操作人"):
         assert words in page
-    for english in ("Kind of record", "Before → after", "Nothing recorded", "changed"):
+    for english in ("Kind of record", "Before → after", "Nothing recorded", "changed",
+                    "staff members", "full ID views"):
         assert english not in page
