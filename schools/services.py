@@ -96,6 +96,9 @@ def roster_import(*, by, township: Township, data: bytes, dry_run: bool = False)
 def roster_apply(plan: RosterPlan, *, by=None) -> None:
     """Write a clean plan: a handful of bulk statements per sheet, with history."""
     assert plan.ok, "a plan with errors is never written"
+    # For the operator (and the fault test): the one transaction of the writes begins.
+    log.info("roster_writing township=%s schools=%d staff=%d", plan.township.pk,
+             len(plan.schools_new), len(plan.staff_new))
     history = {"default_user": by, "default_change_reason": IMPORT_REASON}
     if plan.schools_new:
         bulk_create_with_history(plan.schools_new, School, batch_size=500, **history)

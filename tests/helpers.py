@@ -5,11 +5,17 @@ Not a test module and not a conftest: the fixtures live in conftest.py, the fact
 factories.py; this holds functions a test calls with its own arguments."""
 
 import html
+import os
 import re
+import subprocess
+import sys
 import threading
 from datetime import date
+from pathlib import Path
+from urllib.parse import quote
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, connections
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -215,3 +221,27 @@ def row_counts() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models(include_auto_created=True)
     }
+
+
+# ---- a process of its own on the test database (ops and fault tests) ---------------------------
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a process of its own."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    auth = quote(params["USER"] or "", safe="")
+    if params["PASSWORD"]:
+        auth += ":" + quote(params["PASSWORD"], safe="")
+    return (f"postgres://{auth}@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}"
+            f"/{params['NAME']}")
+
+
+def manage(*args):
+    """``manage.py ARGS`` in a process of its own on the test database, its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args], cwd=Path(settings.BASE_DIR), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "staffing.settings_test",
+             "DATABASE_URL": database_url()})
