@@ -54,7 +54,7 @@ fi
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
   sleep 1
 done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null

@@ -5,7 +5,8 @@
 Writes, for locustfile.py, which logins to use and the ids their requests need (locust
 runs outside Django): per office its cycle; per principal their school and a post with
 its applicants (at the centres, which select first, the first of them is to be hired and
-confirmed); per teacher their cycle and, where intentions are open (phase 5), a teaching
+confirmed, on a post nobody is hired to yet, so the test runs again on the same
+database); per teacher their cycle and, where intentions are open (phase 5), a teaching
 post and an auxiliary post of their school to submit. Read-only.
 """
 
@@ -27,7 +28,7 @@ def main(out: str) -> None:
     import django
 
     django.setup()
-    from recruitment.models import Application, Cycle, PhaseState, Post, PostKind
+    from recruitment.models import Application, Cycle, Hire, PhaseState, Post, PostKind
     from recruitment.phases import INTENTIONS
     from recruitment.selectors import selection as selection_selectors
     from schools import demo
@@ -56,7 +57,8 @@ def main(out: str) -> None:
                 for post in by_school.get(head.school_id, [])[2:] or by_school.get(
                         head.school_id, []):
                     applicants = selection_selectors.applicants_of(post)
-                    if applicants:
+                    # A post with a hire (an earlier run's) may be full: the next one.
+                    if applicants and not post.hires.exists():
                         chosen = (post, applicants)
                         break
                 if chosen is None:
@@ -65,7 +67,8 @@ def main(out: str) -> None:
                 # The one to hire: applied here only (no other centre hires them meanwhile).
                 only_here = [s.pk for s in applicants
                              if Application.objects.filter(intention__cycle=cycle,
-                                                           intention__staff=s).count() == 1]
+                                                           intention__staff=s).count() == 1
+                             and not Hire.objects.filter(cycle=cycle, staff=s).exists()]
                 principals.append({
                     "username": head.user.username, "cycle": cycle.pk,
                     "school": head.school_id, "post": post.pk,
