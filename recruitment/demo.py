@@ -138,9 +138,12 @@ def _vice_terms(township: Township, office, today) -> None:
                                       history_reason="demo: term begun")
 
 
-def seed_cycle(township: Township, *, stage: str | None = None) -> list:
+def seed_cycle(township: Township, *, stage: str | None = None, office: str = "office",
+               reviewer: str = "principal04", reps: str = "rep") -> list:
     """The current school year's cycle through Step 1, as far as ``stage`` asks (once;
-    a second run skips, and refuses another explicit stage)."""
+    a second run skips, and refuses another explicit stage). ``office`` and ``reviewer``
+    (the principal who comments on the draft) are usernames, ``reps`` the prefix of the
+    representatives' logins made for them: a county township's own (``seed_county``)."""
     today = workflow.today()
     year = today.year if today.month >= 7 else today.year - 1
     existing = Cycle.objects.filter(township=township, school_year=year).first()
@@ -153,7 +156,7 @@ def seed_cycle(township: Township, *, stage: str | None = None) -> list:
                 f"(remove var/staffing.sqlite3) and run seed_demo --stage {stage} again")
         return []
     stage = stage or DEFAULT_STAGE
-    office = _user("office")
+    office = _user(office)
     cycle = cycle_services.cycle_create(by=office, township=township, school_year=year)
     _calendar_from(cycle, office, today)
     _vice_terms(township, office, today)
@@ -179,7 +182,7 @@ def seed_cycle(township: Township, *, stage: str | None = None) -> list:
     step(DRAFT)
 
     step(REVIEW, close=False)
-    principal = _user("principal04")
+    principal = _user(reviewer)
     first = cycle.revisions.get()
     comment = plan_services.review_comment_add(
         by=principal, revision=first, section=4,
@@ -194,14 +197,16 @@ def seed_cycle(township: Township, *, stage: str | None = None) -> list:
     step(REVIEW)
 
     step(OPINIONS, close=False)
-    teachers = list(Staff.objects.filter(user__username__startswith="teacher")
-                    .select_related("school").order_by("user__username"))
+    teachers = list(Staff.objects.filter(school__township=township,
+                                         user__username__startswith="teacher")
+                    .select_related("school", "user").order_by("user__username")[:3])
     bodies = ["希望偏远学校岗位给予适当倾斜。", "建议公布各校岗位的周课时安排。",
               "落聘培训的时间请提前通知。"]
     opinions = [consultation_services.opinion_submit(by=t.user, cycle=cycle, body=b)
                 for t, b in zip(teachers, bodies, strict=False)]
     principals = {p.school_id: p.user for p in Staff.objects.filter(
-        user__username__startswith="principal").select_related("user")}
+        school__township=township, user__username__startswith="principal")
+        .select_related("user")}
     for school in township.schools.all():
         consultation_services.opinions_report(by=principals[school.pk], cycle=cycle, school=school)
     for opinion, adopted in zip(opinions, (True, True, False), strict=False):
@@ -220,7 +225,7 @@ def seed_cycle(township: Township, *, stage: str | None = None) -> list:
         choice = "for" if index < 16 else ("against" if index < 18 else "abstain")
         if staff.user is None:
             staff.user = get_user_model().objects.create_user(
-                username=f"rep{index + 1:02d}", password=None)
+                username=f"{reps}{index + 1:02d}", password=None)
             staff.save(update_fields=["user"])
         consultation_services.vote_cast(by=staff.user, cycle=cycle, choice=choice)
         if stage == "vote" and index == 9:  # ten ballots in: the vote stays open
@@ -237,7 +242,7 @@ GRADES = {"中心中学": ["七年级", "八年级", "九年级"], "独立园": 
 PRIMARY_GRADES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"]
 
 
-def seed_step2(township: Township, *, stage: str | None = None) -> list:
+def seed_step2(township: Township, *, stage: str | None = None, office: str = "office") -> list:
     """Step 2 as far as ``stage`` asks: phase 5 open, every school's posts published and
     the staff's intentions submitted (most at their own school, some elsewhere; at the
     ``intentions`` stage, not the teacher logins' nor every third), then phase 6 open
@@ -248,10 +253,11 @@ def seed_step2(township: Township, *, stage: str | None = None) -> list:
     if (cycle is None or cycle.adopted_revision_id is None or cycle.posts.exists()
             or _before(stage, "intentions")):
         return []
-    office = _user("office")
+    office = _user(office)
     rng = random.Random(5)
     heads = {s.school_id: s.user for s in Staff.objects.filter(
-        user__username__startswith="principal").select_related("user")}
+        school__township=township, user__username__startswith="principal")
+        .select_related("user")}
     cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=INTENTIONS))
     leaders = set(Position.objects.filter(end_date__isnull=True, title__in=("校长", "园长"))
                   .values_list("staff_id", flat=True))
@@ -419,3 +425,45 @@ def _selection_done(cycle: Cycle, office, heads) -> None:
                 seats -= 1
     cycle_services.phase_close(by=office, phase=Phase.objects.get(cycle=cycle, number=SELECTION))
     cycle_services.phase_open(by=office, phase=Phase.objects.get(cycle=cycle, number=UNHIRED))
+
+
+# seed_demo --county: the posts per school whose applicants the committee has ranked.
+RANKED_POSTS = 2
+
+
+def _rankings_begun(cycle: Cycle, heads) -> None:
+    """Some committee work in phase 6: at each school the first ``RANKED_POSTS`` posts
+    with applicants are ranked (own staff first, then by choice), undecided, so a
+    principal finds rankings to go on with and others to begin."""
+    applicants: dict[int, list] = {}
+    for app in (Application.objects.filter(intention__cycle=cycle)
+                .select_related("intention__staff", "teaching_post")
+                .prefetch_related("auxiliary_posts")
+                .order_by("rank", "intention__staff__resident_id")):
+        applicants.setdefault(rules.main_post(app).pk, []).append((app.rank, app.intention.staff))
+    ranked: dict[int, int] = {}
+    for post in Post.objects.filter(cycle=cycle).order_by("school__name", "number"):
+        queue = applicants.get(post.pk)
+        if not queue or ranked.get(post.school_id, 0) >= RANKED_POSTS:
+            continue
+        ranked[post.school_id] = ranked.get(post.school_id, 0) + 1
+        queue.sort(key=lambda item: (item[1].school_id != post.school_id, item[0]))
+        for rank, (_choice, staff) in enumerate(queue, start=1):
+            selection_services.ranking_record(by=heads[post.school_id], post=post, staff=staff,
+                                              rank=rank, decision=Decision.PENDING)
+
+
+def seed_county_township(township: Township, *, office: str, reviewer: str, reps: str,
+                         stage: str = "selection") -> None:
+    """One township of ``seed_demo --county`` (settings.DEMO_COUNTY_STEPS): its cycle
+    through the real services to ``stage`` (``selection``: phase 6 open, every intention
+    in, some posts ranked; ``intentions``: phase 5 open, the teachers' intentions left for
+    them), as its own office and principals."""
+    seed_cycle(township, stage=stage, office=office, reviewer=reviewer, reps=reps)
+    seed_step2(township, stage=stage, office=office)
+    if stage == "selection":
+        cycle = Cycle.objects.get(township=township)
+        heads = {s.school_id: s.user for s in Staff.objects.filter(
+            school__township=township, user__username__startswith="principal")
+            .select_related("user")}
+        _rankings_begun(cycle, heads)

@@ -71,11 +71,12 @@ def _name(rng: random.Random) -> str:
 
 
 def staff_for(schools=SCHOOLS, *, seed: int = 2026, per_school_extra: int = 0,
-              count: int | None = None) -> list[DemoStaff]:
-    """Staff for ``schools``: about their establishment each (or ``count`` in all)."""
+              count: int | None = None, used: set[str] | None = None) -> list[DemoStaff]:
+    """Staff for ``schools``: about their establishment each (or ``count`` in all).
+    ``used``: resident IDs taken already (by other townships' calls), added to."""
     rng = random.Random(seed)
     people: list[DemoStaff] = []
-    used: set[str] = set()
+    used = set() if used is None else used
     plan = []
     for name, kind, _remote, establishment in schools:
         plan.extend([(name, kind)] * (establishment + per_school_extra))
@@ -126,6 +127,47 @@ def staff_for(schools=SCHOOLS, *, seed: int = 2026, per_school_extra: int = 0,
                 phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
             )
         )
+    return people
+
+
+# seed_demo --county: a county of townships shaped like the demo township.
+COUNTY_DEMO = "汶阳县"
+COUNTY_TOWNSHIPS = [
+    "东平镇", "西城镇", "南湖镇", "北山镇", "石门镇", "柳河镇", "桃园镇", "青龙镇", "白马镇",
+    "黄山镇", "凤凰镇", "金沙镇", "龙泉镇", "双井镇", "三河镇", "马庄镇", "杨集镇", "高桥镇",
+    "新华镇", "长安镇",
+]
+VILLAGES = ["夏庄", "东张", "西故城", "南石", "北赵", "柳沟", "后山", "王楼", "李庄", "孙集",
+            "刘营", "陈堡", "周村", "吴店", "郑桥", "冯寨"]
+HEAD_TITLES = {"独立园": "园长"}
+
+
+def county_schools(index: int, township: str, staff: int) -> list[tuple]:
+    """The demo township's eleven schools for the ``index``-th county township (from 0),
+    named after it and its villages, with establishments scaled to about ``staff`` in
+    all (at least three each)."""
+    scale = staff / sum(establishment for *_rest, establishment in SCHOOLS)
+    villages = iter(VILLAGES[(index * 3 + i) % len(VILLAGES)] for i in range(len(VILLAGES)))
+    schools = []
+    for name, kind, remote, establishment in SCHOOLS:
+        if name.startswith(TOWNSHIP):
+            name = township + name.removeprefix(TOWNSHIP)
+        else:
+            name = next(villages) + name.removeprefix(name[:-2])
+        schools.append((name, kind, remote, max(3, round(establishment * scale))))
+    return schools
+
+
+def county_staff(schools, *, seed: int, used: set[str]) -> list[DemoStaff]:
+    """``staff_for`` these schools, where a small school whose staff are all young still
+    gets its head (校长/园长): its first member."""
+    people = staff_for(schools, seed=seed, used=used)
+    headed = {p.school for p in people if p.position in ("校长", "园长")}
+    kinds = {name: kind for name, kind, *_rest in schools}
+    for person in people:
+        if person.school not in headed:
+            person.position = HEAD_TITLES.get(kinds[person.school], "校长")
+            headed.add(person.school)
     return people
 
 

@@ -233,6 +233,10 @@ DEMO_SEED_STEPS = ["recruitment.demo.seed_cycle", "recruitment.demo.seed_step2",
 DEMO_SEED_STAGES = ["plan", "vote", "intentions", "selection", "outcome", "term"]
 DEMO_SEED_DEFAULT = 5
 DEMO_SEED_ERROR = "recruitment.demo.DemoStageError"
+# seed_demo --county: the steps after each county township's roster and logins, called
+# with the township, its office's and reviewing principal's usernames, the prefix of its
+# representatives' logins and the stage (recruitment.demo.seed_county_township).
+DEMO_COUNTY_STEPS = ["recruitment.demo.seed_county_township"]
 
 # Django's default, said aloud: a cache in each process's memory, which nothing uses to
 # keep state. Sessions, login failures (django-axes' database handler) and every abuse

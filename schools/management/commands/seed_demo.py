@@ -11,10 +11,12 @@ can be added to ``STEPS`` without touching the others.
 """
 
 import functools
+import time
 import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schools import demo
-from schools.models import Position, Role, Staff, Township
+from schools.models import County, Position, Role, Staff, Township
 from schools.services import login_ensure, membership_grant, roster_import, township_for_import
 
 DEMO_PASSWORD = "demo-2026"
@@ -167,6 +169,71 @@ def login_table(logins: list[DemoLogin], password: str = DEMO_PASSWORD) -> str:
     )
 
 
+def _township_logins(index: int, township: Township, schools) -> list[DemoLogin]:
+    """A county township's logins: ``office-TT``; ``principal-TT-SS`` for the head of its
+    SS-th school; ``teacher-TT-NNNN`` for every other staff member, by resident ID.
+    The teachers' logins are made in bulk (one hashed password, no history row per
+    login): the services' one at a time would take minutes for a county."""
+    tt = f"{index + 1:02d}"
+    office = login_ensure(username=f"office-{tt}", password=demo_password_hash())
+    membership_grant(user=office, role=Role.TOWNSHIP_OFFICE, township=township)
+    by_name = {school.name: school for school in township.schools.all()}
+    heads = {position.school_id: position.staff for position in Position.objects.filter(
+        school__township=township, end_date__isnull=True, title__in=HEAD_TITLES,
+    ).select_related("staff")}
+    for number, (name, *_rest) in enumerate(schools, start=1):
+        school = by_name[name]
+        user = login_ensure(username=f"principal-{tt}-{number:02d}",
+                            password=demo_password_hash(), staff=heads[school.pk])
+        membership_grant(user=user, role=Role.PRINCIPAL, school=school)
+    others = list(Staff.objects.filter(school__township=township, user__isnull=True)
+                  .order_by("resident_id"))
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [User(username=f"teacher-{tt}-{number:04d}", password=demo_password_hash())
+         for number, _staff in enumerate(others, start=1)])
+    for staff, user in zip(others, users, strict=True):
+        staff.user = user
+    Staff.objects.bulk_update(others, ["user"], batch_size=1000)
+    return [
+        DemoLogin(f"office-{tt}", Role.TOWNSHIP_OFFICE.label, township.name),
+        DemoLogin(f"principal-{tt}-01 … principal-{tt}-{len(schools):02d}",
+                  Role.PRINCIPAL.label, township.name),
+        DemoLogin(f"teacher-{tt}-0001 … teacher-{tt}-{len(others):04d}", TEACHER, township.name),
+    ]
+
+
+def seed_county(*, townships: int, staff: int, intentions_open: int = 0) -> list[DemoLogin]:
+    """seed_demo --county: ``townships`` townships of about ``staff`` staff each, every
+    roster through the import service, the logins of ``_township_logins``, then each
+    township's cycle through settings.DEMO_COUNTY_STEPS: phase 6 open with intentions
+    and some rankings (the last ``intentions_open`` townships at phase 5 instead).
+    Refused on a database that has the county already."""
+    if County.objects.filter(name=demo.COUNTY_DEMO).exists():
+        raise CommandError(_(
+            "The county demo %(county)s exists already: seed_demo --county builds it once, "
+            "on an empty database.") % {"county": demo.COUNTY_DEMO})
+    admin = seed_admin()
+    logins = [DemoLogin(ADMIN_USERNAME, SUPERUSER, ALL_TOWNSHIPS)]
+    used: set[str] = set()  # resident IDs are unique across the county
+    for index, name in enumerate(demo.COUNTY_TOWNSHIPS[:townships]):
+        schools = demo.county_schools(index, name, staff)
+        people = demo.county_staff(schools, seed=2026 + index, used=used)
+        township = township_for_import(name=name, county=demo.COUNTY_DEMO)
+        result = roster_import(by=admin, township=township,
+                               data=demo.roster_workbook(schools, people))
+        if not result.ok:
+            raise CommandError("\n".join([f"the roster of {name} does not import:",
+                                          *result.error_lines]))
+        logins.extend(_township_logins(index, township, schools))
+        tt = f"{index + 1:02d}"
+        stage = "intentions" if index >= townships - intentions_open else "selection"
+        for path in settings.DEMO_COUNTY_STEPS:
+            import_string(path)(township, office=f"office-{tt}", reviewer=f"principal-{tt}-04",
+                                reps=f"rep-{tt}-", stage=stage)
+    return logins
+
+
 class Command(BaseCommand):
     help = "Create a demo township (葛石镇) with its roster and a login for every role."
 
@@ -176,11 +243,53 @@ class Command(BaseCommand):
             "--stage", choices=settings.DEMO_SEED_STAGES, default=None,
             help=f"how far the demo cycle goes (default: {default}); on an existing demo, "
                  "only the stage it is at")
+        parser.add_argument(
+            "--county", action="store_true",
+            help=f"instead, a county ({demo.COUNTY_DEMO}) of townships in phase 6, for load "
+                 "tests; once, on an empty database")
+        parser.add_argument(
+            "--townships", type=int, default=len(demo.COUNTY_TOWNSHIPS),
+            choices=range(1, len(demo.COUNTY_TOWNSHIPS) + 1), metavar="N",
+            help=f"with --county: how many townships (default and most: "
+                 f"{len(demo.COUNTY_TOWNSHIPS)})")
+        parser.add_argument(
+            "--staff-per-township", type=int, default=400, metavar="N",
+            help="with --county: about how many staff each township has (default 400)")
+        parser.add_argument(
+            "--intentions-open", type=int, default=0, metavar="N",
+            help="with --county: leave the last N townships in phase 5 (intentions open) "
+                 "instead of phase 6 (default 0)")
 
-    def handle(self, *args, stage=None, **options):
+    def handle(self, *args, stage=None, county=False, **options):
         # In the interface's language, as the people it lists read it (issue 10).
         with translation.override(settings.LANGUAGE_CODE):
-            self._seed(stage)
+            if county:
+                self._seed_county(options)
+            else:
+                self._seed(stage)
+
+    def _seed_county(self, options):
+        if options["staff_per_township"] < 20:
+            raise CommandError("--staff-per-township must be at least 20")
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                logins = seed_county(townships=options["townships"],
+                                     staff=options["staff_per_township"],
+                                     intentions_open=options["intentions_open"])
+        except import_string(settings.DEMO_SEED_ERROR) as exc:
+            raise CommandError(str(exc)) from exc
+        county = County.objects.get(name=demo.COUNTY_DEMO)
+        self.stdout.write(_(
+            "Demo county %(county)s: %(townships)d townships, %(staff)d staff, "
+            "built in %(seconds).0f s"
+        ) % {
+            "county": county.name,
+            "townships": county.townships.count(),
+            "staff": Staff.objects.filter(school__township__county=county).count(),
+            "seconds": time.monotonic() - started,
+        })
+        self.stdout.write(login_table(logins))
 
     def _seed(self, stage):
         try:
