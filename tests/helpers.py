@@ -8,12 +8,15 @@ import html
 import re
 import threading
 from datetime import date
+from unittest import mock
+from urllib.parse import quote
 
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import connection, connections
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
+from django_tasks_db.management.commands.db_worker import Worker
 
 from recruitment import rules
 from recruitment.models import Phase, PhaseState, Post, PostKind
@@ -215,3 +218,31 @@ def row_counts() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models(include_auto_created=True)
     }
+
+
+# --- other processes and the background worker ------------------------------------------------
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a process of its own."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    auth = quote(params["USER"] or "", safe="")
+    if params["PASSWORD"]:
+        auth += ":" + quote(params["PASSWORD"], safe="")
+    return (f"postgres://{auth}@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}"
+            f"/{params['NAME']}")
+
+
+def run_worker() -> None:
+    """What ``manage.py db_worker --batch`` does, in this process (so in the test's
+    transaction): every queued task run, then back. The command itself installs signal
+    handlers, which a test process does not want; and the worker's
+    ``close_old_connections`` would close the connection inside the test's transaction (as
+    Django's own test case stops the request signals from doing)."""
+    worker = Worker(queue_names=["default"], excluded_queue_names=[], interval=0, batch=True,
+                    backend_name="default", startup_delay=False, max_tasks=None,
+                    worker_id="test-worker")
+    with mock.patch(f"{Worker.__module__}.close_old_connections"):
+        worker.run()

@@ -12,7 +12,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -24,6 +23,8 @@ from django.utils.module_loading import import_string
 from gunicorn.config import Config
 
 from staffing.management.commands.migrate_locked import MIGRATE_LOCK, advisory_lock
+
+from .helpers import database_url
 
 ROOT = Path(settings.BASE_DIR)
 CONFIG = ROOT / "staffing" / "gunicorn.conf.py"
@@ -74,18 +75,6 @@ def test_every_name_of_the_config_is_a_gunicorn_setting(monkeypatch):
         assert name in gunicorn.settings, name
         gunicorn.set(name, value)  # gunicorn's own validation of the value
     assert gunicorn.workers == 2 * os.cpu_count() + 1
-
-
-def database_url() -> str:
-    """The test database as a DATABASE_URL, for a process of its own."""
-    params = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{params['NAME']}"
-    auth = quote(params["USER"] or "", safe="")
-    if params["PASSWORD"]:
-        auth += ":" + quote(params["PASSWORD"], safe="")
-    return (f"postgres://{auth}@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}"
-            f"/{params['NAME']}")
 
 
 def free_port() -> int:
