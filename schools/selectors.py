@@ -207,7 +207,7 @@ def roster_imports(user) -> QuerySet[RosterImport]:
     """The latest uploads to the townships this login manages."""
     return (
         RosterImport.objects.filter(township__in=access.townships_managed(user))
-        .select_related("township", "uploaded_by", "committed_by")
+        .select_related("township", "uploaded_by", "committed_by", "task")
         .order_by("-uploaded_at", "-pk")[:ROSTER_IMPORTS_SHOWN]
     )
 

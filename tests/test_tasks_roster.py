@@ -69,6 +69,8 @@ def test_a_large_roster_is_queued_then_imported_by_the_worker(office, office_use
     assert '<meta http-equiv="refresh" content="3">' in queued.text
     assert "Confirm and import" not in queued.text
     assert Staff.objects.count() == 0  # nothing written in the request
+    listed = office.get(reverse("schools:roster_import"))
+    assert '<td class="status-previewed">waiting for the background worker</td>' in listed.text
     task = DBTaskResult.objects.get()
     assert task.status == TaskResultStatus.READY
     assert task.args_kwargs["kwargs"] == {"record_pk": record.pk, "by_pk": office_user.pk}
