@@ -499,11 +499,6 @@ class RosterImport(models.Model):
             return self.Background.RUNNING
         return self.Background.QUEUED
 
-    @property
-    def background_busy(self) -> bool:
-        """A confirm is waiting or running in the background: not to be confirmed again."""
-        return self.background_state() in (self.Background.QUEUED, self.Background.RUNNING)
-
 
 class LoginUnlock(models.Model):
     """An office admin lifted a login's lockout (django-axes' failed attempts deleted):
