@@ -1,6 +1,7 @@
 """Organisations and people: county ← township ← school ← staff, and who may log in as what."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
 from simple_history.models import HistoricalRecords
 
 from . import resident_id
@@ -441,14 +443,61 @@ class RosterImport(models.Model):
         related_name="+", verbose_name=_("imported by"),
     )
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # A large roster is confirmed in the background (services.roster_upload_confirm): the
+    # task that imports it, who confirmed it and when. The task's own row (django-tasks-db)
+    # says whether it waits, runs, or ended; the import's status says what was written.
+    task = models.ForeignKey(
+        "django_tasks_database.DBTaskResult", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+", verbose_name=_("background task"),
+    )
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("confirmed by"),
+    )
+    queued_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
         ordering = ["-uploaded_at"]
 
+    class Background(models.TextChoices):
+        """Where a confirm sent to the background stands, as its page shows it."""
+
+        QUEUED = "queued", _("waiting for the background worker")
+        RUNNING = "running", _("importing in the background")
+        DONE = "done", _("imported in the background")
+        REJECTED = "rejected", _("not imported: the data changed since the preview")
+        FAILED = "failed", _("the background import failed; nothing was imported")
+        STALLED = "stalled", _("no progress: the background worker may have stopped")
+
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+    def background_state(self, now=None) -> "RosterImport.Background | None":
+        """The confirm's background state, or None when it was not sent to the background.
+
+        What was written is the import's status (one transaction: all or nothing); the
+        task's row says whether it waits, runs or ended. A worker killed mid-task leaves
+        its row running for ever (django-tasks-db does not notice): past
+        ``BACKGROUND_STALE_MINUTES`` waiting or running it is shown as stalled.
+        """
+        if self.queued_at is None:
+            return None
+        if self.status == self.Status.COMMITTED:
+            return self.Background.DONE
+        if self.status == self.Status.REJECTED:
+            return self.Background.REJECTED
+        task = self.task
+        if task is None or task.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+            return self.Background.FAILED
+        since = task.started_at if task.status == TaskResultStatus.RUNNING else task.enqueued_at
+        stale = timedelta(minutes=settings.BACKGROUND_STALE_MINUTES)
+        if since < (now or timezone.now()) - stale:
+            return self.Background.STALLED
+        if task.status == TaskResultStatus.RUNNING:
+            return self.Background.RUNNING
+        return self.Background.QUEUED
 
 
 class LoginUnlock(models.Model):

@@ -207,7 +207,7 @@ def roster_imports(user) -> QuerySet[RosterImport]:
     """The latest uploads to the townships this login manages."""
     return (
         RosterImport.objects.filter(township__in=access.townships_managed(user))
-        .select_related("township", "uploaded_by", "committed_by")
+        .select_related("township", "uploaded_by", "committed_by", "task")
         .order_by("-uploaded_at", "-pk")[:ROSTER_IMPORTS_SHOWN]
     )
 
@@ -216,7 +216,7 @@ def roster_import_get(user, pk) -> RosterImport:
     """One upload to a township this login manages; 404 otherwise."""
     return get_object_or_404(
         RosterImport.objects.filter(township__in=access.townships_managed(user)).select_related(
-            "township", "uploaded_by", "committed_by"
+            "township", "uploaded_by", "committed_by", "queued_by", "task"
         ),
         pk=pk,
     )

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from staffing import uploads
 from staffing import workbook as wb
 
-from . import access
+# tasks imports this module too: each uses the other only when called.
+from . import access, tasks
 from .models import (
     Assignment,
     AssignmentKind,
@@ -360,19 +362,67 @@ def roster_upload_kept(*, by, record: RosterImport) -> RosterImport:
     return record
 
 
+def _manages(by, record: RosterImport) -> bool:
+    return access.townships_managed(by).filter(pk=record.township_id).exists()
+
+
 def roster_upload_commit(*, by, record: RosterImport) -> RosterResult:
     """Import a previewed upload once the office confirms it.
 
     Under a row lock, so a double submit or two clerks confirming at once import it
-    once; re-validated, since the database may have changed since the preview.
+    once; re-validated, since the database may have changed since the preview. One
+    transaction: a process killed midway (a background worker) writes nothing.
     """
     result = uploads.kept_upload_commit(
-        RosterImport, record.pk, by=by,
-        allowed=lambda kept: access.townships_managed(by).filter(pk=kept.township_id).exists(),
+        RosterImport, record.pk, by=by, allowed=lambda kept: _manages(by, kept),
         run=lambda kept, data: roster_import(by=by, township=kept.township, data=data),
         keep=_keep_preview)
     record.refresh_from_db()
     return result
+
+
+class WorkerLost(Exception):
+    """Recorded on a background task that stalled (its worker was killed, say) when the
+    office confirms its import again."""
+
+
+def roster_rows(summary: dict) -> int:
+    """The schools and staff rows of a checked roster, from its kept summary."""
+    return sum(summary.get(f"{kind}_{change}", 0) for kind in ("schools", "staff")
+               for change in ("created", "updated", "unchanged"))
+
+
+def roster_upload_confirm(*, by, record: RosterImport) -> RosterResult | None:
+    """The office confirms a previewed upload: imported at once when it has at most
+    ``BACKGROUND_ROWS`` rows, else queued as a background task (``tasks.roster_commit``,
+    run by ``manage.py db_worker``) that imports it as ``roster_upload_commit`` does.
+
+    Queued under the record's row lock, with the task's row written in the same
+    transaction: a double confirm, or two clerks at once, queue it once. A confirm whose
+    task failed or stalled may be queued again; the stalled task is marked failed (if its
+    worker still ran, the row lock makes the second run find the upload imported).
+    Returns the result when imported now, None when queued (``record.task``).
+    """
+    if roster_rows(record.summary) <= settings.BACKGROUND_ROWS:
+        return roster_upload_commit(by=by, record=record)
+    with transaction.atomic():
+        locked = RosterImport.objects.select_for_update().get(pk=record.pk)
+        uploads.kept_upload_check(locked, allowed=lambda kept: _manages(by, kept))
+        state = locked.background_state()
+        if state in (RosterImport.Background.QUEUED, RosterImport.Background.RUNNING):
+            raise ValidationError(_("This upload is already being imported in the background."))
+        if state == RosterImport.Background.STALLED:
+            locked.task.set_failed(WorkerLost(
+                f"no progress for {settings.BACKGROUND_STALE_MINUTES} minutes; queued again"))
+            log.warning("roster_task_stalled record=%s task=%s", locked.pk, locked.task_id)
+        queued = tasks.roster_commit.enqueue(record_pk=locked.pk, by_pk=by.pk)
+        locked.task_id = queued.id
+        locked.queued_by = by
+        locked.queued_at = timezone.now()
+        locked.save(update_fields=["task", "queued_by", "queued_at"])
+    log.info("roster_queued record=%s by=%s task=%s", record.pk, by.pk, queued.id)
+    record.refresh_from_db()
+    return None
 
 
 def full_id_reveal(*, by, staff: Staff, kind: str = FullIdView.Kind.PAGE) -> str:

@@ -246,6 +246,8 @@ def roster_preview(request, pk):
     committed = record.status == RosterImport.Status.COMMITTED
     preview = {} if committed else record.preview
     errors, errors_more = wb.errors_shown(preview)
+    background = record.background_state()
+    Background = RosterImport.Background
     return render(
         request,
         "schools/roster_preview.html",
@@ -257,9 +259,36 @@ def roster_preview(request, pk):
             "changes_more": preview.get("changes_more", 0),
             "errors": errors,
             "errors_more": errors_more,
-            "may_confirm": record.status == RosterImport.Status.PREVIEWED,
+            "may_confirm": record.status == RosterImport.Status.PREVIEWED
+            and background not in (Background.QUEUED, Background.RUNNING),
+            "background": background,
+            "background_label": Background(background).label if background else "",
+            "background_note": _roster_imported_message(record)
+            if background == Background.DONE
+            else _roster_changed_message() if background == Background.REJECTED else "",
+            # Waiting or running: the page reloads itself (a meta refresh: no script).
+            "refresh_seconds": 3 if background in (Background.QUEUED, Background.RUNNING)
+            else None,
         },
     )
+
+
+def _roster_imported_message(record: RosterImport) -> str:
+    summary = record.summary
+    return _(
+        "Roster imported into %(township)s. Schools created: %(schools)d; staff "
+        "created: %(staff)d; staff updated: %(updated)d."
+    ) % {
+        "township": record.township.name,
+        "schools": summary["schools_created"],
+        "staff": summary["staff_created"],
+        "updated": summary["staff_updated"],
+    }
+
+
+def _roster_changed_message() -> str:
+    return _("The data changed since the preview and the workbook now has errors; "
+             "nothing was imported.")
 
 
 @login_required
@@ -268,33 +297,18 @@ def roster_confirm(request, pk):
     access.require_office(request.user)
     record = selectors.roster_import_get(request.user, pk)
     try:
-        result = services.roster_upload_commit(by=request.user, record=record)
+        result = services.roster_upload_confirm(by=request.user, record=record)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("schools:roster_preview", pk=record.pk)
-    if not result.ok:
-        messages.error(
-            request,
-            _(
-                "The data changed since the preview and the workbook now has errors; "
-                "nothing was imported."
-            ),
-        )
+    if result is None:  # a large roster: its page shows the background task's progress
+        messages.info(request, _("“%(name)s” is being imported in the background; this page "
+                                 "shows how far it is.") % {"name": record.original_name})
         return redirect("schools:roster_preview", pk=record.pk)
-    summary = result.plan.summary()
-    messages.success(
-        request,
-        _(
-            "Roster imported into %(township)s. Schools created: %(schools)d; staff "
-            "created: %(staff)d; staff updated: %(updated)d."
-        )
-        % {
-            "township": record.township.name,
-            "schools": summary["schools_created"],
-            "staff": summary["staff_created"],
-            "updated": summary["staff_updated"],
-        },
-    )
+    if not result.ok:
+        messages.error(request, _roster_changed_message())
+        return redirect("schools:roster_preview", pk=record.pk)
+    messages.success(request, _roster_imported_message(record))
     return redirect("schools:roster_import")
 
 

@@ -14,6 +14,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import DataError, transaction
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from staffing.models import Objection, Publication
@@ -81,6 +84,22 @@ class PublicationAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
 class ObjectionAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
     list_select_related = ["publication", "staff"]
     raw_id_fields = ["staff", "publication"]
+
+
+class TaskResultAdmin(SafeLookupsMixin, DBTaskResultAdmin):
+    """django-tasks-db's queue (the background tasks, read-only), its task column under a
+    translated name (the library's is a property's name)."""
+
+    list_display = ["id", "task", "status", "enqueued_at", "started_at", "finished_at",
+                    "priority", "queue_name"]
+
+    @admin.display(description=_("task"))
+    def task(self, obj):
+        return obj.task_name
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)
 
 
 for model, model_admin in list(admin.site._registry.items()):

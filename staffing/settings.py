@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "import_export",
     "staffing.axes_app.AxesConfig",  # django-axes, under a translated name
     "csp",
+    "django_tasks",
+    "staffing.tasks_app.TasksDbConfig",  # django-tasks-db: the queue table, db_worker
     "staffing",
     "schools",
     "recruitment",
@@ -217,6 +219,16 @@ WORKBOOK_MAX_ERRORS = env.int("WORKBOOK_MAX_ERRORS", default=1_000)
 # An attendance workbook holds a county's month (10,000 staff × 22 working days).
 ATTENDANCE_MAX_ROWS = env.int("ATTENDANCE_MAX_ROWS", default=400_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background tasks (django-tasks with its database backend, django-tasks-db): the queue is
+# a table in the database, run by `manage.py db_worker` beside the app servers (README,
+# Operations). A roster import of more than BACKGROUND_ROWS rows (schools and staff) is
+# confirmed in the background; smaller ones at once, in the request. A task still running
+# BACKGROUND_STALE_MINUTES after it started (its worker was killed, say) or still waiting
+# that long for a worker is shown as stalled, and the import may be confirmed again.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+BACKGROUND_ROWS = env.int("BACKGROUND_ROWS", default=2_000)
+BACKGROUND_STALE_MINUTES = env.int("BACKGROUND_STALE_MINUTES", default=15)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # django-import-export: nobody imports through it unless granted this permission;

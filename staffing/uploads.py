@@ -15,6 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+def kept_upload_check(locked, *, allowed: Callable[[Any], bool]) -> None:
+    """Refuse to import ``locked`` (a kept upload, row-locked by the caller) unless it is
+    previewed and ``allowed(locked)``: the reason as a ``ValidationError``."""
+    if locked.status != type(locked).Status.PREVIEWED:
+        raise ValidationError(
+            _("This upload was already imported.")
+            if locked.status == type(locked).Status.COMMITTED
+            else _("This upload has errors and cannot be imported."))
+    if not allowed(locked):
+        raise PermissionDenied
+
+
 def kept_upload_commit(model, pk: int, *, by, allowed: Callable[[Any], bool],
                        run: Callable[[Any, bytes], Any],
                        keep: Callable[[Any, Any], None]) -> Any:
@@ -25,13 +37,7 @@ def kept_upload_commit(model, pk: int, *, by, allowed: Callable[[Any], bool],
     when) or rejected; returns ``run``'s result."""
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=pk)
-        if locked.status != model.Status.PREVIEWED:
-            raise ValidationError(
-                _("This upload was already imported.")
-                if locked.status == model.Status.COMMITTED
-                else _("This upload has errors and cannot be imported."))
-        if not allowed(locked):
-            raise PermissionDenied
+        kept_upload_check(locked, allowed=allowed)
         with locked.file.open("rb") as handle:
             data = handle.read()
         result = run(locked, data)

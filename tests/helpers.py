@@ -12,6 +12,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 from django.apps import apps
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, connections
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
+from django_tasks_db.management.commands.db_worker import Worker
 
 from recruitment import rules
 from recruitment.models import Phase, PhaseState, Post, PostKind
@@ -223,7 +225,7 @@ def row_counts() -> dict[str, int]:
     }
 
 
-# ---- a process of its own on the test database (ops and fault tests) ---------------------------
+# ---- other processes on the test database, and the background worker ----------------------
 
 
 def database_url() -> str:
@@ -245,3 +247,16 @@ def manage(*args):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "staffing.settings_test",
              "DATABASE_URL": database_url()})
+
+
+def run_worker() -> None:
+    """What ``manage.py db_worker --batch`` does, in this process (so in the test's
+    transaction): every queued task run, then back. The command itself installs signal
+    handlers, which a test process does not want; and the worker's
+    ``close_old_connections`` would close the connection inside the test's transaction (as
+    Django's own test case stops the request signals from doing)."""
+    worker = Worker(queue_names=["default"], excluded_queue_names=[], interval=0, batch=True,
+                    backend_name="default", startup_delay=False, max_tasks=None,
+                    worker_id="test-worker")
+    with mock.patch(f"{Worker.__module__}.close_old_connections"):
+        worker.run()
