@@ -38,7 +38,7 @@ from schools import access
 from schools.models import County, FullIdView, Township
 from schools.resident_id import mask
 from staffing import history
-from staffing.ids import optional_id
+from staffing.ids import optional_id, search_text
 
 PER_PAGE = 50
 MAX_DEPTH = 4  # foreign keys followed to find a record's township
@@ -167,7 +167,7 @@ class Search:
         kind = data.get("kind", "")
         return cls(kind=kind if kind in keys else "",
                    record=optional_id(data.get("record", "")) if kind in keys else None,
-                   who=data.get("who", "").strip()[:50],
+                   who=search_text(data.get("who")),
                    since=_day(data.get("since", "")), until=_day(data.get("until", "")),
                    before=_cursor(data.get("before", ""), keys))
 

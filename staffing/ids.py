@@ -50,3 +50,10 @@ class IdField(forms.IntegerField):
         if number is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+def search_text(value: str | None, limit: int = 50) -> str:
+    """What a search box sent, as a lookup may use it: NUL bytes dropped (PostgreSQL's text
+    cannot hold one: the query would fail with a ``DataError``), the spaces around it
+    stripped, at most ``limit`` characters."""
+    return (value or "").replace("\x00", "").strip()[:limit]

@@ -19,6 +19,7 @@ from evaluation.models import (
     TitleScoreImport,
 )
 from schools.models import Role
+from staffing.ids import search_text
 
 from . import titles_world
 from .factories import (
@@ -312,6 +313,21 @@ def test_the_unit_exports_its_declarations_as_filtered(client_as, principal_user
     assert refused == []  # the name filter applies too (and is cut to 50 characters)
     _header, *refused = sheet_rows(client.get(url, {"state": "refused"}), "职称申报")
     assert [row[1] for row in refused] == [short.staff.name]
+
+
+@pytest.mark.parametrize("q", ["\x00", "张\x00", " " * 80, "x" * 5000])
+def test_a_junk_search_is_a_search_never_an_error(client_as, principal_user, school, year,
+                                                  the_table, q):
+    """A NUL byte cannot reach PostgreSQL's text (a DataError, a 500 before): dropped."""
+    candidate(year, school=school)
+    client = client_as(principal_user)
+    for name in ("evaluation:title_unit", "evaluation:title_unit_export"):
+        assert client.get(reverse(name, args=[year.pk, school.pk]), {"q": q}).status_code == 200
+
+
+def test_search_text_drops_nul_bytes_and_space_and_cuts():
+    assert search_text("\x00 张\x00伟 ") == "张伟"
+    assert search_text(None) == "" and len(search_text("x" * 5000)) == 50
 
 
 def test_the_declarations_export_is_the_units_own(client_as, other_principal, teacher_user,

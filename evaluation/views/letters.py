@@ -25,7 +25,7 @@ from schools import access as school_access
 from staffing import pdf
 from staffing import workbook as wb
 from staffing.history import history_of
-from staffing.ids import optional_id
+from staffing.ids import optional_id, search_text
 from staffing.refusals import refused
 
 YEARS = range(2000, 2101)
@@ -58,7 +58,7 @@ def overview_page(request, township_pk, year):
     """Every school with its principal, tier, target, state and outcome; the refusals."""
     township = access.township_of_office(request.user, township_pk)
     year = _year(year)
-    q = request.GET.get("q", "").strip()[:50]
+    q = search_text(request.GET.get("q"))
     return render(request, "evaluation/letters/overview.html", {
         "township": township, "year": year, "q": q,
         "year_words": rules.school_year_words(year),

@@ -32,6 +32,7 @@ from evaluation.selectors import titles as title_selectors
 from evaluation.services import title_candidates as services
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.ids import search_text
 
 PER_PAGE = 50
 
@@ -168,7 +169,7 @@ def _unit_filters(request) -> tuple[str, str, str]:
     level = request.GET.get("level", "")
     return (state if state in CandidateState.values else "",
             level if level in TitleLevel.values else "",
-            request.GET.get("q", "").strip()[:50])
+            search_text(request.GET.get("q")))
 
 
 @login_required

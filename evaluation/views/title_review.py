@@ -31,6 +31,7 @@ from evaluation.services import title_review as services
 from schools import access as school_access
 from staffing import workbook as wb
 from staffing.history import history_of
+from staffing.ids import search_text
 from staffing.refusals import refused
 
 LEVEL_SLUGS = {"first": TitleLevel.FIRST, "senior": TitleLevel.SENIOR,
@@ -49,7 +50,7 @@ def _unit_year(request, year_pk) -> tuple[TitleYear, list[int]]:
 
 
 def _search(request) -> str:
-    return request.GET.get("q", "").strip()[:50]
+    return search_text(request.GET.get("q"))
 
 
 # ---- the candidate's public scoring ------------------------------------------------------
