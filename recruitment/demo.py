@@ -461,7 +461,7 @@ def seed_county_township(township: Township, *, office: str, reviewer: str, reps
     them), as its own office and principals."""
     seed_cycle(township, stage=stage, office=office, reviewer=reviewer, reps=reps)
     seed_step2(township, stage=stage, office=office)
-    if stage == "selection":
+    if STAGES[stage] == SELECTION:
         cycle = Cycle.objects.get(township=township)
         heads = {s.school_id: s.user for s in Staff.objects.filter(
             school__township=township, user__username__startswith="principal")
