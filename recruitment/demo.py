@@ -216,12 +216,12 @@ def seed_cycle(township: Township, *, stage: str | None = None, office: str = "o
     step(OPINIONS)
 
     leaders = Position.objects.filter(end_date__isnull=True).values("staff_id")
-    reps = list(Staff.objects.filter(school__township=township).exclude(pk__in=leaders)
-                .order_by("resident_id")[:21])
-    for staff in reps:
+    representatives = list(Staff.objects.filter(school__township=township)
+                           .exclude(pk__in=leaders).order_by("resident_id")[:21])
+    for staff in representatives:
         consultation_services.representative_add(by=office, cycle=cycle, staff=staff)
     step(VOTE, close=False)
-    for index, staff in enumerate(reps[:19]):
+    for index, staff in enumerate(representatives[:19]):
         choice = "for" if index < 16 else ("against" if index < 18 else "abstain")
         if staff.user is None:
             staff.user = get_user_model().objects.create_user(

@@ -1,6 +1,7 @@
 """seed_demo: the demo township through the real import, a login for every role, and a
 second run that changes nothing."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -131,3 +132,12 @@ def test_the_demo_cycle_at_stage_selection_is_ready_for_the_selection():
     assert Intention.objects.filter(cycle=cycle).count() > 200
     assert Intention.objects.filter(
         cycle=cycle, applications__rank=2).exists()  # some applied at another school first
+
+
+def test_the_congress_representatives_who_voted_have_short_logins():
+    """Representatives without a login get rep01, rep02, … to cast their ballot (a list
+    once became the name: 1,600 characters, past PostgreSQL's 150)."""
+    seed()
+    names = sorted(get_user_model().objects.filter(username__startswith="rep")
+                   .values_list("username", flat=True))
+    assert names and all(re.fullmatch(r"rep\d{2}", name) for name in names), names[:3]
