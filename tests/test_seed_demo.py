@@ -136,7 +136,7 @@ def test_the_demo_cycle_at_stage_selection_is_ready_for_the_selection():
 
 def test_the_congress_representatives_who_voted_have_short_logins():
     """Representatives without a login get rep01, rep02, … to cast their ballot (a list
-    once became the name: 1,600 characters, past PostgreSQL's 150)."""
+    once became the name: far past PostgreSQL's 150 characters)."""
     seed()
     names = sorted(get_user_model().objects.filter(username__startswith="rep")
                    .values_list("username", flat=True))
