@@ -147,6 +147,8 @@ def id_reveals(request):
 
 # --- locked logins (issue 14) ------------------------------------------------------------
 
+LOGIN_NAME_MAX = 255  # django-axes' username column; a login's own is at most 150
+
 
 @login_required
 @require_GET
@@ -166,6 +168,8 @@ def lockout_unlock(request, username):
     """GET asks to confirm; POST unlocks and goes back to the list with a message. A
     second POST (a double click) finds nothing left to unlock and says so."""
     access.require_office(request.user)
+    if "\x00" in username or len(username) > LOGIN_NAME_MAX:
+        raise Http404("No such login.")  # PostgreSQL's text holds no NUL: never a lookup
     if request.method == "POST":
         if services.login_unlock(by=request.user, username=username) is None:
             messages.info(request, _("%(username)s was not locked (any more): nothing to "

@@ -129,3 +129,14 @@ def test_the_page_is_in_chinese(client, login, office_user, locked):
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
     page = text(login(office_user).get(LIST))
     assert "被锁定的登录" in page and "解锁" in page
+
+
+@pytest.mark.parametrize("name", ["\x00", "a\x00b", "x" * 300])
+def test_a_junk_login_name_is_a_404_never_a_500(login, office_user, name):
+    """A NUL byte cannot reach PostgreSQL's text (it answered 500 there); a name longer
+    than any login is none."""
+    client = login(office_user)
+    client.raise_request_exception = False
+    assert client.get(unlock_url(name)).status_code == 404
+    assert client.post(unlock_url(name)).status_code == 404
+    assert LoginUnlock.objects.count() == 0
