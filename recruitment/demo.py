@@ -384,18 +384,24 @@ def _unhired_done(cycle: Cycle, office) -> None:
                                              reason="长期病假，暂不上岗")
 
 
-def _selection_done(cycle: Cycle, office, heads) -> None:
-    """Each school's committee ranks its posts' applicants (own staff first, then by
-    choice) and hires as many as the seats take — anyone at the centres, which select
-    first; only their own staff elsewhere (others go to the office) — then phase 6
-    closes and phase 7 opens on the unhired."""
-    first_step = selection_selectors.first_step_ids(cycle)
+def _applicants_by_post(cycle: Cycle) -> dict[int, list]:
+    """Each post's applicants as (their choice's rank, staff), by rank then resident ID."""
     applicants: dict[int, list] = {}
     for app in (Application.objects.filter(intention__cycle=cycle)
                 .select_related("intention__staff", "teaching_post")
                 .prefetch_related("auxiliary_posts")
                 .order_by("rank", "intention__staff__resident_id")):
         applicants.setdefault(rules.main_post(app).pk, []).append((app.rank, app.intention.staff))
+    return applicants
+
+
+def _selection_done(cycle: Cycle, office, heads) -> None:
+    """Each school's committee ranks its posts' applicants (own staff first, then by
+    choice) and hires as many as the seats take — anyone at the centres, which select
+    first; only their own staff elsewhere (others go to the office) — then phase 6
+    closes and phase 7 opens on the unhired."""
+    first_step = selection_selectors.first_step_ids(cycle)
+    applicants = _applicants_by_post(cycle)
     posts = list(Post.objects.filter(cycle=cycle).select_related("school")
                  .order_by("school__name", "number"))
     hired: set[int] = set()
@@ -435,12 +441,7 @@ def _rankings_begun(cycle: Cycle, heads) -> None:
     """Some committee work in phase 6: at each school the first ``RANKED_POSTS`` posts
     with applicants are ranked (own staff first, then by choice), undecided, so a
     principal finds rankings to go on with and others to begin."""
-    applicants: dict[int, list] = {}
-    for app in (Application.objects.filter(intention__cycle=cycle)
-                .select_related("intention__staff", "teaching_post")
-                .prefetch_related("auxiliary_posts")
-                .order_by("rank", "intention__staff__resident_id")):
-        applicants.setdefault(rules.main_post(app).pk, []).append((app.rank, app.intention.staff))
+    applicants = _applicants_by_post(cycle)
     ranked: dict[int, int] = {}
     for post in Post.objects.filter(cycle=cycle).order_by("school__name", "number"):
         queue = applicants.get(post.pk)
