@@ -58,6 +58,7 @@ class Source:
     when: str = "history_date"
     who: str = "history_user"
     order: str = "history_id"
+    subject: str = "id"  # the record's number: the history's object, or whose ID was shown
     reveal: bool = False  # a full-ID log, not a history
 
 
@@ -126,12 +127,12 @@ def sources() -> tuple[Source, ...]:
             township=_id_lookup(_path(base, Township)),
             county=_id_lookup(_path(base, County))))
     qualification_views = apps.get_model("evaluation", "QualificationIdView")
-    for model in (FullIdView, qualification_views):
+    for model, subject in ((FullIdView, "staff_id"), (qualification_views, "application_id")):
         found.append(Source(
             key=model._meta.label_lower, model=model,
             name=model._meta.verbose_name_plural,
             township=_id_lookup(_path(model, Township)), county=_id_lookup(_path(model, County)),
-            when="viewed_at", who="viewer", order="pk", reveal=True))
+            when="viewed_at", who="viewer", order="pk", subject=subject, reveal=True))
     return tuple(sorted(found, key=lambda s: s.key))
 
 
@@ -214,8 +215,7 @@ def _rows_of(source: Source, scope, search: Search, who_ids) -> list:
     if search.until:
         rows = rows.filter(**{f"{source.when}__lt": _start(search.until + timedelta(days=1))})
     if search.record is not None:
-        rows = rows.filter(**({"staff_id" if source.model is FullIdView else "application_id":
-                               search.record} if source.reveal else {"id": search.record}))
+        rows = rows.filter(**{source.subject: search.record})
     if search.before:
         moment, key, number = search.before
         earlier = Q(**{f"{source.when}__lt": moment})
@@ -246,20 +246,16 @@ def search_rows(user, search: Search) -> tuple[list[Row], bool]:
 
 def _row(source: Source, record) -> Row:
     who = history.display_name(getattr(record, source.who))
-    when = getattr(record, source.when)
+    when, number = getattr(record, source.when), getattr(record, source.subject)
+    if source.reveal and record.kind == "export":
+        return Row(source, record, when, who, _("full IDs exported"), number,
+                   reason=_("%(file)s, %(rows)d rows") % {"file": record.export,
+                                                        "rows": record.rows or 0})
     if source.reveal:
-        whose = record.export or ""
-        if source.model is FullIdView:
-            action, object_id = _("full ID shown"), record.staff_id
-        else:
-            action, object_id = _("full ID shown"), record.application_id
-        if record.kind == "export":
-            action = _("full IDs exported")
-            whose = _("%(file)s, %(rows)d rows") % {"file": record.export, "rows": record.rows or 0}
-        return Row(source, record, when, who, action, object_id, reason=whose)
+        return Row(source, record, when, who, _("full ID shown"), number)
     reason = _(record.history_change_reason) if record.history_change_reason else ""
-    return Row(source, record, when, who, str(history.ACTIONS[record.history_type]),
-               record.id, reason=reason)
+    return Row(source, record, when, who, str(history.ACTIONS[record.history_type]), number,
+               reason=reason)
 
 
 def _add_changes(rows: list[Row]) -> None:
