@@ -11,7 +11,7 @@ import inspect
 import logging
 import re
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django import forms
@@ -219,6 +219,10 @@ def cases(world) -> list[tuple[str, list[str], list[str]]]:
         huge = [route_url(route, {k: (HUGE if k == key else real_value(world, k))
                                   for _c, k in params})
                 for conv, key in params if conv == "int"]
+        # A text part of the path with a NUL byte in it (PostgreSQL's text holds none).
+        huge += [route_url(route, {k: (quote("x\x00") if k == key else real_value(world, k))
+                                   for _c, k in params})
+                 for conv, key in params if conv == "str"]
         found.append((name, real, huge))
     return found
 
